@@ -1,0 +1,15 @@
+package io.github.gracefulrestart;
+
+import java.time.Duration;
+
+/**
+ * The timing of a restart.
+ *
+ * @param startupTimeout how long the old generation waits for the new one to become ready
+ * @param drainTimeout how long the old generation waits for its connections to finish
+ * @param stopTimeout how long a new generation that failed may take to stop after SIGTERM before it
+ * is killed
+ */
+public record RestartSettings(Duration startupTimeout, Duration drainTimeout, Duration stopTimeout) {
+
+}

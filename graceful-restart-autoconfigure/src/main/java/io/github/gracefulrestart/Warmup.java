@@ -1,0 +1,204 @@
+package io.github.gracefulrestart;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.github.gracefulrestart.RestartableServer.PrivateChannel;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * Warms a new generation up before it tells the serving one that it is ready: the first requests
+ * after a JVM starts run interpreted and are many times slower, so the new generation sends itself
+ * requests first, through a {@link PrivateChannel private channel} of each server (never the
+ * shared sockets), and runs the application's {@link WarmupHook hooks}. Bounded by a request count
+ * and a duration; nothing it meets (an error, a hook that hangs) stops the takeover.
+ */
+public final class Warmup {
+
+	private static final Log logger = LogFactory.getLog(Warmup.class);
+
+	private final Settings settings;
+
+	private final List<WarmupHook> hooks;
+
+	/**
+	 * Create a warm-up.
+	 * @param settings what to send
+	 * @param hooks the application's hooks
+	 */
+	public Warmup(Settings settings, List<WarmupHook> hooks) {
+		this.settings = settings;
+		this.hooks = List.copyOf(hooks);
+	}
+
+	/**
+	 * Warm up {@code servers}.
+	 * @param servers the running servers, each holding back from accepting
+	 * @return what was done
+	 */
+	public Result run(List<RestartableServer> servers) {
+		long start = System.nanoTime();
+		long deadline = start + this.settings.duration().toNanos();
+		int hooksRun = runHooks(deadline);
+		Map<Target, PrivateChannel> channels = open(servers);
+		AtomicInteger sent = new AtomicInteger();
+		AtomicInteger completed = new AtomicInteger();
+		AtomicInteger errors = new AtomicInteger();
+		try {
+			List<Target> targets = new ArrayList<>(channels.keySet());
+			int total = targets.size() * this.settings.requests();
+			List<Thread> threads = new ArrayList<>();
+			for (int i = 0; i < Math.max(1, this.settings.concurrency()) && total > 0; i++) {
+				Thread thread = new Thread(() -> {
+					int next;
+					while (System.nanoTime() < deadline && (next = sent.getAndIncrement()) < total) {
+						Target target = targets.get(next % targets.size());
+						try {
+							int status = channels.get(target).get(target.path());
+							// 503 is what a health endpoint answers before the application is ready.
+							if (status >= 500 && status != 503 && errors.incrementAndGet() == 1) {
+								logger.warn("Warm-up request GET " + target.path() + " answered " + status);
+							}
+							completed.incrementAndGet();
+						}
+						catch (IOException | RuntimeException ex) {
+							completed.incrementAndGet();
+							if (errors.incrementAndGet() == 1) {
+								logger.warn("Warm-up request GET " + target.path() + " failed: " + ex.getMessage());
+							}
+						}
+					}
+				}, "graceful-restart-warmup-" + i);
+				thread.setDaemon(true);
+				thread.start();
+				threads.add(thread);
+			}
+			for (Thread thread : threads) {
+				thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())) + 30_000);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		finally {
+			channels.values().forEach(PrivateChannel::close);
+		}
+		Result result = new Result(completed.get(), errors.get(), hooksRun,
+				TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+		logger.info("Warm-up: " + result.requests() + " request(s) to " + channels.keySet() + ", " + result.errors()
+				+ " error(s), " + hooksRun + " hook(s), in " + result.durationMs() + " ms");
+		return result;
+	}
+
+	private int runHooks(long deadline) {
+		int run = 0;
+		for (WarmupHook hook : this.hooks) {
+			CompletableFuture<Void> done = CompletableFuture.runAsync(() -> {
+				try {
+					hook.warmUp();
+				}
+				catch (Exception ex) {
+					throw new IllegalStateException(ex);
+				}
+			}, (task) -> {
+				Thread thread = new Thread(task, "graceful-restart-warmup-hook");
+				thread.setDaemon(true);
+				thread.start();
+			});
+			try {
+				done.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+				run++;
+			}
+			catch (TimeoutException ex) {
+				logger.warn("Warm-up hook " + hook + " still runs after " + this.settings.duration()
+						+ "; taking over without waiting for it");
+				return run;
+			}
+			catch (ExecutionException ex) {
+				logger.warn("Warm-up hook " + hook + " failed", ex.getCause());
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return run;
+			}
+		}
+		return run;
+	}
+
+	private Map<Target, PrivateChannel> open(List<RestartableServer> servers) {
+		Map<Target, PrivateChannel> channels = new LinkedHashMap<>();
+		Map<RestartableServer, PrivateChannel> opened = new LinkedHashMap<>();
+		for (Map.Entry<String, List<String>> entry : this.settings.paths().entrySet()) {
+			RestartableServer server = servers.stream()
+				.filter((candidate) -> candidate.listeners().stream().anyMatch((l) -> l.name().equals(entry.getKey())))
+				.findFirst()
+				.orElse(null);
+			if (server == null || entry.getValue().isEmpty()) {
+				continue;
+			}
+			try {
+				PrivateChannel channel = opened.get(server);
+				if (channel == null) {
+					channel = server.openPrivateChannel().orElse(null);
+					if (channel == null) {
+						continue;
+					}
+					opened.put(server, channel);
+				}
+				for (String path : entry.getValue()) {
+					channels.put(new Target(entry.getKey(), path), channel);
+				}
+			}
+			catch (IOException ex) {
+				logger.warn("No warm-up of listener '" + entry.getKey() + "': " + ex.getMessage());
+			}
+		}
+		return channels;
+	}
+
+	/**
+	 * What to send.
+	 *
+	 * @param paths the paths to {@code GET}, by the name of the listener whose server serves them
+	 * ({@code server}, {@code management})
+	 * @param requests how many requests per path
+	 * @param duration the time box for the hooks and the requests together
+	 * @param concurrency how many requests at a time
+	 */
+	public record Settings(Map<String, List<String>> paths, int requests, Duration duration, int concurrency) {
+
+	}
+
+	/**
+	 * What a warm-up did.
+	 *
+	 * @param requests the requests sent
+	 * @param errors those that failed or answered 5xx (but 503, a health endpoint's answer
+	 * before the application is ready)
+	 * @param hooks the hooks that completed
+	 * @param durationMs how long it took
+	 */
+	public record Result(int requests, int errors, int hooks, long durationMs) {
+
+	}
+
+	private record Target(String listener, String path) {
+
+		@Override
+		public String toString() {
+			return this.listener + " " + this.path;
+		}
+
+	}
+
+}

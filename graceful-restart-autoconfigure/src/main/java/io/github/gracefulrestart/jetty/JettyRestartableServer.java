@@ -1,0 +1,105 @@
+package io.github.gracefulrestart.jetty;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import io.github.gracefulrestart.RestartableServer;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+
+/**
+ * A Jetty {@link Server} as a {@link RestartableServer}: every {@link ServerConnector} is a
+ * listener. The drain does not call {@link ServerConnector#shutdown()}, whose parts hurt clients on
+ * a shared socket: it interrupts the acceptor threads (an interrupt that lands as {@code accept()}
+ * completes makes the JDK throw {@code ClosedByInterruptException} for a connection the kernel has
+ * already accepted: that client is never answered), it cuts every connection's idle timeout to a
+ * second (cutting a client that pauses mid-upload), and it ends responses already committed with a
+ * FIN but no {@code Connection: close}. Instead the acceptors are told to stop, the channel is
+ * closed to wake a blocked {@code accept()} (a completed accept returns its connection; the JDK
+ * never calls {@code shutdown(2)}, so the socket keeps listening for the next generation), and
+ * {@link JettyDrain} closes each connection after its next response.
+ */
+public class JettyRestartableServer implements RestartableServer {
+
+	private final Server server;
+
+	/**
+	 * Create an instance for a running server.
+	 * @param server the server
+	 */
+	public JettyRestartableServer(Server server) {
+		this.server = server;
+	}
+
+	@Override
+	public String type() {
+		return "jetty";
+	}
+
+	@Override
+	public List<Listener> listeners() {
+		List<Listener> listeners = new ArrayList<>();
+		for (ServerConnector connector : connectors()) {
+			if (connector.getTransport() instanceof ServerSocketChannel channel && channel.isOpen()) {
+				try {
+					listeners.add(new Listener(connector.getName(), (InetSocketAddress) channel.getLocalAddress()));
+				}
+				catch (java.io.IOException ex) {
+					// closed meanwhile: not a listener any more
+				}
+			}
+		}
+		return listeners;
+	}
+
+	@Override
+	public Optional<PrivateChannel> openPrivateChannel() throws IOException {
+		return Optional.of(JettyPrivateChannel.open(this.server));
+	}
+
+	@Override
+	public void startAccepting() {
+		connectors().forEach((connector) -> connector.setAccepting(true));
+	}
+
+	@Override
+	public void stopAccepting() {
+		JettyDrain drain = this.server.getBean(JettyDrain.class);
+		if (drain != null) {
+			drain.start();
+		}
+		for (ServerConnector connector : connectors()) {
+			// Woken from accept(), the acceptor then waits for accepting to be set again.
+			connector.setAccepting(false);
+			if (connector.getTransport() instanceof ServerSocketChannel channel) {
+				try {
+					channel.close();
+				}
+				catch (java.io.IOException ex) {
+					// closing anyway
+				}
+			}
+		}
+	}
+
+	@Override
+	public int openConnections() {
+		return connectors().stream().mapToInt((connector) -> connector.getConnectedEndPoints().size()).sum();
+	}
+
+	private List<ServerConnector> connectors() {
+		List<ServerConnector> connectors = new ArrayList<>();
+		for (Connector connector : this.server.getConnectors()) {
+			if (connector instanceof ServerConnector serverConnector) {
+				connectors.add(serverConnector);
+			}
+		}
+		return connectors;
+	}
+
+}

@@ -1,0 +1,320 @@
+package io.github.gracefulrestart.process;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * A class-data archive of the running jar, recorded by one generation and used by the ones after
+ * it to start faster: AppCDS on JDK 17-24 ({@code -XX:ArchiveClassesAtExit}, then
+ * {@code -XX:SharedArchiveFile}), the AOT cache on JDK 25+ ({@code -XX:AOTCacheOutput}, then
+ * {@code -XX:AOTCache}). The generation that records writes the archive when it exits (at the
+ * restart after its own), into a temporary file that is renamed into place once it is complete, so
+ * that a JVM never maps a file being written.
+ * <p>
+ * Archives are keyed by the jar's SHA-256 and the JDK's version: a new jar or a new JDK never
+ * meets a stale archive (before JDK 25.0.4 a stale AOT cache was not always rejected,
+ * JDK-8377932). The JVM maps an archive with {@code -Xshare:auto}, so one it cannot use is
+ * ignored; a generation that fails to start with an archive has it deleted, and the next restart
+ * starts without. A command line that already chooses its own archive is left alone.
+ */
+public final class ClassDataArchive {
+
+	private static final Log logger = LogFactory.getLog(ClassDataArchive.class);
+
+	private static final List<String> USER_OPTIONS = List.of("-XX:SharedArchiveFile", "-XX:ArchiveClassesAtExit",
+			"-XX:AOTCache", "-XX:AOTCacheOutput", "-XX:AOTMode", "-XX:AOTConfiguration", "-Xshare:off",
+			"-XX:+AutoCreateSharedArchive");
+
+	private final Path directory;
+
+	private final int keep;
+
+	private final ExtractedJar extractedJar;
+
+	private final int jdkFeature;
+
+	/**
+	 * Create an archive manager.
+	 * @param directory where archives live
+	 * @param keep how many complete archives to keep (older ones are deleted)
+	 * @param extract whether a Spring Boot executable jar is extracted for the next generations, so
+	 * that the archive holds the application's classes too (see {@link ExtractedJar})
+	 */
+	public ClassDataArchive(Path directory, int keep, boolean extract) {
+		this(directory, keep, extract, Runtime.version().feature());
+	}
+
+	ClassDataArchive(Path directory, int keep, boolean extract, int jdkFeature) {
+		this.directory = directory;
+		this.keep = keep;
+		this.extractedJar = extract ? new ExtractedJar(directory, keep) : null;
+		this.jdkFeature = jdkFeature;
+	}
+
+	/**
+	 * Add the archive options to the next generation's command line: use the archive of this jar
+	 * when there is one, else record one. A generation that runs an extracted jar is given the
+	 * user's jar again, extracted again if it changed.
+	 * @param current the command line without them
+	 * @return the command line to start, and what it does with an archive
+	 */
+	public Prepared prepare(ChildCommandLine current) {
+		// This generation's own command line carries what it was given: not for the next one.
+		List<String> arguments = new ArrayList<>(
+				current.arguments().stream().filter((argument) -> !isOurs(argument)).toList());
+		if (arguments.stream().anyMatch((argument) -> USER_OPTIONS.stream().anyMatch(argument::startsWith))) {
+			return new Prepared(new ChildCommandLine(current.executable(), arguments), null, null);
+		}
+		int index = jarIndex(arguments);
+		if (index < 0) {
+			return new Prepared(new ChildCommandLine(current.executable(), arguments), null, null);
+		}
+		Path run = Path.of(System.getProperty("user.dir")).resolve(arguments.get(index));
+		Path jar = ExtractedJar.sourceOf(run);
+		if (!jar.equals(run)) {
+			arguments.set(index, jar.toString());
+		}
+		ChildCommandLine commandLine = new ChildCommandLine(current.executable(), List.copyOf(arguments));
+		if (!Files.isRegularFile(jar)) {
+			return new Prepared(commandLine, null, null);
+		}
+		try {
+			Files.createDirectories(this.directory);
+			String name = jar.getFileName().toString().replaceAll("\\.jar$", "").replaceAll("[^A-Za-z0-9._-]", "_")
+					+ "-" + sha256(jar).substring(0, 16);
+			// One extraction per jar content and place: the copy maps back to its own jar, and an
+			// archive holds the class path it was recorded with.
+			String extractedName = name + "-" + Integer.toHexString(jar.toAbsolutePath().toString().hashCode());
+			Path extracted = (this.extractedJar != null)
+					? this.extractedJar.extract(jar, extractedName, current.executable()) : null;
+			if (extracted != null) {
+				arguments.set(index, extracted.toString());
+				commandLine = new ChildCommandLine(current.executable(), List.copyOf(arguments));
+			}
+			String jdk = System.getProperty("java.vm.version", "unknown").replaceAll("[^A-Za-z0-9._-]", "_");
+			String key = ((extracted != null) ? extractedName + "-extracted" : name) + "-jdk" + jdk
+					+ ((this.jdkFeature >= 25) ? ".aot" : ".jsa");
+			promoteCompleted();
+			deleteOld();
+			Path archive = this.directory.resolve(key);
+			if (Files.isRegularFile(archive) && Files.size(archive) > 0) {
+				// Its time is its last use: the archives used least recently go first.
+				Files.setLastModifiedTime(archive, FileTime.fromMillis(System.currentTimeMillis()));
+				String option = (this.jdkFeature >= 25) ? "-XX:AOTCache=" : "-XX:SharedArchiveFile=";
+				return new Prepared(ChildCommandLine.withJvmOptions(commandLine.executable(), commandLine.arguments(),
+						List.of(option + archive, quiet())), archive, null);
+			}
+			if (recordingInProgress(key)) {
+				return new Prepared(commandLine, null, null);
+			}
+			Path recording = this.directory.resolve(key + "." + UUID.randomUUID().toString().substring(0, 8) + ".tmp");
+			String option = (this.jdkFeature >= 25) ? "-XX:AOTCacheOutput=" : "-XX:ArchiveClassesAtExit=";
+			return new Prepared(ChildCommandLine.withJvmOptions(commandLine.executable(), commandLine.arguments(),
+					List.of(option + recording, quiet())), null, recording);
+		}
+		catch (IOException | RuntimeException ex) {
+			logger.warn("No class-data archive for the next generation: " + ex.getMessage());
+			return new Prepared(commandLine, null, null);
+		}
+	}
+
+	/**
+	 * Note which process records into {@code prepared}'s file, so that nothing takes it before
+	 * that process has ended.
+	 * @param prepared what {@link #prepare} returned
+	 * @param pid the generation started with it
+	 */
+	public void started(Prepared prepared, int pid) {
+		if (prepared.recording() != null) {
+			try {
+				Files.writeString(pidFile(prepared.recording()), String.valueOf(pid));
+			}
+			catch (IOException ex) {
+				logger.debug("Cannot note the recording pid: " + ex.getMessage());
+			}
+		}
+	}
+
+	/**
+	 * A generation started with {@code prepared} failed before it was ready: delete the archive it
+	 * used, if any, so that the next restart starts without it.
+	 * @param prepared what {@link #prepare} returned
+	 */
+	public void failed(Prepared prepared) {
+		if (prepared.archive() != null) {
+			logger.warn("A generation started with the class-data archive " + prepared.archive()
+					+ " failed; deleting the archive: the next restart starts without it");
+			delete(prepared.archive());
+		}
+	}
+
+	private boolean isOurs(String argument) {
+		if (argument.equals(quiet())) {
+			return true;
+		}
+		for (String option : List.of("-XX:SharedArchiveFile=", "-XX:ArchiveClassesAtExit=", "-XX:AOTCache=",
+				"-XX:AOTCacheOutput=")) {
+			if (argument.startsWith(option)
+					&& Path.of(argument.substring(option.length())).toAbsolutePath().startsWith(this.directory.toAbsolutePath())) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * The JVM lists every class it cannot archive, thousands of lines at exit: not for the log.
+	 */
+	private String quiet() {
+		return (this.jdkFeature >= 25) ? "-Xlog:cds=off,aot=off" : "-Xlog:cds=off";
+	}
+
+	/**
+	 * Rename recordings whose process has ended into place; delete empty ones, and whatever a
+	 * recorder that was killed left behind (its pid file, the JDK 25 training configuration).
+	 */
+	private void promoteCompleted() throws IOException {
+		Set<Path> recordings = new LinkedHashSet<>(files("*.tmp"));
+		for (Path pidFile : files("*.tmp.pid")) {
+			recordings.add(Path.of(pidFile.toString().replaceAll("\\.pid$", "")));
+		}
+		for (Path recording : recordings) {
+			if (recorderAlive(recording)) {
+				continue;
+			}
+			// name.<8 characters>.tmp -> name
+			String name = recording.getFileName().toString();
+			Path archive = this.directory.resolve(name.substring(0, Math.max(0, name.length() - 13)));
+			if (Files.isRegularFile(recording) && Files.size(recording) > 0 && !archive.equals(this.directory)) {
+				Files.move(recording, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+				logger.info("Class-data archive " + archive + " recorded (" + Files.size(archive) / (1024 * 1024)
+						+ " MB); the next generations use it");
+			}
+			delete(recording);
+			delete(recording.resolveSibling(name + ".config"));
+			delete(pidFile(recording));
+		}
+	}
+
+	private boolean recordingInProgress(String key) throws IOException {
+		for (Path recording : files(key + ".*.tmp.pid")) {
+			if (recorderAlive(Path.of(recording.toString().replaceAll("\\.pid$", "")))) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * Whether the process noted for {@code recording} still runs and is the one recording into it
+	 * (its command line names the file): a pid reused by another process, as in a container
+	 * started anew over a kept directory, does not hold the recording forever.
+	 */
+	private boolean recorderAlive(Path recording) {
+		try {
+			long pid = Long.parseLong(Files.readString(pidFile(recording)).trim());
+			Optional<ProcessHandle> process = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+			if (process.isEmpty()) {
+				return false;
+			}
+			// Unknown when the process is another user's: then trust the pid.
+			return process.get().info().commandLine()
+				.map((commandLine) -> commandLine.contains(recording.getFileName().toString()))
+				.orElse(true);
+		}
+		catch (IOException | NumberFormatException ex) {
+			// No pid noted: the spawn itself failed, or the file is not ours.
+			return false;
+		}
+	}
+
+	/**
+	 * Keep the {@code keep} most recently used archives.
+	 */
+	private void deleteOld() throws IOException {
+		List<Path> archives = new ArrayList<>(files("*.{jsa,aot}"));
+		archives.sort((a, b) -> lastModified(b).compareTo(lastModified(a)));
+		for (Path old : archives.subList(Math.min(this.keep, archives.size()), archives.size())) {
+			logger.info("Deleting the class-data archive " + old + " (graceful-restart.class-data.keep=" + this.keep + ")");
+			delete(old);
+		}
+	}
+
+	private List<Path> files(String glob) throws IOException {
+		List<Path> files = new ArrayList<>();
+		try (DirectoryStream<Path> stream = Files.newDirectoryStream(this.directory, glob)) {
+			stream.forEach(files::add);
+		}
+		return files;
+	}
+
+	private static FileTime lastModified(Path file) {
+		try {
+			return Files.getLastModifiedTime(file);
+		}
+		catch (IOException ex) {
+			return FileTime.fromMillis(0);
+		}
+	}
+
+	private static Path pidFile(Path recording) {
+		return recording.resolveSibling(recording.getFileName() + ".pid");
+	}
+
+	private static void delete(Path file) {
+		try {
+			Files.deleteIfExists(file);
+		}
+		catch (IOException ex) {
+			logger.debug("Cannot delete " + file + ": " + ex.getMessage());
+		}
+	}
+
+	/**
+	 * Where the jar of a {@code java -jar} command line is, or -1.
+	 */
+	private static int jarIndex(List<String> arguments) {
+		int index = arguments.indexOf("-jar");
+		return (index >= 0 && index + 1 < arguments.size()) ? index + 1 : -1;
+	}
+
+	private static String sha256(Path file) throws IOException {
+		try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+			in.transferTo(java.io.OutputStream.nullOutputStream());
+			return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
+	 * What {@link #prepare} decided.
+	 *
+	 * @param commandLine the command line to start
+	 * @param archive the archive it uses, or null
+	 * @param recording the file it records into, or null
+	 */
+	public record Prepared(ChildCommandLine commandLine, Path archive, Path recording) {
+
+	}
+
+}

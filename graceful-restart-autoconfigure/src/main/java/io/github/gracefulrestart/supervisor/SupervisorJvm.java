@@ -1,0 +1,123 @@
+package io.github.gracefulrestart.supervisor;
+
+import java.io.File;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+import io.github.gracefulrestart.process.NativeOs;
+import io.github.gracefulrestart.systemd.SocketActivation;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * The small JVM a supervisor runs in. The process the user started has loaded Spring and the
+ * application's classes by the time it knows it is to supervise (about 180 MB of resident memory,
+ * 90 MB even after a GC and a native heap trim); replacing itself with a fresh JVM that loads only
+ * the supervisor, with a serial collector and a small heap, keeps the pid and needs a fraction of
+ * that.
+ */
+public final class SupervisorJvm {
+
+	private static final Log logger = LogFactory.getLog(SupervisorJvm.class);
+
+	private static final String PROPERTIES_LAUNCHER = "org.springframework.boot.loader.launch.PropertiesLauncher";
+
+	private SupervisorJvm() {
+	}
+
+	/**
+	 * Return the command line of the supervisor's JVM: this JVM's executable and class path, with
+	 * {@link SupervisorMain} as the main class (through Spring Boot's {@code PropertiesLauncher}
+	 * when this is an executable jar).
+	 * @return the command line, empty when the system class loader cannot reach the supervisor
+	 */
+	public static Optional<List<String>> command() {
+		Optional<String> java = ProcessHandle.current().info().command();
+		String classPath = System.getProperty("java.class.path", "");
+		if (java.isEmpty() || classPath.isEmpty()) {
+			return Optional.empty();
+		}
+		List<String> command = new ArrayList<>();
+		command.add(java.get());
+		command.add("-XX:+IgnoreUnrecognizedVMOptions");
+		String optionsFromEnvironment = System.getenv().getOrDefault("JAVA_TOOL_OPTIONS", "")
+				+ System.getenv().getOrDefault("JDK_JAVA_OPTIONS", "");
+		if (!optionsFromEnvironment.contains("-XX:+Use")) {
+			// Two collectors selected is an error: only choose one when the environment does not.
+			command.add("-XX:+UseSerialGC");
+		}
+		// A small heap, C1 only, no perf-data sampling (the JVM's one periodic wake-up when idle), and
+		// malloc's free memory handed back once a minute.
+		command.addAll(List.of("-Xms8m", "-Xmx64m", "-Xss512k", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1",
+				"-XX:ReservedCodeCacheSize=16m", "-XX:-UsePerfData", "-XX:TrimNativeHeapInterval=60000",
+				"-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir")));
+		if (Runtime.version().feature() >= 24) {
+			command.add("--enable-native-access=ALL-UNNAMED");
+		}
+		command.add("-cp");
+		command.add(classPath);
+		ClassLoader system = ClassLoader.getSystemClassLoader();
+		if (loadable(system, SupervisorMain.class.getName())) {
+			command.add(SupervisorMain.class.getName());
+		}
+		else if (loadable(system, PROPERTIES_LAUNCHER) && !classPath.contains(File.pathSeparator)) {
+			command.add("-Dloader.main=" + SupervisorMain.class.getName());
+			command.add(PROPERTIES_LAUNCHER);
+		}
+		else {
+			return Optional.empty();
+		}
+		return Optional.of(List.copyOf(command));
+	}
+
+	/**
+	 * Replace this process with the supervisor's JVM. Returns only when that failed (logged).
+	 * @param os the native calls
+	 * @param command the command line, from {@link #command()}
+	 * @param configuration what the supervisor is to do
+	 */
+	public static void exec(NativeOs os, List<String> command, SupervisorConfiguration configuration) {
+		Map<String, String> environment = new TreeMap<>(System.getenv());
+		environment.put(SupervisorConfiguration.VARIABLE, configuration.encode());
+		List<String> entries = new ArrayList<>();
+		environment.forEach((name, value) -> entries.add(name + "=" + value));
+		System.out.flush();
+		System.err.flush();
+		try {
+			os.exec(command.get(0), command, entries, activatedDescriptors(os));
+		}
+		catch (IllegalStateException ex) {
+			logger.warn("Cannot start the supervisor's own JVM (" + ex.getMessage() + "); supervising from this one");
+		}
+	}
+
+	/**
+	 * The sockets systemd passed stay open across the exec; LISTEN_PID still names this process.
+	 */
+	private static int[] activatedDescriptors(NativeOs os) {
+		Map<String, String> environment = System.getenv();
+		if (!String.valueOf(os.pid()).equals(environment.get(SocketActivation.LISTEN_PID))) {
+			return new int[0];
+		}
+		int count = Integer.parseInt(environment.getOrDefault(SocketActivation.LISTEN_FDS, "0"));
+		int[] fds = new int[count];
+		for (int i = 0; i < count; i++) {
+			fds[i] = 3 + i;
+		}
+		return fds;
+	}
+
+	private static boolean loadable(ClassLoader classLoader, String name) {
+		try {
+			Class.forName(name, false, classLoader);
+			return true;
+		}
+		catch (ClassNotFoundException | LinkageError ex) {
+			return false;
+		}
+	}
+
+}
