@@ -1,0 +1,159 @@
+package io.github.gracefulrestart.autoconfigure;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+
+import io.github.gracefulrestart.Handoff;
+import io.github.gracefulrestart.RestartCoordinator;
+import io.github.gracefulrestart.RestartSettings;
+import io.github.gracefulrestart.Warmup;
+import io.github.gracefulrestart.WarmupHook;
+import io.github.gracefulrestart.process.BootPriority;
+import io.github.gracefulrestart.process.ChildCommandLine;
+import io.github.gracefulrestart.process.ClassDataArchive;
+import io.github.gracefulrestart.process.NativeOs;
+import io.github.gracefulrestart.process.PidFile;
+import io.github.gracefulrestart.systemd.SdNotify;
+import io.github.gracefulrestart.systemd.SystemdNotifier;
+import io.github.gracefulrestart.socket.ProcSocketTable;
+import jnr.posix.POSIX;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.core.env.Environment;
+import org.springframework.util.ClassUtils;
+
+/**
+ * {@link AutoConfiguration Auto-configuration} for graceful restarts of a web application.
+ */
+@AutoConfiguration
+@ConditionalOnWebApplication
+@ConditionalOnClass(POSIX.class)
+@ConditionalOnBooleanProperty(name = "graceful-restart.enabled", matchIfMissing = true)
+@Conditional(NativeSupportCondition.class)
+@EnableConfigurationProperties(GracefulRestartProperties.class)
+public final class GracefulRestartAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	NativeOs gracefulRestartNativeOs() {
+		return NativeSupportCondition.nativeOs();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	Handoff gracefulRestartHandoff(NativeOs nativeOs) {
+		return Handoff.fromEnvironment(System.getenv(), nativeOs, new ProcSocketTable());
+	}
+
+	@Bean
+	RunningWebServers gracefulRestartWebServers(ObjectProvider<WebServerRestartSupport> supports) {
+		return new RunningWebServers(supports.orderedStream().toList());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	RestartCoordinator restartCoordinator(GracefulRestartProperties properties, NativeOs nativeOs, Handoff handoff,
+			RunningWebServers webServers, ConfigurableApplicationContext context) {
+		RestartSettings settings = new RestartSettings(properties.getStartupTimeout(), properties.getDrainTimeout(),
+				properties.getStopTimeout());
+		RestartCoordinator coordinator = new RestartCoordinator(settings, nativeOs, handoff, webServers,
+				ChildCommandLine::ofCurrentProcess, (attempt) -> closeAndExit(context, nativeOs));
+		Path classData = properties.getClassData().resolvedDirectory();
+		if (classData != null) {
+			coordinator.useClassDataArchive(new ClassDataArchive(classData, properties.getClassData().getKeep(),
+					properties.getClassData().isExtract()));
+		}
+		return coordinator;
+	}
+
+	/**
+	 * Close the context and exit from a non-daemon thread: Tomcat's await thread ends early in the
+	 * close, and with only daemon threads left the JVM would exit half-way through destroying the web
+	 * server, before Spring Boot deletes its temp directories. Closing (and a class-data archive
+	 * written at exit) runs at the lowest CPU priority: the new generation serves meanwhile.
+	 */
+	private static void closeAndExit(ConfigurableApplicationContext context, NativeOs os) {
+		new BootPriority(os).yieldToNext();
+		Thread exit = new Thread(() -> System.exit(SpringApplication.exit(context)), "graceful-restart-exit");
+		exit.setDaemon(false);
+		exit.start();
+	}
+
+	@Bean
+	GracefulRestartTriggers gracefulRestartTriggers(RestartCoordinator coordinator, GracefulRestartProperties properties,
+			Handoff handoff, RunningWebServers webServers, ObjectProvider<WarmupHook> hooks,
+			ObjectProvider<BootPriority> bootPriority, Environment environment) {
+		// Only a generation that takes over from a serving one warms up: a first one would only
+		// start later.
+		Warmup warmup = (properties.getWarmup().isEnabled() && handoff.parentPid().isPresent())
+				? new Warmup(warmupSettings(properties.getWarmup(), environment), hooks.orderedStream().toList())
+				: null;
+		return new GracefulRestartTriggers(coordinator, properties.getSignal().name(), warmup, webServers,
+				bootPriority.getIfAvailable());
+	}
+
+	/**
+	 * The configured paths on the main server, and the health endpoint on the server that hosts
+	 * Actuator's endpoints when it is exposed (as it is by default).
+	 */
+	static Warmup.Settings warmupSettings(GracefulRestartProperties.Warmup properties, Environment environment) {
+		Map<String, List<String>> paths = new LinkedHashMap<>();
+		paths.put("server", new ArrayList<>(properties.getPaths()));
+		if (ClassUtils.isPresent("org.springframework.boot.actuate.endpoint.annotation.Endpoint",
+				GracefulRestartAutoConfiguration.class.getClassLoader()) && healthExposed(environment)) {
+			boolean separate = ManagementPort.isSeparate(environment);
+			String prefix = separate ? environment.getProperty("management.server.base-path", "")
+					: environment.getProperty("server.servlet.context-path", "");
+			String health = prefix + environment.getProperty("management.endpoints.web.base-path", "/actuator") + "/health";
+			paths.computeIfAbsent(separate ? "management" : "server", (name) -> new ArrayList<>()).add(health);
+		}
+		return new Warmup.Settings(paths, properties.getRequests(), properties.getDuration(),
+				properties.getConcurrency());
+	}
+
+	private static boolean healthExposed(Environment environment) {
+		String include = environment.getProperty("management.endpoints.web.exposure.include", "health");
+		String exclude = environment.getProperty("management.endpoints.web.exposure.exclude", "");
+		List<String> included = List.of(include.replace(" ", "").split(","));
+		return (included.contains("health") || included.contains("*"))
+				&& !List.of(exclude.replace(" ", "").split(",")).contains("health");
+	}
+
+	@Bean
+	@ConditionalOnProperty("graceful-restart.pid-file")
+	PidFile gracefulRestartPidFile(RestartCoordinator coordinator, GracefulRestartProperties properties,
+			Handoff handoff) {
+		PidFile pidFile = new PidFile(properties.getPidFile());
+		if (handoff.supervisorPid().isEmpty()) {
+			// A supervisor writes its own pid, the one that stays.
+			coordinator.addListener(pidFile);
+		}
+		return pidFile;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@Conditional(OnNotifySocketCondition.class)
+	SystemdNotifier gracefulRestartSystemdNotifier(RestartCoordinator coordinator) {
+		SystemdNotifier notifier = new SystemdNotifier(SdNotify.fromEnvironment(System.getenv()).orElseThrow());
+		coordinator.addListener(notifier);
+		return notifier;
+	}
+
+
+}

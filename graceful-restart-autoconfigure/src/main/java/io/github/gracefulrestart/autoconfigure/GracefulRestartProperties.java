@@ -1,0 +1,337 @@
+package io.github.gracefulrestart.autoconfigure;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.Assert;
+
+/**
+ * Configuration properties for graceful restarts.
+ */
+@ConfigurationProperties("graceful-restart")
+public class GracefulRestartProperties {
+
+	/**
+	 * Whether a signal or the gracefulrestart endpoint can restart the application into a new
+	 * generation that inherits its listening sockets.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Signal that triggers a graceful restart. SIGTERM and SIGINT keep their meaning: shut down.
+	 */
+	private RestartSignal signal = RestartSignal.HUP;
+
+	/**
+	 * Maximum time to wait for the new generation to be ready. Past it, the new generation is
+	 * stopped and the running one keeps serving. Starting on busy cores takes far longer than an
+	 * idle start.
+	 */
+	private Duration startupTimeout = Duration.ofMinutes(2);
+
+	/**
+	 * Maximum time the old generation waits, after the new one took over, for its requests in
+	 * flight and its open connections to finish. Past it, the rest are closed. Keep it at least
+	 * as long as the server's keep-alive timeout so that idle clients are never cut.
+	 */
+	private Duration drainTimeout = Duration.ofSeconds(30);
+
+	/**
+	 * Maximum time a new generation that failed or timed out may take to stop after SIGTERM
+	 * before it is killed.
+	 */
+	private Duration stopTimeout = Duration.ofSeconds(10);
+
+	/**
+	 * File that each generation writes its pid to once it serves, so that it always names the
+	 * serving generation (for systemd's PIDFile= and "kill -HUP $(cat file)"). With a
+	 * supervisor, the supervisor writes its own pid. None by default.
+	 */
+	private Path pidFile;
+
+	/**
+	 * Whether the process started by the user stays as a small supervisor that holds the
+	 * listening sockets and starts every generation, so that its pid never changes. AUTO runs one
+	 * when the JVM is PID 1 (a container), where a changing pid would end the container.
+	 */
+	private SupervisorMode supervisor = SupervisorMode.AUTO;
+
+	/**
+	 * Nice value a new generation boots with, so that it takes CPU from the serving generation
+	 * only when that one does not need it; it gets its priority back just before it takes over.
+	 * Needs CAP_SYS_NICE or RLIMIT_NICE to take it back (else the generation boots at normal
+	 * priority). 0 turns it off.
+	 */
+	private int bootNice = 10;
+
+	private final Warmup warmup = new Warmup();
+
+	private final ClassData classData = new ClassData();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public RestartSignal getSignal() {
+		return this.signal;
+	}
+
+	public void setSignal(RestartSignal signal) {
+		this.signal = signal;
+	}
+
+	public Duration getStartupTimeout() {
+		return this.startupTimeout;
+	}
+
+	public void setStartupTimeout(Duration startupTimeout) {
+		Assert.isTrue(!startupTimeout.isNegative() && !startupTimeout.isZero(), "graceful-restart.startup-timeout must be positive, was " + startupTimeout);
+		this.startupTimeout = startupTimeout;
+	}
+
+	public Duration getDrainTimeout() {
+		return this.drainTimeout;
+	}
+
+	public void setDrainTimeout(Duration drainTimeout) {
+		Assert.isTrue(!drainTimeout.isNegative(), "graceful-restart.drain-timeout must not be negative, was " + drainTimeout);
+		this.drainTimeout = drainTimeout;
+	}
+
+	public Duration getStopTimeout() {
+		return this.stopTimeout;
+	}
+
+	public void setStopTimeout(Duration stopTimeout) {
+		Assert.isTrue(!stopTimeout.isNegative() && !stopTimeout.isZero(), "graceful-restart.stop-timeout must be positive, was " + stopTimeout);
+		this.stopTimeout = stopTimeout;
+	}
+
+	public Path getPidFile() {
+		return this.pidFile;
+	}
+
+	public void setPidFile(Path pidFile) {
+		this.pidFile = pidFile;
+	}
+
+	public int getBootNice() {
+		return this.bootNice;
+	}
+
+	public void setBootNice(int bootNice) {
+		Assert.isTrue(bootNice >= 0 && bootNice <= 19, "graceful-restart.boot-nice must be between 0 and 19, was " + bootNice);
+		this.bootNice = bootNice;
+	}
+
+	public Warmup getWarmup() {
+		return this.warmup;
+	}
+
+	public ClassData getClassData() {
+		return this.classData;
+	}
+
+	public SupervisorMode getSupervisor() {
+		return this.supervisor;
+	}
+
+	public void setSupervisor(SupervisorMode supervisor) {
+		this.supervisor = supervisor;
+	}
+
+	/**
+	 * Warm-up of a new generation before it takes over.
+	 */
+	public static class Warmup {
+
+		/**
+		 * Whether a new generation sends itself requests (through a private connector no client
+		 * can reach) and runs the WarmupHook beans before it takes over.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Paths of the main server to GET, such as /hello. The health endpoint is added when
+		 * Actuator exposes it.
+		 */
+		private List<String> paths = new ArrayList<>();
+
+		/**
+		 * Number of requests per path.
+		 */
+		private int requests = 200;
+
+		/**
+		 * Maximum time for the hooks and the requests together.
+		 */
+		private Duration duration = Duration.ofSeconds(10);
+
+		/**
+		 * Number of requests sent at a time.
+		 */
+		private int concurrency = 2;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public List<String> getPaths() {
+			return this.paths;
+		}
+
+		public void setPaths(List<String> paths) {
+			for (String path : paths) {
+				Assert.isTrue(path.startsWith("/") && path.chars().noneMatch(Character::isWhitespace),
+						"graceful-restart.warmup.paths must be absolute paths without spaces, was '" + path + "'");
+			}
+			this.paths = paths;
+		}
+
+		public int getRequests() {
+			return this.requests;
+		}
+
+		public void setRequests(int requests) {
+			Assert.isTrue(requests >= 0, "graceful-restart.warmup.requests must not be negative, was " + requests);
+			this.requests = requests;
+		}
+
+		public Duration getDuration() {
+			return this.duration;
+		}
+
+		public void setDuration(Duration duration) {
+			Assert.isTrue(!duration.isNegative(), "graceful-restart.warmup.duration must not be negative, was " + duration);
+			this.duration = duration;
+		}
+
+		public int getConcurrency() {
+			return this.concurrency;
+		}
+
+		public void setConcurrency(int concurrency) {
+			Assert.isTrue(concurrency >= 1, "graceful-restart.warmup.concurrency must be at least 1, was " + concurrency);
+			this.concurrency = concurrency;
+		}
+
+	}
+
+	/**
+	 * Class-data archive of the running jar, for faster generations.
+	 */
+	public static class ClassData {
+
+		/**
+		 * Whether a new generation records a class-data archive of the running jar (AppCDS before
+		 * JDK 25, the AOT cache from JDK 25) when it exits, for the generations after it to start
+		 * faster. Archives are keyed by the jar's digest and the JDK.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Directory of the archives. Defaults to graceful-restart-class-data in java.io.tmpdir.
+		 */
+		private Path directory;
+
+		/**
+		 * Number of archives kept, the most recently used first; older ones are deleted.
+		 */
+		private int keep = 2;
+
+		/**
+		 * Whether a Spring Boot executable jar is extracted (with Spring Boot's own
+		 * "java -Djarmode=tools -jar app.jar extract") for the next generations to run from, so that
+		 * the archive holds the application's and its libraries' classes, not only the JDK's. The
+		 * jar on disk is read at every restart; a changed jar is extracted anew.
+		 */
+		private boolean extract = true;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Path getDirectory() {
+			return this.directory;
+		}
+
+		public void setDirectory(Path directory) {
+			this.directory = directory;
+		}
+
+		public int getKeep() {
+			return this.keep;
+		}
+
+		public boolean isExtract() {
+			return this.extract;
+		}
+
+		public void setExtract(boolean extract) {
+			this.extract = extract;
+		}
+
+		public void setKeep(int keep) {
+			Assert.isTrue(keep >= 1, "graceful-restart.class-data.keep must be at least 1, was " + keep);
+			this.keep = keep;
+		}
+
+		/**
+		 * The archive directory, or null when archives are off.
+		 * @return the directory
+		 */
+		public Path resolvedDirectory() {
+			if (!this.enabled) {
+				return null;
+			}
+			return (this.directory != null) ? this.directory
+					: Path.of(System.getProperty("java.io.tmpdir"), "graceful-restart-class-data");
+		}
+
+	}
+
+	/**
+	 * When to run a supervisor.
+	 */
+	public enum SupervisorMode {
+
+		/** When the JVM is PID 1 of its pid namespace, as in a container. */
+		AUTO,
+
+		/** Always: for service managers that track one process. */
+		ALWAYS,
+
+		/** Never: each generation starts the next and exits. */
+		NEVER
+
+	}
+
+	/**
+	 * Signals that can trigger a restart. SIGUSR2 is not among them: HotSpot uses it internally.
+	 */
+	public enum RestartSignal {
+
+		/** SIGHUP, the conventional "reload" signal ({@code systemctl reload}). */
+		HUP,
+
+		/** SIGUSR1. */
+		USR1
+
+	}
+
+}

@@ -1,0 +1,68 @@
+package io.github.gracefulrestart.autoconfigure;
+
+import java.util.List;
+import java.util.function.Supplier;
+
+import io.github.gracefulrestart.RestartCoordinator;
+import io.github.gracefulrestart.RestartableServer;
+import io.github.gracefulrestart.Warmup;
+import io.github.gracefulrestart.process.BootPriority;
+import io.github.gracefulrestart.process.SignalTrigger;
+
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.ReadinessState;
+import org.springframework.context.ApplicationListener;
+
+/**
+ * Connects the application's life to the coordinator: installs the restart signal's handler, and
+ * marks the generation ready (which tells the previous generation to drain) once the application
+ * accepts traffic, that is after its context refreshed, its web servers started and its runners
+ * ran. A generation that takes over from a serving one first warms up and takes its normal CPU
+ * priority back.
+ */
+class GracefulRestartTriggers
+		implements SmartInitializingSingleton, ApplicationListener<AvailabilityChangeEvent<ReadinessState>> {
+
+	private final RestartCoordinator coordinator;
+
+	private final String signal;
+
+	private final Warmup warmup;
+
+	private final Supplier<List<RestartableServer>> servers;
+
+	private final BootPriority bootPriority;
+
+	/**
+	 * Create the triggers.
+	 * @param warmup the warm-up, or null for none
+	 * @param bootPriority the priority this generation booted with, or null when it was not
+	 * lowered
+	 */
+	GracefulRestartTriggers(RestartCoordinator coordinator, String signal, Warmup warmup,
+			Supplier<List<RestartableServer>> servers, BootPriority bootPriority) {
+		this.coordinator = coordinator;
+		this.signal = signal;
+		this.warmup = warmup;
+		this.servers = servers;
+		this.bootPriority = bootPriority;
+	}
+
+	@Override
+	public void afterSingletonsInstantiated() {
+		SignalTrigger.install(this.signal, this.coordinator::requestRestart);
+	}
+
+	@Override
+	public void onApplicationEvent(AvailabilityChangeEvent<ReadinessState> event) {
+		if (event.getState() == ReadinessState.ACCEPTING_TRAFFIC) {
+			Warmup.Result warmedUp = (this.warmup != null) ? this.warmup.run(this.servers.get()) : null;
+			if (this.bootPriority != null) {
+				this.bootPriority.restore();
+			}
+			this.coordinator.ready(warmedUp);
+		}
+	}
+
+}

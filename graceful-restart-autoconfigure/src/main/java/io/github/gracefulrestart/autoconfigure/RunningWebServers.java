@@ -1,0 +1,48 @@
+package io.github.gracefulrestart.autoconfigure;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
+
+import io.github.gracefulrestart.RestartableServer;
+
+import org.springframework.boot.web.server.WebServer;
+import org.springframework.boot.web.server.context.WebServerInitializedEvent;
+import org.springframework.context.ApplicationListener;
+
+/**
+ * Every web server of the application, the main one and a separate management server alike (the
+ * management child context publishes its event to the parent too), as restartable servers.
+ */
+class RunningWebServers implements ApplicationListener<WebServerInitializedEvent>, Supplier<List<RestartableServer>> {
+
+	private final List<WebServer> webServers = new CopyOnWriteArrayList<>();
+
+	private final List<WebServerRestartSupport> supports;
+
+	RunningWebServers(List<WebServerRestartSupport> supports) {
+		this.supports = supports;
+	}
+
+	@Override
+	public void onApplicationEvent(WebServerInitializedEvent event) {
+		if (!this.webServers.contains(event.getWebServer())) {
+			this.webServers.add(event.getWebServer());
+		}
+	}
+
+	@Override
+	public List<RestartableServer> get() {
+		List<RestartableServer> servers = new ArrayList<>();
+		for (WebServer webServer : this.webServers) {
+			this.supports.stream()
+				.map((support) -> support.adapt(webServer))
+				.flatMap(java.util.Optional::stream)
+				.findFirst()
+				.ifPresent(servers::add);
+		}
+		return servers;
+	}
+
+}

@@ -1,0 +1,23 @@
+package io.github.gracefulrestart.autoconfigure;
+
+import java.util.Optional;
+
+import io.github.gracefulrestart.RestartableServer;
+
+import org.springframework.boot.web.server.WebServer;
+
+/**
+ * Adapts the web servers of one technology to the restart machinery. One bean per supported
+ * server (Tomcat, Jetty, ...).
+ */
+@FunctionalInterface
+public interface WebServerRestartSupport {
+
+	/**
+	 * Return the restart view of {@code webServer}, if it is of this technology.
+	 * @param webServer a running web server
+	 * @return the restartable server, or empty
+	 */
+	Optional<RestartableServer> adapt(WebServer webServer);
+
+}

@@ -1,0 +1,4 @@
+/**
+ * Micrometer metrics of graceful restarts.
+ */
+package io.github.gracefulrestart.autoconfigure.metrics;

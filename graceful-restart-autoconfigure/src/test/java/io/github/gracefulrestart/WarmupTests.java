@@ -1,0 +1,122 @@
+package io.github.gracefulrestart;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link Warmup}'s bookkeeping, with servers whose private channel answers in memory
+ * (the real channels have their own tests, and the integration tests warm up real generations).
+ */
+class WarmupTests {
+
+	@Test
+	void sendsEachPathItsRequestsThroughItsListenersServerAndClosesTheChannels() {
+		InMemoryServer server = new InMemoryServer("server", 200);
+		InMemoryServer management = new InMemoryServer("management", 200);
+		Warmup warmup = new Warmup(new Warmup.Settings(Map.of("server", List.of("/a", "/b"), "management",
+				List.of("/actuator/health")), 50, Duration.ofSeconds(30), 3), List.of());
+		Warmup.Result result = warmup.run(List.of(server, management));
+		assertThat(result.requests()).isEqualTo(150);
+		assertThat(result.errors()).isZero();
+		assertThat(server.requests).containsOnlyKeys("/a", "/b");
+		assertThat(server.requests.get("/a")).hasValue(50);
+		assertThat(management.requests.get("/actuator/health")).hasValue(50);
+		assertThat(server.closed).isTrue();
+		assertThat(management.closed).isTrue();
+	}
+
+	@Test
+	void serverErrorsAndFailedExchangesCountAsErrors() {
+		InMemoryServer server = new InMemoryServer("server", 500);
+		Warmup warmup = new Warmup(new Warmup.Settings(Map.of("server", List.of("/a")), 10, Duration.ofSeconds(30), 1),
+				List.of());
+		assertThat(warmup.run(List.of(server)).errors()).isEqualTo(10);
+	}
+
+	@Test
+	void aHookThatHangsIsLeftBehindAtTheDeadlineAndAFailingOneChangesNothing() {
+		CountDownLatch never = new CountDownLatch(1);
+		AtomicInteger ran = new AtomicInteger();
+		InMemoryServer server = new InMemoryServer("server", 200);
+		Warmup warmup = new Warmup(new Warmup.Settings(Map.of("server", List.of("/a")), 5, Duration.ofMillis(500), 1),
+				List.of(() -> {
+					throw new IllegalStateException("cache backend down");
+				}, ran::incrementAndGet, never::await));
+		long start = System.nanoTime();
+		Warmup.Result result = warmup.run(List.of(server));
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+		assertThat(result.hooks()).isEqualTo(1);
+		assertThat(ran).hasValue(1);
+		assertThat(server.closed).isTrue();
+	}
+
+	static final class InMemoryServer implements RestartableServer {
+
+		final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
+
+		private final String listener;
+
+		private final int status;
+
+		volatile boolean closed;
+
+		InMemoryServer(String listener, int status) {
+			this.listener = listener;
+			this.status = status;
+		}
+
+		@Override
+		public String type() {
+			return "memory";
+		}
+
+		@Override
+		public List<Listener> listeners() {
+			return List.of(new Listener(this.listener, new InetSocketAddress(0)));
+		}
+
+		@Override
+		public void startAccepting() {
+		}
+
+		@Override
+		public void stopAccepting() {
+		}
+
+		@Override
+		public int openConnections() {
+			return 0;
+		}
+
+		@Override
+		public Optional<PrivateChannel> openPrivateChannel() {
+			return Optional.of(new PrivateChannel() {
+
+				@Override
+				public int get(String path) throws IOException {
+					InMemoryServer.this.requests.computeIfAbsent(path, (key) -> new AtomicInteger()).incrementAndGet();
+					return InMemoryServer.this.status;
+				}
+
+				@Override
+				public void close() {
+					InMemoryServer.this.closed = true;
+				}
+
+			});
+		}
+
+	}
+
+}

@@ -1,0 +1,124 @@
+package io.github.gracefulrestart.autoconfigure;
+
+import java.time.Duration;
+
+import io.github.gracefulrestart.Handoff;
+import io.github.gracefulrestart.RestartCoordinator;
+import io.github.gracefulrestart.autoconfigure.GracefulRestartProperties.RestartSignal;
+import io.github.gracefulrestart.autoconfigure.tomcat.GracefulRestartTomcatAutoConfiguration;
+import io.github.gracefulrestart.process.JnrNativeOs;
+import io.github.gracefulrestart.process.NativeOs;
+import jnr.posix.POSIX;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link GracefulRestartAutoConfiguration}.
+ */
+class GracefulRestartAutoConfigurationTests {
+
+	private final WebApplicationContextRunner runner = new WebApplicationContextRunner().withConfiguration(
+			AutoConfigurations.of(GracefulRestartAutoConfiguration.class, GracefulRestartTomcatAutoConfiguration.class));
+
+	@Test
+	void webApplicationGetsTheRestartMachineryWithDefaults() {
+		this.runner.run((context) -> {
+			assertThat(context).hasSingleBean(RestartCoordinator.class).hasSingleBean(Handoff.class);
+			assertThat(context.getBean(RestartCoordinator.class).generation()).isEqualTo(1);
+			GracefulRestartProperties properties = context.getBean(GracefulRestartProperties.class);
+			assertThat(properties.isEnabled()).isTrue();
+			assertThat(properties.getSignal()).isEqualTo(RestartSignal.HUP);
+			assertThat(properties.getStartupTimeout()).isEqualTo(Duration.ofMinutes(2));
+			assertThat(properties.getDrainTimeout()).isEqualTo(Duration.ofSeconds(30));
+			assertThat(properties.getStopTimeout()).isEqualTo(Duration.ofSeconds(10));
+		});
+	}
+
+	@Test
+	void nonWebApplicationGetsNothing() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(GracefulRestartAutoConfiguration.class))
+			.run((context) -> assertThat(context).doesNotHaveBean(RestartCoordinator.class));
+	}
+
+	@Test
+	void disabledByProperty() {
+		this.runner.withPropertyValues("graceful-restart.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(RestartCoordinator.class)
+				.doesNotHaveBean(WebServerRestartSupport.class));
+	}
+
+	@Test
+	void offWithoutJnrPosixOnTheClasspath() {
+		this.runner.withClassLoader(new FilteredClassLoader(POSIX.class))
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(RestartCoordinator.class));
+	}
+
+	@Test
+	void userNativeOsReplacesOurs() {
+		this.runner.withUserConfiguration(UserNativeOs.class).run((context) -> {
+			assertThat(context).hasSingleBean(NativeOs.class);
+			assertThat(context.getBean(NativeOs.class)).isSameAs(context.getBean(UserNativeOs.class).os);
+		});
+	}
+
+	@Test
+	void durationsAndSignalBind() {
+		this.runner
+			.withPropertyValues("graceful-restart.startup-timeout=5m", "graceful-restart.drain-timeout=0s",
+					"graceful-restart.stop-timeout=2s", "graceful-restart.signal=usr1")
+			.run((context) -> {
+				GracefulRestartProperties properties = context.getBean(GracefulRestartProperties.class);
+				assertThat(properties.getStartupTimeout()).isEqualTo(Duration.ofMinutes(5));
+				assertThat(properties.getDrainTimeout()).isZero();
+				assertThat(properties.getStopTimeout()).isEqualTo(Duration.ofSeconds(2));
+				assertThat(properties.getSignal()).isEqualTo(RestartSignal.USR1);
+			});
+	}
+
+	@Test
+	void malformedDurationStopsStartUpNamingTheProperty() {
+		assertStartUpFails("graceful-restart.startup-timeout=banana", "graceful-restart.startup-timeout");
+	}
+
+	@Test
+	void negativeDurationStopsStartUpNamingTheProperty() {
+		assertStartUpFails("graceful-restart.drain-timeout=-1s", "graceful-restart.drain-timeout");
+		assertStartUpFails("graceful-restart.startup-timeout=0s", "graceful-restart.startup-timeout");
+	}
+
+	@Test
+	void unknownOrReservedSignalStopsStartUpNamingTheProperty() {
+		assertStartUpFails("graceful-restart.signal=BANANA", "graceful-restart.signal");
+		assertStartUpFails("graceful-restart.signal=TERM", "graceful-restart.signal");
+	}
+
+	private void assertStartUpFails(String property, String named) {
+		this.runner.withPropertyValues(property).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause().isNotNull();
+			assertThat(context.getStartupFailure()).hasStackTraceContaining(named);
+		});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserNativeOs {
+
+		final NativeOs os = JnrNativeOs.load();
+
+		@Bean
+		NativeOs userNativeOs() {
+			return this.os;
+		}
+
+	}
+
+}

@@ -1,0 +1,144 @@
+package io.github.gracefulrestart.process;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link ClassDataArchive}: which options each generation gets, and the files'
+ * life (a real dead process stands for a recorder that has exited).
+ */
+class ClassDataArchiveTests {
+
+	@TempDir
+	Path dir;
+
+	@Test
+	void firstGenerationRecordsIntoATemporaryFileThatBecomesTheArchiveOnceItsRecorderEnded() throws Exception {
+		Path archives = this.dir.resolve("archives");
+		ClassDataArchive classData = new ClassDataArchive(archives, 2, false, 17);
+		ChildCommandLine command = command(jar("app.jar", "one"));
+		ClassDataArchive.Prepared recording = classData.prepare(command);
+		assertThat(recording.archive()).isNull();
+		assertThat(recording.recording().getParent()).isEqualTo(archives);
+		assertThat(recording.commandLine().arguments()).startsWith("-XX:ArchiveClassesAtExit=" + recording.recording(),
+				"-Xlog:cds=off");
+		Process recorder = recorder(recording.recording());
+		try {
+			classData.started(recording, (int) recorder.pid());
+			assertThat(classData.prepare(command).commandLine()).as("one recorder at a time").isEqualTo(command);
+		}
+		finally {
+			recorder.destroyForcibly().waitFor();
+		}
+
+		Files.writeString(recording.recording(), "archive");
+		classData.started(recording, (int) deadPid());
+		ClassDataArchive.Prepared using = classData.prepare(recording.commandLine());
+		assertThat(using.archive()).isNotNull().exists().hasContent("archive");
+		assertThat(using.commandLine().arguments()).containsExactly("-XX:SharedArchiveFile=" + using.archive(),
+				"-Xlog:cds=off", "-jar", command.arguments().get(1)).as("the recording option does not travel on");
+		assertThat(archives).isDirectoryNotContaining("glob:**.tmp");
+	}
+
+	@Test
+	void onJdk25ItIsTheAotCache() throws Exception {
+		ClassDataArchive classData = new ClassDataArchive(this.dir.resolve("archives"), 2, false, 25);
+		ClassDataArchive.Prepared recording = classData.prepare(command(jar("app.jar", "one")));
+		assertThat(recording.commandLine().arguments()).startsWith("-XX:AOTCacheOutput=" + recording.recording(),
+				"-Xlog:cds=off,aot=off");
+		Files.writeString(recording.recording(), "cache");
+		classData.started(recording, (int) deadPid());
+		ClassDataArchive.Prepared using = classData.prepare(recording.commandLine());
+		assertThat(using.commandLine().arguments().get(0)).isEqualTo("-XX:AOTCache=" + using.archive());
+		assertThat(using.archive().getFileName().toString()).endsWith(".aot");
+	}
+
+	@Test
+	void whatAKilledRecorderLeftIsSweptAndAReusedPidHoldsNothing() throws Exception {
+		Path archives = this.dir.resolve("archives");
+		ClassDataArchive classData = new ClassDataArchive(archives, 2, false, 25);
+		ChildCommandLine command = command(jar("app.jar", "one"));
+		ClassDataArchive.Prepared killed = classData.prepare(command);
+		// Killed before it wrote anything but its training configuration.
+		Files.writeString(killed.recording().resolveSibling(killed.recording().getFileName() + ".config"), "");
+		classData.started(killed, (int) deadPid());
+		ClassDataArchive.Prepared next = classData.prepare(command);
+		assertThat(next.recording()).as("recorded anew").isNotNull().isNotEqualTo(killed.recording());
+		assertThat(archives).isEmptyDirectory();
+
+		// The pid noted is alive but another process now: the recording is not in progress.
+		classData.started(next, (int) ProcessHandle.current().pid());
+		assertThat(classData.prepare(command).recording()).isNotNull();
+		assertThat(archives).isEmptyDirectory();
+	}
+
+	@Test
+	void aNewJarGetsAnArchiveOfItsOwnAndOnlyTheMostRecentlyUsedAreKept() throws Exception {
+		Path archives = Files.createDirectories(this.dir.resolve("archives"));
+		for (String old : List.of("a-1-jdk17.jsa", "b-2-jdk17.jsa", "c-3-jdk17.jsa")) {
+			Files.writeString(archives.resolve(old), old);
+			Files.setLastModifiedTime(archives.resolve(old), FileTime.fromMillis(old.charAt(0) * 1000L));
+		}
+		ClassDataArchive classData = new ClassDataArchive(archives, 2, false, 17);
+		ClassDataArchive.Prepared prepared = classData.prepare(command(jar("app.jar", "two")));
+		assertThat(prepared.recording()).isNotNull();
+		try (var files = Files.list(archives)) {
+			assertThat(files.map((file) -> file.getFileName().toString())).containsExactlyInAnyOrder("b-2-jdk17.jsa",
+					"c-3-jdk17.jsa");
+		}
+	}
+
+	@Test
+	void aGenerationThatFailedWithTheArchiveHasItDeleted() throws Exception {
+		ClassDataArchive classData = new ClassDataArchive(this.dir.resolve("archives"), 2, false, 17);
+		ChildCommandLine command = command(jar("app.jar", "one"));
+		ClassDataArchive.Prepared recording = classData.prepare(command);
+		Files.writeString(recording.recording(), "archive");
+		classData.started(recording, (int) deadPid());
+		ClassDataArchive.Prepared using = classData.prepare(command);
+		classData.failed(using);
+		assertThat(using.archive()).doesNotExist();
+	}
+
+	@Test
+	void aCommandLineThatChoosesItsOwnArchiveIsLeftAlone() throws Exception {
+		ClassDataArchive classData = new ClassDataArchive(this.dir.resolve("archives"), 2, false, 17);
+		ChildCommandLine own = new ChildCommandLine("/usr/bin/java",
+				List.of("-XX:SharedArchiveFile=/opt/app/app.jsa", "-jar", jar("app.jar", "one").toString()));
+		assertThat(classData.prepare(own).commandLine()).isEqualTo(own);
+		ChildCommandLine noJar = new ChildCommandLine("/usr/bin/java", List.of("-cp", "classes", "Main"));
+		assertThat(classData.prepare(noJar).commandLine()).isEqualTo(noJar);
+	}
+
+	private Path jar(String name, String content) throws Exception {
+		Path jar = this.dir.resolve(name);
+		Files.writeString(jar, content);
+		return jar;
+	}
+
+	private static ChildCommandLine command(Path jar) {
+		return new ChildCommandLine("/usr/bin/java", List.of("-jar", jar.toString()));
+	}
+
+	/**
+	 * A live process whose command line names the recording, as a recording JVM's does: a shell
+	 * reading its stdin (a pipe kept open), no child of its own.
+	 */
+	private static Process recorder(Path recording) throws Exception {
+		return new ProcessBuilder("sh", "-c", "read line", "-XX:ArchiveClassesAtExit=" + recording).start();
+	}
+
+	private static long deadPid() throws Exception {
+		Process process = new ProcessBuilder("true").start();
+		process.waitFor();
+		return process.pid();
+	}
+
+}
