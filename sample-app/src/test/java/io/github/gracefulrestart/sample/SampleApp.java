@@ -1,0 +1,365 @@
+package io.github.gracefulrestart.sample;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The sample app jar started as a user starts it ({@code java -jar app.jar}) in its own working
+ * directory, with port 0. It tracks every generation by the jar path on its command line, so that
+ * {@link #close()} kills all of them by pid, also when a test fails.
+ */
+final class SampleApp implements AutoCloseable {
+
+	static final Duration STARTUP = Duration.ofMinutes(3);
+
+	/**
+	 * Where the apps keep class-data archives and extracted jars (one set per test, as they are keyed
+	 * by the jar's place): out of {@code /tmp}, gone with {@code mvn clean}.
+	 */
+	private static final Path CLASS_DATA = Path.of("target", "class-data").toAbsolutePath();
+
+	private static final Pattern PORT = Pattern.compile("(?:Tomcat|Jetty) started on port (\\d+)");
+
+	private String host = "127.0.0.1";
+
+	private javax.net.ssl.SSLSocketFactory tls;
+
+	private final Server server;
+
+	private final Path workDir;
+
+	private final Path jar;
+
+	private final Path log;
+
+	private final Process process;
+
+	private int port;
+
+	private int managementPort;
+
+	private SampleApp(Server server, Path workDir, Path jar, Path log, Process process) {
+		this.server = server;
+		this.workDir = workDir;
+		this.jar = jar;
+		this.log = log;
+		this.process = process;
+	}
+
+	/**
+	 * Copy the sample jar into {@code workDir} and start it.
+	 */
+	static SampleApp start(Path workDir, String... arguments) throws IOException {
+		return start(Server.TOMCAT, workDir, List.of(), arguments);
+	}
+
+	static SampleApp start(Path workDir, List<String> jvmOptions, String... arguments) throws IOException {
+		return start(Server.TOMCAT, workDir, jvmOptions, arguments);
+	}
+
+	/**
+	 * Copy the sample jar built for {@code server} into {@code workDir} and start it.
+	 */
+	static SampleApp start(Server server, Path workDir, List<String> jvmOptions, String... arguments)
+			throws IOException {
+		return start(server, workDir, List.of(), java.util.Map.of(), jvmOptions, arguments);
+	}
+
+	/**
+	 * Start the sample through a launcher ({@code launcher} is the command line before
+	 * {@code java}), with extra environment variables.
+	 */
+	static SampleApp start(Server server, Path workDir, List<String> launcher, java.util.Map<String, String> environment,
+			List<String> jvmOptions, String... arguments) throws IOException {
+		Path jar = workDir.resolve("app.jar");
+		if (!Files.exists(jar)) {
+			Files.copy(server.jar(), jar);
+		}
+		Path log = workDir.resolve("app.log");
+		List<String> command = new ArrayList<>(launcher);
+		command.add(javaExecutable());
+		if (Boolean.parseBoolean(System.getProperty("sample.c1-only", "true"))) {
+			// C1 only: the app starts about a fifth faster on these 2 cores, which keeps the suite
+			// short; it changes nothing the tests look at (the option travels to every generation).
+			// Benchmarks turn it off.
+			command.add("-XX:TieredStopAtLevel=1");
+		}
+		// Temporary files (Tomcat's and Jetty's directories, which a generation killed at the end of
+		// a test leaves) stay in the test's directory; class-data goes to target/class-data.
+		command.add("-Djava.io.tmpdir=" + Files.createDirectories(tmpDir(workDir)));
+		command.addAll(jvmOptions);
+		command.addAll(List.of("-jar", jar.toString()));
+		for (String port : List.of("--server.port=", "--management.server.port=")) {
+			if (java.util.Arrays.stream(arguments).noneMatch((argument) -> argument.startsWith(port))) {
+				command.add(port + "0");
+			}
+		}
+		String classData = "--graceful-restart.class-data.directory=";
+		if (java.util.Arrays.stream(arguments).noneMatch((argument) -> argument.startsWith(classData))) {
+			command.add(classData + CLASS_DATA);
+		}
+		command.addAll(List.of(arguments));
+		ProcessBuilder builder = new ProcessBuilder(command);
+		builder.environment().putAll(environment);
+		Process process = builder.directory(workDir.toFile())
+			.redirectInput(new File("/dev/null"))
+			.redirectErrorStream(true)
+			.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+			.start();
+		SampleApp app = new SampleApp(server, workDir, jar, log, process);
+		try {
+			List<Integer> ports = app.awaitPorts();
+			app.port = ports.get(0);
+			app.managementPort = ports.get(1);
+		}
+		catch (RuntimeException | Error ex) {
+			app.close();
+			throw ex;
+		}
+		return app;
+	}
+
+	/** The {@code java.io.tmpdir} of the apps started in {@code workDir}. */
+	static Path tmpDir(Path workDir) {
+		return workDir.resolve("tmp");
+	}
+
+	/** The server the sample jar is built with. */
+	enum Server {
+
+		TOMCAT("sample.jar", "target/sample-app.jar"), JETTY("sample.jetty.jar", "jetty/target/sample-app-jetty.jar");
+
+		private final String property;
+
+		private final String fallback;
+
+		Server(String property, String fallback) {
+			this.property = property;
+			this.fallback = fallback;
+		}
+
+		Path jar() {
+			return Path.of(System.getProperty(this.property, this.fallback));
+		}
+
+	}
+
+	static String javaExecutable() {
+		String home = System.getProperty("sample.java.home", "");
+		return Path.of(home.isBlank() ? System.getProperty("java.home") : home, "bin", "java").toString();
+	}
+
+	/** The main server starts first; the management server's child context starts after it. */
+	private List<Integer> awaitPorts() {
+		return await("the app to report its ports").atMost(STARTUP).pollInterval(Duration.ofMillis(100)).until(() -> {
+			assertThat(this.process.isAlive()).as("app alive; log:\n%s", log()).isTrue();
+			Matcher matcher = PORT.matcher(log());
+			List<Integer> ports = new ArrayList<>();
+			while (matcher.find()) {
+				ports.add(Integer.parseInt(matcher.group(1)));
+			}
+			return ports;
+		}, (ports) -> ports.size() >= 2);
+	}
+
+	int port() {
+		return this.port;
+	}
+
+	int managementPort() {
+		return this.managementPort;
+	}
+
+	long firstPid() {
+		return this.process.pid();
+	}
+
+	Path workDir() {
+		return this.workDir;
+	}
+
+	String log() {
+		try {
+			return Files.readString(this.log, StandardCharsets.UTF_8);
+		}
+		catch (IOException ex) {
+			return "(no log: " + ex + ")";
+		}
+	}
+
+	/** Talk to the main server at {@code host}, over TLS when {@code tls} is not null. */
+	SampleApp clientsOf(String host, javax.net.ssl.SSLSocketFactory tls) {
+		this.host = host;
+		this.tls = tls;
+		return this;
+	}
+
+	/** A new client of the main server. */
+	RawHttp client() {
+		return new RawHttp(this.host, this.port, this.tls);
+	}
+
+	RawHttp.Response get(String path) throws IOException {
+		try (RawHttp http = client()) {
+			return http.get(path);
+		}
+	}
+
+	/** A request to the management server. */
+	RawHttp.Response management(String method, String path) throws IOException {
+		try (RawHttp http = new RawHttp(this.managementPort)) {
+			return http.exchange(method, path, method.equals("POST") ? new byte[0] : null);
+		}
+	}
+
+	/** The restart status of the serving generation, as JSON. */
+	String status() throws IOException {
+		RawHttp.Response response = management("GET", "/actuator/gracefulrestart");
+		assertThat(response.status()).as(response.body()).isEqualTo(200);
+		return response.body();
+	}
+
+	/** Configuration next to the jar, which every new generation reads anew. */
+	void writeConfig(String yaml) throws IOException {
+		Files.createDirectories(this.workDir.resolve("config"));
+		Files.writeString(this.workDir.resolve("config/application.yml"), yaml);
+	}
+
+	void deleteConfig() throws IOException {
+		Files.deleteIfExists(this.workDir.resolve("config/application.yml"));
+	}
+
+	Path jar() {
+		return this.jar;
+	}
+
+	/** The pid in the answer of {@code GET /hello}. */
+	long servingPid() throws IOException {
+		return pidIn(get("/hello").body());
+	}
+
+	static long pidIn(String body) {
+		Matcher matcher = Pattern.compile("pid (\\d+)").matcher(body);
+		assertThat(matcher.find()).as("a pid in '%s'", body).isTrue();
+		return Long.parseLong(matcher.group(1));
+	}
+
+	static void signal(long pid, String signal) throws IOException, InterruptedException {
+		Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(pid)).inheritIO().start();
+		assertThat(kill.waitFor(30, TimeUnit.SECONDS)).isTrue();
+		assertThat(kill.exitValue()).as("kill -%s %d", signal, pid).isZero();
+	}
+
+	/**
+	 * Wait until the generation after {@code oldPid} serves alone: {@code oldPid} is gone and
+	 * {@code /hello} answers from another pid.
+	 * @return the new pid
+	 */
+	long awaitTakeover(long oldPid) {
+		await("pid " + oldPid + " to hand over and exit").atMost(STARTUP)
+			.pollInterval(Duration.ofMillis(200))
+			.until(() -> !isAlive(oldPid));
+		long pid = await("a new generation to answer").atMost(Duration.ofSeconds(30))
+			.until(this::servingPid, (serving) -> serving != oldPid);
+		await("pid " + pid + " to serve alone").atMost(Duration.ofSeconds(30))
+			.until(this::status, (status) -> status.contains("\"parentPid\":null"));
+		assertThat(pids()).as("app processes after the takeover; log:\n%s", log()).containsExactly(pid);
+		return pid;
+	}
+
+	static boolean isAlive(long pid) {
+		return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+	}
+
+	/** Every live process running this app's jar: every generation. */
+	List<Long> pids() {
+		String jarPath = this.jar.toString();
+		String tmpDir = "-Djava.io.tmpdir=" + tmpDir(this.workDir);
+		return ProcessHandle.allProcesses().filter((handle) -> {
+			List<String> arguments = handle.info().arguments().map(List::of).orElse(List.of());
+			if (arguments.contains("-Djarmode=tools")) {
+				// Spring Boot's tool extracting the jar before a spawn: not a generation.
+				return false;
+			}
+			// Generations after the first run the jar extracted for the class-data archive.
+			return arguments.contains(jarPath) || (arguments.contains(tmpDir)
+					&& arguments.stream().anyMatch((argument) -> argument.contains(".extracted/")));
+		}).map(ProcessHandle::pid).toList();
+	}
+
+	/** Replace the jar on disk by rename (a new inode), the way a deploy must. */
+	void deployVersion(String version) throws IOException {
+		Path next = this.workDir.resolve("app.jar.next");
+		writeVariant(this.server.jar(), next, version);
+		Files.move(next, this.jar, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+	}
+
+	/**
+	 * Copy a Spring Boot jar with its {@code application.yml} answering another version. Nested
+	 * jars stay stored (uncompressed), as the Spring Boot loader requires.
+	 */
+	static void writeVariant(Path source, Path target, String version) throws IOException {
+		try (ZipFile zip = new ZipFile(source.toFile());
+				ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(target))) {
+			for (ZipEntry entry : java.util.Collections.list(zip.entries())) {
+				byte[] bytes;
+				try (InputStream in = zip.getInputStream(entry)) {
+					bytes = in.readAllBytes();
+				}
+				if (entry.getName().equals("BOOT-INF/classes/application.yml")) {
+					bytes = new String(bytes, StandardCharsets.UTF_8).replace("version: 1", "version: " + version)
+						.getBytes(StandardCharsets.UTF_8);
+				}
+				ZipEntry copy = new ZipEntry(entry.getName());
+				copy.setMethod(entry.getMethod());
+				if (entry.getMethod() == ZipEntry.STORED) {
+					CRC32 crc = new CRC32();
+					crc.update(bytes);
+					copy.setSize(bytes.length);
+					copy.setCompressedSize(bytes.length);
+					copy.setCrc(crc.getValue());
+				}
+				out.putNextEntry(copy);
+				out.write(bytes);
+				out.closeEntry();
+			}
+		}
+	}
+
+	/** Kill every generation by pid and wait until they are gone. */
+	@Override
+	public void close() {
+		List<ProcessHandle> running = new ArrayList<>();
+		pids().forEach((pid) -> ProcessHandle.of(pid).ifPresent(running::add));
+		ProcessHandle.of(this.process.pid()).ifPresent(running::add);
+		running.forEach(ProcessHandle::destroyForcibly);
+		for (ProcessHandle handle : running) {
+			handle.onExit().orTimeout(30, TimeUnit.SECONDS).exceptionally((ex) -> handle).join();
+		}
+	}
+
+	Optional<Integer> exitCodeOfFirst(Duration timeout) throws InterruptedException {
+		return this.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? Optional.of(this.process.exitValue())
+				: Optional.empty();
+	}
+
+}

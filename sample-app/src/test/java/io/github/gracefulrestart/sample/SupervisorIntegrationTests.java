@@ -1,0 +1,183 @@
+package io.github.gracefulrestart.sample;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import com.jayway.jsonpath.JsonPath;
+import io.github.gracefulrestart.sample.SampleApp.Server;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The supervisor, on real processes: as PID 1 of its own pid namespace (the way a container runs
+ * {@code java -jar app.jar}), and as a service manager's main process
+ * ({@code graceful-restart.supervisor=always}).
+ */
+class SupervisorIntegrationTests {
+
+	@TempDir
+	Path workDir;
+
+	@Test
+	void asPid1ItRestartsUnderLoadReapsOrphansAndStopsGracefully() throws Exception {
+		assumeThat(unshareWorks()).as("unshare --pid (root) is available").isTrue();
+		try (SampleApp app = SampleApp.start(Server.TOMCAT, this.workDir, List.of("unshare", "--pid", "--fork",
+				"--mount-proc"), Map.of(), List.of())) {
+			long supervisor = await("PID 1 of the namespace").atMost(Duration.ofSeconds(30))
+				.until(() -> ProcessHandle.of(app.firstPid()).flatMap((unshare) -> unshare.children().findFirst()),
+						Optional::isPresent)
+				.get()
+				.pid();
+			assertThat(namespacePid(supervisor)).isEqualTo(1);
+			String status = app.status();
+			assertThat((String) JsonPath.read(status, "$.mode")).isEqualTo("SUPERVISED");
+			assertThat((Integer) JsonPath.read(status, "$.supervisorPid")).isEqualTo(1);
+			try (HttpLoad load = HttpLoad.start(app.port(), 16, 10, Duration.ofMinutes(10))) {
+				for (int generation = 2; generation <= 4; generation++) {
+					SampleApp.signal(supervisor, "HUP");
+					awaitServingAlone(app, generation);
+					await("one generation under the supervisor").atMost(Duration.ofSeconds(60))
+						.until(() -> children(supervisor, "java").size() == 1);
+					assertThat(SampleApp.isAlive(supervisor)).isTrue();
+					assertThat(zombiesUnder(supervisor)).isEmpty();
+				}
+				load.stop();
+				assertThat(load.failures()).as("%s", load).isZero();
+				assertThat(load.pids()).hasSize(4);
+			}
+			assertThat((Integer) JsonPath.read(app.status(), "$.history.length()")).isEqualTo(3);
+
+			// A process whose parent ends is handed to PID 1, which must reap it.
+			Process orphanMaker = new ProcessBuilder("nsenter", "--target", String.valueOf(supervisor), "--pid", "--",
+					"sh", "-c", "sleep 3 & exit 0").inheritIO().start();
+			assertThat(orphanMaker.waitFor(30, TimeUnit.SECONDS)).isTrue();
+			await("the orphan to be given to PID 1").atMost(Duration.ofSeconds(10))
+				.until(() -> children(supervisor, "sleep").size() == 1);
+			await("the orphan to be reaped").atMost(Duration.ofSeconds(30))
+				.until(() -> children(supervisor, "sleep").isEmpty() && zombiesUnder(supervisor).isEmpty());
+
+			// docker stop: SIGTERM to PID 1 drains the request in flight, then everything exits.
+			CompletableFuture<RawHttp.Response> slow = CompletableFuture.supplyAsync(() -> get(app, "/sleep?ms=3000"));
+			await().atMost(Duration.ofSeconds(30)).until(() -> app.log().contains("Holding a request for 3000 ms"));
+			SampleApp.signal(supervisor, "TERM");
+			assertThat(slow.get(60, TimeUnit.SECONDS).status()).isEqualTo(200);
+			assertThat(app.exitCodeOfFirst(Duration.ofSeconds(60))).as(app.log()).contains(143);
+			assertThat(app.pids()).isEmpty();
+		}
+	}
+
+	@Test
+	void asAServicesMainProcessItTakesEndpointRestartsRecoversFromACrashAndSurvivesABadDeploy() throws Exception {
+		try (SampleApp app = SampleApp.start(Server.TOMCAT, this.workDir, List.of(), "--graceful-restart.supervisor=always")) {
+			long supervisor = app.firstPid();
+			long first = app.servingPid();
+			assertThat(first).isNotEqualTo(supervisor);
+			assertThat(((Number) JsonPath.read(app.status(), "$.supervisorPid")).longValue()).isEqualTo(supervisor);
+
+			RawHttp.Response accepted = app.management("POST", "/actuator/gracefulrestart");
+			assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
+			String status = awaitServingAlone(app, 2);
+			assertThat((String) JsonPath.read(status, "$.lastRestart.trigger")).isEqualTo("ENDPOINT");
+			assertThat((String) JsonPath.read(status, "$.lastRestart.result")).isEqualTo("SUCCEEDED");
+			assertThat(SampleApp.isAlive(first)).isFalse();
+
+			// A generation that dies while serving is replaced; connections wait in the backlog.
+			long second = app.servingPid();
+			SampleApp.signal(second, "KILL");
+			status = awaitServingAlone(app, 3);
+			assertThat((String) JsonPath.read(status, "$.lastRestart.trigger")).isEqualTo("CRASH");
+			assertThat((String) JsonPath.read(status, "$.lastRestart.message")).contains("killed by signal 9");
+			assertThat(app.log()).contains("ended while serving (killed by signal 9); starting a new generation in 1 s");
+
+			// A deploy that cannot start leaves the serving generation untouched.
+			long third = app.servingPid();
+			app.writeConfig("sample:\n  fail-on-start: true\n");
+			SampleApp.signal(supervisor, "HUP");
+			status = await("the failed restart").atMost(SampleApp.STARTUP)
+				.until(app::status, (json) -> "FAILED".equals(JsonPath.read(json, "$.lastRestart.result")));
+			assertThat((String) JsonPath.read(status, "$.state")).isEqualTo("SERVING");
+			assertThat((String) JsonPath.read(status, "$.lastRestart.message")).contains("ended before it was ready");
+			assertThat(app.servingPid()).isEqualTo(third);
+			assertThat(app.pids()).containsExactlyInAnyOrder(supervisor, third);
+			assertThat((Integer) JsonPath.read(status, "$.history.length()")).isEqualTo(3);
+		}
+	}
+
+	private static String awaitServingAlone(SampleApp app, int generation) {
+		return await("generation " + generation + " to serve alone").atMost(SampleApp.STARTUP)
+			.pollInterval(Duration.ofMillis(200))
+			.ignoreExceptions()
+			.until(app::status, (json) -> JsonPath.read(json, "$.generation").equals(generation)
+					&& JsonPath.read(json, "$.parentPid") == null && "SERVING".equals(JsonPath.read(json, "$.state")));
+	}
+
+	private static RawHttp.Response get(SampleApp app, String path) {
+		try {
+			return app.get(path);
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static boolean unshareWorks() throws InterruptedException {
+		try {
+			Process probe = new ProcessBuilder("unshare", "--pid", "--fork", "--mount-proc", "true").start();
+			return probe.waitFor(30, TimeUnit.SECONDS) && probe.exitValue() == 0;
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
+	/** The pid of {@code pid} inside its own pid namespace (the last NSpid field). */
+	private static long namespacePid(long pid) throws IOException {
+		String[] nsPids = field(pid, "NSpid:").split("\\s+");
+		return Long.parseLong(nsPids[nsPids.length - 1]);
+	}
+
+	/** Children of {@code parent} whose command is {@code command}. */
+	private static List<Long> children(long parent, String command) {
+		return ProcessHandle.of(parent)
+			.map((handle) -> handle.children()
+				.filter((child) -> child.info().command().map((path) -> path.endsWith("/" + command)).orElse(false))
+				.map(ProcessHandle::pid)
+				.toList())
+			.orElse(List.of());
+	}
+
+	private static List<String> zombiesUnder(long parent) throws IOException {
+		try (var processes = Files.list(Path.of("/proc"))) {
+			return processes.filter((dir) -> dir.getFileName().toString().matches("\\d+")).filter((dir) -> {
+				try {
+					long pid = Long.parseLong(dir.getFileName().toString());
+					return field(pid, "State:").startsWith("Z") && Long.parseLong(field(pid, "PPid:")) == parent;
+				}
+				catch (IOException | RuntimeException ex) {
+					return false;
+				}
+			}).map(Path::toString).toList();
+		}
+	}
+
+	private static String field(long pid, String name) throws IOException {
+		return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
+			.filter((line) -> line.startsWith(name))
+			.findFirst()
+			.orElseThrow(() -> new IOException("no " + name + " for pid " + pid))
+			.substring(name.length())
+			.trim();
+	}
+
+}

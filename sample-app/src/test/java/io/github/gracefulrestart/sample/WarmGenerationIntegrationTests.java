@@ -1,0 +1,111 @@
+package io.github.gracefulrestart.sample;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import com.jayway.jsonpath.JsonPath;
+import io.github.gracefulrestart.sample.SampleApp.Server;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A new generation boots at a lower CPU priority, warms itself up through a private connector
+ * before it takes over, and gets its priority back: on both servers, real processes. Generations
+ * after the first run the jar extracted, which the class-data archive can hold.
+ */
+class WarmGenerationIntegrationTests {
+
+	@TempDir
+	Path workDir;
+
+	@ParameterizedTest
+	@EnumSource(Server.class)
+	void newGenerationBootsNicedWarmsUpPrivatelyThenTakesOverAtNormalPriority(Server server) throws Exception {
+		try (SampleApp app = SampleApp.start(server, this.workDir, List.of())) {
+			long oldPid = app.servingPid();
+			assertThat(niceValues(oldPid)).containsOnly(0);
+			// Generation 2 waits in a runner before it is ready: long enough to look at it.
+			app.writeConfig("sample:\n  startup-delay: 4s\n");
+			SampleApp.signal(oldPid, "HUP");
+			long child = await("generation 2 to be spawned").atMost(Duration.ofSeconds(30))
+				.until(() -> ProcessHandle.of(oldPid).flatMap((old) -> old.children().filter(this::isGeneration).findFirst()),
+						Optional::isPresent)
+				.get()
+				.pid();
+			await("generation 2 to boot niced").atMost(SampleApp.STARTUP)
+				.until(() -> app.log().contains("Delaying start-up"));
+			assertThat(niceValues(child)).as("every thread of the booting generation").containsOnly(10);
+			long newPid = app.awaitTakeover(oldPid);
+			assertThat(newPid).isEqualTo(child);
+			assertThat(niceValues(newPid)).as("priority back once it took over").containsOnly(0);
+			String status = app.status();
+			assertThat((Integer) JsonPath.read(status, "$.warmup.requests")).isEqualTo(400);
+			assertThat((Integer) JsonPath.read(status, "$.warmup.errors")).isZero();
+			assertThat(app.log()).contains("Warm-up: 400 request(s) to [server /hello, management /actuator/health]");
+		}
+	}
+
+	@Test
+	void generationsRunTheJarExtractedForTheArchiveAndStillReadTheJarOnDiskAtEachRestart() throws Exception {
+		try (SampleApp app = SampleApp.start(this.workDir)) {
+			long first = app.servingPid();
+			SampleApp.signal(first, "HUP");
+			long second = app.awaitTakeover(first);
+			Path extracted = jarRunBy(second);
+			assertThat(extracted.getParent().getFileName().toString()).endsWith(".extracted");
+			assertThat(extracted.resolveSibling("lib")).isDirectory();
+			assertThat(app.get("/hello").body()).isEqualTo("Hello from version 1 pid " + second + "\n");
+
+			app.deployVersion("2");
+			SampleApp.signal(second, "HUP");
+			long third = app.awaitTakeover(second);
+			assertThat(app.get("/hello").body()).as("the new jar, extracted anew")
+				.isEqualTo("Hello from version 2 pid " + third + "\n");
+			assertThat(jarRunBy(third).getParent()).isNotEqualTo(extracted.getParent());
+
+			// The extracted copy is no stand-in for the user's jar: without it, no new generation.
+			Files.delete(app.jar());
+			SampleApp.signal(third, "HUP");
+			String status = await().atMost(SampleApp.STARTUP)
+				.until(app::status, (json) -> JsonPath.read(json, "$.history.length()").equals(3));
+			assertThat((String) JsonPath.read(status, "$.lastRestart.result")).isEqualTo("FAILED");
+			assertThat(app.servingPid()).isEqualTo(third);
+		}
+	}
+
+	/** Not the JVM that extracts the jar for the class-data archive before the spawn. */
+	private boolean isGeneration(ProcessHandle child) {
+		return child.info().arguments().map((arguments) -> !List.of(arguments).contains("-Djarmode=tools")).orElse(false);
+	}
+
+	private static Path jarRunBy(long pid) {
+		List<String> arguments = ProcessHandle.of(pid).flatMap((process) -> process.info().arguments())
+			.map(List::of)
+			.orElseThrow();
+		return Path.of(arguments.get(arguments.indexOf("-jar") + 1));
+	}
+
+	private static List<Integer> niceValues(long pid) throws IOException {
+		try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+			return tasks.map((task) -> {
+				try {
+					String stat = Files.readString(task.resolve("stat"));
+					return Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[16]);
+				}
+				catch (IOException ex) {
+					return null;
+				}
+			}).filter(java.util.Objects::nonNull).distinct().toList();
+		}
+	}
+
+}
