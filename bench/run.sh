@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Re-runs the benchmark on this machine and rewrites docs/benchmarks.md and docs/benchmarks.png.
+# Not a test: it measures, it never fails on a figure. About 10 minutes on 2 cores.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if ! command -v nginx >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+  apt-get update -q && apt-get install -y -q nginx-light || apt-get install -y -q nginx || true
+fi
+mvn -B -q install -DskipTests
+mvn -B -q -pl bench exec:java -Dexec.args="${*:---out docs}"

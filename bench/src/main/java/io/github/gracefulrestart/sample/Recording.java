@@ -1,0 +1,105 @@
+package io.github.gracefulrestart.sample;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.HdrHistogram.Histogram;
+
+/**
+ * Every request of a run (intended send time, latency, outcome) and the restart windows, with the
+ * figures drawn from them.
+ */
+final class Recording {
+
+	private final long start = System.nanoTime();
+
+	private final ConcurrentLinkedQueue<long[]> requests = new ConcurrentLinkedQueue<>();
+
+	private final List<long[]> windows = new ArrayList<>();
+
+	long start() {
+		return this.start;
+	}
+
+	void record(long intended, long latencyNanos, OpenLoad.Outcome outcome) {
+		this.requests.add(new long[] { intended - this.start, latencyNanos, outcome.ordinal() });
+	}
+
+	/** A restart from its trigger to its end, in {@link System#nanoTime()}. */
+	synchronized void window(long from, long to) {
+		this.windows.add(new long[] { from - this.start, to - this.start });
+	}
+
+	synchronized List<long[]> windows() {
+		return List.copyOf(this.windows);
+	}
+
+	Map<OpenLoad.Outcome, Long> outcomes() {
+		Map<OpenLoad.Outcome, Long> counts = new EnumMap<>(OpenLoad.Outcome.class);
+		for (OpenLoad.Outcome outcome : OpenLoad.Outcome.values()) {
+			counts.put(outcome, 0L);
+		}
+		for (long[] request : this.requests) {
+			counts.merge(OpenLoad.Outcome.values()[(int) request[2]], 1L, Long::sum);
+		}
+		return counts;
+	}
+
+	long total() {
+		return this.requests.size();
+	}
+
+	long failures() {
+		return total() - outcomes().get(OpenLoad.Outcome.OK);
+	}
+
+	/** Latencies of all successful requests, in microseconds. */
+	Histogram all() {
+		return histogram(false);
+	}
+
+	/** Latencies of the successful requests sent during a restart window. */
+	Histogram inWindows() {
+		return histogram(true);
+	}
+
+	private Histogram histogram(boolean windowsOnly) {
+		Histogram histogram = new Histogram(TimeUnit.MINUTES.toMicros(2), 3);
+		List<long[]> windows = windows();
+		for (long[] request : this.requests) {
+			if (request[2] == OpenLoad.Outcome.OK.ordinal() && (!windowsOnly || inside(windows, request[0]))) {
+				histogram.recordValue(Math.min(TimeUnit.NANOSECONDS.toMicros(request[1]), histogram.getHighestTrackableValue()));
+			}
+		}
+		return histogram;
+	}
+
+	private static boolean inside(List<long[]> windows, long at) {
+		return windows.stream().anyMatch((window) -> at >= window[0] && at <= window[1]);
+	}
+
+	/** Per second: successful requests, and their p99 latency in milliseconds. */
+	List<double[]> perSecond() {
+		List<Histogram> seconds = new ArrayList<>();
+		for (long[] request : this.requests) {
+			int second = (int) TimeUnit.NANOSECONDS.toSeconds(request[0]);
+			while (seconds.size() <= second) {
+				seconds.add(new Histogram(TimeUnit.MINUTES.toMicros(2), 2));
+			}
+			if (request[2] == OpenLoad.Outcome.OK.ordinal()) {
+				seconds.get(second).recordValue(Math.min(TimeUnit.NANOSECONDS.toMicros(request[1]),
+						seconds.get(second).getHighestTrackableValue()));
+			}
+		}
+		List<double[]> series = new ArrayList<>();
+		for (Histogram second : seconds) {
+			series.add(new double[] { second.getTotalCount(), second.getValueAtPercentile(99) / 1000.0 });
+		}
+		return series;
+	}
+
+}

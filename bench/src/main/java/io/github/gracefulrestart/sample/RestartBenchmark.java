@@ -1,0 +1,399 @@
+package io.github.gracefulrestart.sample;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.HdrHistogram.Histogram;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Restart under load, side by side with what users do today, in one run on one machine: our
+ * restart on Tomcat and Jetty against the same load without restarts, stop-then-start of the same
+ * jar ({@code systemctl restart}), and two instances behind nginx switched by {@code nginx -s
+ * reload} (when nginx is installed). Also takeover time against a cold start, the starter's
+ * steady-state overhead and the peak RSS while two generations coexist. Writes a Markdown table
+ * and a PNG plot.
+ */
+public final class RestartBenchmark {
+
+	private static final int RATE = 400;
+
+	private static final int KEEP_ALIVE = 16;
+
+	private static final Duration RUN = Duration.ofSeconds(60);
+
+	private static final int RESTARTS = 3;
+
+	private static final String JDK25 = "/usr/lib/jvm/temurin-25-jdk-amd64";
+
+	/** A new generation that takes over cold, booting at the serving one's priority. */
+	private static final String[] COLD = { "--graceful-restart.warmup.enabled=false", "--graceful-restart.boot-nice=0",
+			"--graceful-restart.class-data.enabled=false" };
+
+	private final Path work;
+
+	private final List<String> rows = new ArrayList<>();
+
+	private final List<String> notes = new ArrayList<>();
+
+	private RestartBenchmark(Path work) {
+		this.work = work;
+	}
+
+	public static void main(String[] args) throws Exception {
+		Path out = Path.of(args.length > 1 && args[0].equals("--out") ? args[1] : "docs");
+		Path work = Files.createTempDirectory("graceful-restart-bench");
+		try {
+			if (List.of(args).contains("--start-times")) {
+				// Only the start times, printed: a quick look after a change to start-up.
+				RestartBenchmark benchmark = new RestartBenchmark(work);
+				benchmark.startTimes("17", System.getProperty("java.home"));
+				if (Files.isDirectory(Path.of(JDK25))) {
+					benchmark.startTimes("25", JDK25);
+				}
+				benchmark.notes.forEach(System.out::println);
+			}
+			else {
+				new RestartBenchmark(work).run(out);
+			}
+		}
+		finally {
+			try (var walk = Files.walk(work)) {
+				walk.sorted(java.util.Comparator.reverseOrder()).forEach((path) -> path.toFile().delete());
+			}
+		}
+	}
+
+	private void run(Path out) throws Exception {
+		Recording plotted = null;
+		for (SampleApp.Server server : SampleApp.Server.values()) {
+			Recording steady = loadWithRestarts(server, 0, "steady");
+			Recording cold = loadWithRestarts(server, RESTARTS, "cold", COLD);
+			Recording restarts = loadWithRestarts(server, RESTARTS, "warm");
+			row(server + ", no restart", steady);
+			row(server + ", " + RESTARTS + " graceful restarts, no warm-up, normal boot priority", cold);
+			row(server + ", " + RESTARTS + " graceful restarts (defaults: warm-up, boot-nice 10)", restarts);
+			if (plotted == null) {
+				plotted = restarts;
+			}
+		}
+		row("TOMCAT, stop then start (systemctl restart)", stopThenStart());
+		startTimes("17", System.getProperty("java.home"));
+		if (Files.isDirectory(Path.of(JDK25))) {
+			startTimes("25", JDK25);
+		}
+		nginxBlueGreen();
+		overhead();
+		Files.createDirectories(out);
+		Plot.write(plotted, out.resolve("benchmarks.png"), "Tomcat, " + RATE + " req/s, " + RESTARTS + " restarts");
+		writeMarkdown(out.resolve("benchmarks.md"));
+	}
+
+	/** The load on a fresh app, with {@code restarts} restarts evenly spread. */
+	private Recording loadWithRestarts(SampleApp.Server server, int restarts, String name, String... arguments)
+			throws Exception {
+		Path dir = Files.createDirectories(this.work.resolve(server + "-" + name));
+		Recording recording = new Recording();
+		try (SampleApp app = SampleApp.start(server, dir, List.of(), arguments)) {
+			warmUp(app);
+			Recording run = new Recording();
+			OpenLoad load = OpenLoad.start(app::client, KEEP_ALIVE, RATE, RUN, run);
+			RssSampler rss = RssSampler.start(app);
+			long pid = app.servingPid();
+			List<Long> takeovers = new ArrayList<>();
+			for (int i = 1; i <= restarts; i++) {
+				sleepUntil(run.start() + RUN.toNanos() * i / (restarts + 1));
+				long trigger = System.nanoTime();
+				long steadyRss = rss.max();
+				SampleApp.signal(pid, "HUP");
+				long old = pid;
+				pid = await().atMost(SampleApp.STARTUP).pollInterval(Duration.ofMillis(20))
+					.until(app::servingPid, (serving) -> serving != old);
+				long serving = System.nanoTime();
+				app.awaitTakeover(old);
+				long gone = System.nanoTime();
+				run.window(trigger, gone + TimeUnit.SECONDS.toNanos(1));
+				takeovers.add(TimeUnit.NANOSECONDS.toMillis(serving - trigger));
+				if (i == 1) {
+					this.notes.add(String.format("%s (%s) takeover: trigger to new generation serving %d ms, to old"
+							+ " generation gone %d ms; RSS of one generation %d MB, both during the restart %d MB",
+							server, name, TimeUnit.NANOSECONDS.toMillis(serving - trigger),
+							TimeUnit.NANOSECONDS.toMillis(gone - trigger), steadyRss / 1024, rss.max() / 1024));
+				}
+			}
+			load.await();
+			rss.stop();
+			recording = run;
+			if (!takeovers.isEmpty()) {
+				this.notes.add(server + " (" + name + ") trigger to new generation serving, each restart (ms): "
+						+ takeovers);
+			}
+		}
+		return recording;
+	}
+
+	/**
+	 * Without load: a cold start of the jar (process start to serving), against the takeover time
+	 * of four restarts in a row; the first restart records the class-data archive, which the later
+	 * ones use once its recorder has exited.
+	 */
+	private void startTimes(String jdk, String javaHome) throws Exception {
+		String previous = System.getProperty("sample.java.home", "");
+		System.setProperty("sample.java.home", javaHome);
+		try {
+			Path dir = Files.createDirectories(this.work.resolve("start-" + jdk));
+			long start = System.nanoTime();
+			try (SampleApp app = SampleApp.start(SampleApp.Server.TOMCAT, dir, List.of(),
+					"--graceful-restart.class-data.directory=" + dir.resolve("class-data"))) {
+				long cold = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+				List<Long> takeovers = new ArrayList<>();
+				long pid = app.servingPid();
+				for (int i = 0; i < 4; i++) {
+					long trigger = System.nanoTime();
+					SampleApp.signal(pid, "HUP");
+					long old = pid;
+					pid = await().atMost(SampleApp.STARTUP).pollInterval(Duration.ofMillis(20))
+						.until(app::servingPid, (serving) -> serving != old);
+					takeovers.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - trigger));
+					app.awaitTakeover(old);
+				}
+				long archived = takeovers.get(3);
+				this.notes.add(String.format("JDK %s, no load: cold start of the jar %d ms (process start to serving);"
+						+ " trigger to new generation serving, 4 restarts in a row (warm-up included; the 1st records"
+						+ " the class-data archive, the 3rd and 4th use it): %s ms; with the archive %.2fx the cold start",
+						jdk, cold, takeovers, archived / (double) cold));
+			}
+		}
+		finally {
+			System.setProperty("sample.java.home", previous);
+		}
+	}
+
+	/** What {@code systemctl restart} does: SIGTERM, wait for the exit, start the jar again. */
+	private Recording stopThenStart() throws Exception {
+		Path dir = Files.createDirectories(this.work.resolve("stop-start"));
+		int port = freePort();
+		Recording run = new Recording();
+		SampleApp app = SampleApp.start(SampleApp.Server.TOMCAT, dir, List.of(), "--server.port=" + port);
+		try {
+			warmUp(app);
+			OpenLoad load = OpenLoad.start(() -> new RawHttp("127.0.0.1", port, null), KEEP_ALIVE, RATE, RUN, run);
+			sleepUntil(run.start() + RUN.toNanos() / 3);
+			long stop = System.nanoTime();
+			SampleApp.signal(app.servingPid(), "TERM");
+			await().atMost(SampleApp.STARTUP).until(() -> app.pids().isEmpty());
+			long stopped = System.nanoTime();
+			// Its own directory, so that its log (where the harness reads the port) starts empty.
+			SampleApp next = SampleApp.start(SampleApp.Server.TOMCAT, Files.createDirectories(dir.resolve("next")),
+					List.of(), "--server.port=" + port);
+			long serving = System.nanoTime();
+			run.window(stop, serving + TimeUnit.SECONDS.toNanos(1));
+			this.notes.add(String.format("Stop then start: %d ms to stop, then %d ms without a listening socket:"
+					+ " the cold start of the jar under this load, process start to serving",
+					TimeUnit.NANOSECONDS.toMillis(stopped - stop), TimeUnit.NANOSECONDS.toMillis(serving - stopped)));
+			load.await();
+			next.close();
+		}
+		finally {
+			app.close();
+		}
+		return run;
+	}
+
+	/** Two instances behind nginx, switched from one to the other by {@code nginx -s reload}. */
+	private void nginxBlueGreen() throws Exception {
+		if (new ProcessBuilder("sh", "-c", "command -v nginx").start().onExit().get().exitValue() != 0) {
+			this.notes.add("nginx is not installed: no blue/green comparison (bench/run.sh installs it when run as root)");
+			return;
+		}
+		Path dir = Files.createDirectories(this.work.resolve("nginx"));
+		int proxyPort = freePort();
+		try (SampleApp blue = SampleApp.start(SampleApp.Server.TOMCAT, Files.createDirectories(dir.resolve("blue")), List.of());
+				SampleApp green = SampleApp.start(SampleApp.Server.TOMCAT, Files.createDirectories(dir.resolve("green")), List.of())) {
+			Nginx nginx = Nginx.start(dir, proxyPort, blue.port());
+			try {
+				warmUp(blue);
+				warmUp(green);
+				Recording run = new Recording();
+				OpenLoad load = OpenLoad.start(() -> new RawHttp("127.0.0.1", proxyPort, null), KEEP_ALIVE, RATE, RUN, run);
+				sleepUntil(run.start() + RUN.toNanos() / 2);
+				long switchAt = System.nanoTime();
+				nginx.switchTo(green.port());
+				SampleApp.signal(blue.servingPid(), "TERM");
+				run.window(switchAt, System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
+				load.await();
+				row("TOMCAT x2 behind nginx, switched by nginx -s reload", run);
+			}
+			finally {
+				nginx.stop();
+			}
+		}
+	}
+
+	/** Steady throughput, closed loop, with the starter on and off. */
+	private void overhead() throws Exception {
+		for (boolean enabled : new boolean[] { false, true }) {
+			Path dir = Files.createDirectories(this.work.resolve("overhead-" + enabled));
+			try (SampleApp app = SampleApp.start(SampleApp.Server.TOMCAT, dir, List.of(),
+					"--graceful-restart.enabled=" + enabled)) {
+				warmUp(app);
+				AtomicLong count = new AtomicLong();
+				Histogram latency = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
+				// 5 s of the same load to warm the JIT, then 15 s measured.
+				long measureFrom = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+				long end = measureFrom + TimeUnit.SECONDS.toNanos(15);
+				List<Thread> threads = new ArrayList<>();
+				for (int i = 0; i < KEEP_ALIVE; i++) {
+					Thread thread = new Thread(() -> {
+						try (RawHttp http = app.client()) {
+							while (System.nanoTime() < end) {
+								long start = System.nanoTime();
+								http.get("/hello");
+								if (start >= measureFrom) {
+									synchronized (latency) {
+										latency.recordValue(TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - start));
+									}
+									count.incrementAndGet();
+								}
+							}
+						}
+						catch (IOException ex) {
+							throw new IllegalStateException(ex);
+						}
+					});
+					thread.start();
+					threads.add(thread);
+				}
+				for (Thread thread : threads) {
+					thread.join();
+				}
+				this.notes.add(String.format("Closed loop, %d connections, 15 s after 5 s warm-up, graceful-restart.enabled=%s: %d req/s,"
+						+ " p50 %.2f ms, p99 %.2f ms", KEEP_ALIVE, enabled, count.get() / 15,
+						latency.getValueAtPercentile(50) / 1000.0, latency.getValueAtPercentile(99) / 1000.0));
+			}
+		}
+	}
+
+	private void row(String scenario, Recording run) {
+		Map<OpenLoad.Outcome, Long> outcomes = run.outcomes();
+		Histogram all = run.all();
+		Histogram windows = run.inWindows();
+		this.rows.add(String.format("| %s | %d | %d | %d / %d / %d / %d | %s | %s |", scenario, run.total(),
+				outcomes.get(OpenLoad.Outcome.OK), outcomes.get(OpenLoad.Outcome.REFUSED),
+				outcomes.get(OpenLoad.Outcome.RESET), outcomes.get(OpenLoad.Outcome.TIMEOUT),
+				outcomes.get(OpenLoad.Outcome.NON_2XX), percentiles(all),
+				windows.getTotalCount() == 0 ? "-" : percentiles(windows)));
+		System.out.println(this.rows.get(this.rows.size() - 1));
+	}
+
+	private static String percentiles(Histogram histogram) {
+		return String.format("%.1f / %.1f / %.1f / %.1f", histogram.getValueAtPercentile(50) / 1000.0,
+				histogram.getValueAtPercentile(99) / 1000.0, histogram.getValueAtPercentile(99.9) / 1000.0,
+				histogram.getMaxValue() / 1000.0);
+	}
+
+	private void writeMarkdown(Path file) throws IOException {
+		try (PrintStream out = new PrintStream(Files.newOutputStream(file))) {
+			out.println("# Benchmarks");
+			out.println();
+			out.println("Written by `bench/run.sh` on " + LocalDate.now() + ": " + Runtime.getRuntime().availableProcessors()
+					+ " cores, JDK " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.vendor")
+					+ "), the sample app jars, everything on 127.0.0.1. Re-run it with `bench/run.sh`; the figures below"
+					+ " are its output, nothing else.");
+			out.println();
+			out.println("Load: open model, " + RATE + " requests/s on `GET /hello` for " + RUN.toSeconds() + " s: "
+					+ KEEP_ALIVE + " keep-alive connections and one client opening a new connection per request (a"
+					+ " tenth of the rate). Latency is counted from each request's intended send time, so a stall shows as"
+					+ " latency, not as fewer requests. Restart windows: trigger to one second after the old"
+					+ " generation is gone (stop-then-start: stop to one second after serving again; nginx: the switch and"
+					+ " five seconds after).");
+			out.println();
+			out.println("| scenario | requests | ok | refused / reset / timeout / non-2xx | latency ms p50 / p99 / p99.9 / max"
+					+ " | in restart windows |");
+			out.println("| --- | --- | --- | --- | --- | --- |");
+			this.rows.forEach(out::println);
+			out.println();
+			this.notes.forEach((note) -> out.println("- " + note));
+			out.println();
+			out.println("![Throughput and p99 latency per second across graceful restarts](benchmarks.png)");
+		}
+	}
+
+	private static void warmUp(SampleApp app) throws IOException {
+		for (int i = 0; i < 200; i++) {
+			app.get("/hello");
+		}
+	}
+
+	private static void sleepUntil(long nanoTime) {
+		java.util.concurrent.locks.LockSupport.parkNanos(nanoTime - System.nanoTime());
+	}
+
+	private static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket()) {
+			socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+			return socket.getLocalPort();
+		}
+	}
+
+	/** Sums the RSS of every generation, every 100 ms. */
+	static final class RssSampler {
+
+		private final AtomicLong max = new AtomicLong();
+
+		private volatile boolean stopped;
+
+		static RssSampler start(SampleApp app) {
+			RssSampler sampler = new RssSampler();
+			Thread thread = new Thread(() -> {
+				while (!sampler.stopped) {
+					long sum = 0;
+					for (long pid : app.pids()) {
+						sum += rssKb(pid);
+					}
+					sampler.max.accumulateAndGet(sum, Math::max);
+					java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+				}
+			}, "bench-rss");
+			thread.setDaemon(true);
+			thread.start();
+			return sampler;
+		}
+
+		long max() {
+			return this.max.get();
+		}
+
+		void stop() {
+			this.stopped = true;
+		}
+
+		private static long rssKb(long pid) {
+			try {
+				return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
+					.filter((line) -> line.startsWith("VmRSS:"))
+					.mapToLong((line) -> Long.parseLong(line.replaceAll("\\D", "")))
+					.findFirst()
+					.orElse(0);
+			}
+			catch (IOException ex) {
+				return 0;
+			}
+		}
+
+	}
+
+}
