@@ -6,6 +6,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
 import io.github.gracefulrestart.RestartableServer;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 import org.springframework.boot.web.server.WebServer;
 import org.springframework.boot.web.server.context.WebServerInitializedEvent;
@@ -16,6 +18,8 @@ import org.springframework.context.ApplicationListener;
  * management child context publishes its event to the parent too), as restartable servers.
  */
 class RunningWebServers implements ApplicationListener<WebServerInitializedEvent>, Supplier<List<RestartableServer>> {
+
+	private static final Log logger = LogFactory.getLog(RunningWebServers.class);
 
 	private final List<WebServer> webServers = new CopyOnWriteArrayList<>();
 
@@ -43,6 +47,24 @@ class RunningWebServers implements ApplicationListener<WebServerInitializedEvent
 				.ifPresent(servers::add);
 		}
 		return servers;
+	}
+
+	/**
+	 * Stop every web server at once, after the restart machinery drained them. Spring Boot's own
+	 * graceful shutdown would otherwise wait again (up to {@code
+	 * spring.lifecycle.timeout-per-shutdown-phase}) for a request the drain already gave up on, and
+	 * its {@code pause()} would answer a late request on a kept-alive connection with 503. A
+	 * stopped server's graceful shutdown is aborted, so the context then closes without waiting.
+	 */
+	void stopAll() {
+		for (WebServer webServer : this.webServers) {
+			try {
+				webServer.stop();
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Could not stop " + webServer + " after the drain: " + ex.getMessage());
+			}
+		}
 	}
 
 }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
@@ -49,8 +50,7 @@ class BootPriorityTests {
 	}
 
 	@Test
-	void withoutThePermissionToTakeItBackNothingIsLowered() throws IOException {
-		Path proc = Files.createTempDirectory("proc");
+	void withoutThePermissionToTakeItBackNothingIsLowered(@TempDir Path proc) throws IOException {
 		Files.writeString(proc.resolve("status"), "Name:\tjava\nCapEff:\t0000000000000000\n");
 		Files.writeString(proc.resolve("limits"), "Max nice priority         0                    0\n");
 		Files.writeString(proc.resolve("stat"), "42 (java) S 1 42 42 0 -1 0 0 0 0 0 0 0 0 0 20 0 30 0 1\n");
