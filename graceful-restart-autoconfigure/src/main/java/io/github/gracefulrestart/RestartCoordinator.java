@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +19,7 @@ import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 
 import io.github.gracefulrestart.process.ChildCommandLine;
+import io.github.gracefulrestart.process.ChildStopper;
 import io.github.gracefulrestart.process.ClassDataArchive;
 import io.github.gracefulrestart.process.ExitStatus;
 import io.github.gracefulrestart.process.HandshakeChannel;
@@ -52,10 +52,6 @@ public final class RestartCoordinator {
 
 	private static final Log logger = LogFactory.getLog(RestartCoordinator.class);
 
-	private static final int SIGTERM = 15;
-
-	private static final int SIGKILL = 9;
-
 	private static final int HISTORY_SIZE = 20;
 
 	private static final Duration SUPERVISOR_ANSWER = Duration.ofSeconds(10);
@@ -80,7 +76,9 @@ public final class RestartCoordinator {
 
 	private final Deque<RestartAttempt> history = new ArrayDeque<>();
 
-	private final List<RestartListener> listeners = new CopyOnWriteArrayList<>();
+	private final RestartListeners listeners = new RestartListeners();
+
+	private final ChildStopper stopper;
 
 	private final Instant startedAt;
 
@@ -128,6 +126,7 @@ public final class RestartCoordinator {
 		this.clock = Clock.systemUTC();
 		this.startedAt = this.clock.instant();
 		this.parentDraining = handoff.parentPid().isPresent();
+		this.stopper = new ChildStopper(os, settings.stopTimeout());
 	}
 
 	/**
@@ -625,26 +624,7 @@ public final class RestartCoordinator {
 	}
 
 	private void stopAndReap(Child child) {
-		if (child.exit().isDone()) {
-			return;
-		}
-		this.os.kill(child.pid(), SIGTERM);
-		try {
-			child.exit().get(this.settings.stopTimeout().toMillis(), TimeUnit.MILLISECONDS);
-		}
-		catch (TimeoutException ex) {
-			logger.warn("pid " + child.pid() + " did not stop within " + this.settings.stopTimeout()
-					+ " of SIGTERM; killing it");
-			this.os.kill(child.pid(), SIGKILL);
-			child.exit().join();
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			this.os.kill(child.pid(), SIGKILL);
-		}
-		catch (ExecutionException ex) {
-			logger.debug("Reaping pid " + child.pid() + " failed: " + ex.getCause());
-		}
+		this.stopper.stop(child.pid(), child.exit(), "pid " + child.pid());
 	}
 
 	private static void daemon(String name, Runnable task) {
@@ -683,14 +663,7 @@ public final class RestartCoordinator {
 	}
 
 	private void notifyListeners(Consumer<RestartListener> event) {
-		for (RestartListener listener : this.listeners) {
-			try {
-				event.accept(listener);
-			}
-			catch (RuntimeException ex) {
-				logger.warn("Restart listener " + listener + " failed", ex);
-			}
-		}
+		this.listeners.fire(event);
 	}
 
 	/**

@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -20,10 +19,12 @@ import java.util.function.Consumer;
 import io.github.gracefulrestart.Handoff;
 import io.github.gracefulrestart.RestartAttempt;
 import io.github.gracefulrestart.RestartListener;
+import io.github.gracefulrestart.RestartListeners;
 import io.github.gracefulrestart.RestartResult;
 import io.github.gracefulrestart.RestartSettings;
 import io.github.gracefulrestart.RestartState;
 import io.github.gracefulrestart.process.ChildCommandLine;
+import io.github.gracefulrestart.process.ChildStopper;
 import io.github.gracefulrestart.process.ClassDataArchive;
 import io.github.gracefulrestart.process.ExitStatus;
 import io.github.gracefulrestart.process.HandshakeChannel;
@@ -72,7 +73,9 @@ public final class Supervisor {
 
 	private final List<SupervisedSocket> sockets;
 
-	private final List<RestartListener> listeners = new CopyOnWriteArrayList<>();
+	private final RestartListeners listeners = new RestartListeners();
+
+	private final ChildStopper stopper;
 
 	private final Clock clock = Clock.systemUTC();
 
@@ -119,6 +122,7 @@ public final class Supervisor {
 		// Only the supervisor speaks to systemd: its pid is the unit's main pid.
 		this.environment.remove(SdNotify.NOTIFY_SOCKET);
 		this.sockets = List.copyOf(sockets);
+		this.stopper = new ChildStopper(os, settings.stopTimeout());
 	}
 
 	/**
@@ -567,25 +571,7 @@ public final class Supervisor {
 	}
 
 	private void stopAndReap(Generation generation) {
-		if (generation.exit().isDone()) {
-			return;
-		}
-		this.os.kill(generation.pid(), SIGTERM);
-		try {
-			generation.exit().get(this.settings.stopTimeout().toMillis(), TimeUnit.MILLISECONDS);
-		}
-		catch (TimeoutException ex) {
-			logger.warn(generation + " did not stop within " + this.settings.stopTimeout() + " of SIGTERM; killing it");
-			this.os.kill(generation.pid(), SIGKILL);
-			generation.exit().join();
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			this.os.kill(generation.pid(), SIGKILL);
-		}
-		catch (ExecutionException ex) {
-			logger.debug("Reaping " + generation + " failed: " + ex.getCause());
-		}
+		this.stopper.stop(generation.pid(), generation.exit(), generation.toString());
 	}
 
 	private boolean isStopping() {
@@ -605,14 +591,7 @@ public final class Supervisor {
 	}
 
 	private void notifyListeners(Consumer<RestartListener> event) {
-		for (RestartListener listener : this.listeners) {
-			try {
-				event.accept(listener);
-			}
-			catch (RuntimeException ex) {
-				logger.warn("Restart listener " + listener + " failed", ex);
-			}
-		}
+		this.listeners.fire(event);
 	}
 
 	private static void daemon(String name, Runnable task) {
