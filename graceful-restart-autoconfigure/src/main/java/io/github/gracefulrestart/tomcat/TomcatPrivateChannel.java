@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 
 import io.github.gracefulrestart.RestartableServer.PrivateChannel;
 import org.apache.catalina.LifecycleException;
@@ -22,6 +23,13 @@ import org.apache.catalina.connector.Connector;
  * can reach it. Removed on {@link #close()}.
  */
 final class TomcatPrivateChannel implements PrivateChannel {
+
+	/** {@code sun_path} holds 108 bytes, the terminating NUL included. */
+	private static final int MAX_SOCKET_PATH = 107;
+
+	private static final Path FALLBACK_TMP_DIR = Path.of("/tmp");
+
+	private static final String SOCKET_NAME = "http.sock";
 
 	private final Service service;
 
@@ -39,9 +47,12 @@ final class TomcatPrivateChannel implements PrivateChannel {
 	}
 
 	static TomcatPrivateChannel open(Service service) throws IOException {
-		Path directory = Files.createTempDirectory("graceful-restart-warmup-",
-				PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-		Path socket = directory.resolve("http.sock");
+		return open(service, Path.of(System.getProperty("java.io.tmpdir")));
+	}
+
+	static TomcatPrivateChannel open(Service service, Path tmpDir) throws IOException {
+		Path directory = privateDirectory(tmpDir);
+		Path socket = directory.resolve(SOCKET_NAME);
 		Connector connector = new Connector("HTTP/1.1");
 		connector.setProperty("unixDomainSocketPath", socket.toString());
 		service.addConnector(connector);
@@ -51,6 +62,24 @@ final class TomcatPrivateChannel implements PrivateChannel {
 		service.removeConnector(connector);
 		Files.deleteIfExists(directory);
 		throw new IOException("the warm-up connector on " + socket + " did not start");
+	}
+
+	/**
+	 * A new directory only this user can enter, in {@code tmpDir} when the socket's path there fits
+	 * in {@code sun_path}, else in {@code /tmp}: a long {@code java.io.tmpdir} must not cost the
+	 * warm-up (bind fails on a longer path).
+	 */
+	private static Path privateDirectory(Path tmpDir) throws IOException {
+		for (Path parent : List.of(tmpDir, FALLBACK_TMP_DIR)) {
+			Path directory = Files.createTempDirectory(parent, "graceful-restart-warmup-",
+					PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+			if (directory.resolve(SOCKET_NAME).toString().getBytes(StandardCharsets.UTF_8).length <= MAX_SOCKET_PATH) {
+				return directory;
+			}
+			Files.delete(directory);
+		}
+		throw new IOException("a socket path in " + tmpDir + " or " + FALLBACK_TMP_DIR + " is longer than "
+				+ MAX_SOCKET_PATH + " bytes");
 	}
 
 	@Override

@@ -3,11 +3,13 @@ package io.github.gracefulrestart.tomcat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.apache.catalina.Context;
+import org.apache.catalina.LifecycleException;
 import org.apache.catalina.startup.Tomcat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,32 +24,21 @@ class TomcatPrivateChannelTests {
 	@TempDir
 	Path baseDir;
 
+	private final AtomicInteger served = new AtomicInteger();
+
 	@Test
 	void requestsReachTheApplicationOverAUnixSocketOnlyThisUserCanEnterAndCloseRemovesIt() throws Exception {
-		Tomcat tomcat = new Tomcat();
-		tomcat.setBaseDir(this.baseDir.toString());
-		tomcat.setPort(0);
-		Context context = tomcat.addContext("", this.baseDir.toString());
-		int[] served = new int[1];
-		Tomcat.addServlet(context, "hello", new HttpServlet() {
-			@Override
-			protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-				served[0]++;
-				response.getWriter().write("hello");
-			}
-		});
-		context.addServletMappingDecoded("/hello", "hello");
-		tomcat.getConnector();
-		tomcat.start();
+		Tomcat tomcat = startTomcat();
 		try {
 			int connectorsBefore = tomcat.getService().findConnectors().length;
 			Path directory;
-			try (TomcatPrivateChannel channel = TomcatPrivateChannel.open(tomcat.getService())) {
+			try (TomcatPrivateChannel channel = TomcatPrivateChannel.open(tomcat.getService(), this.baseDir)) {
 				assertThat(channel.get("/hello")).isEqualTo(200);
 				assertThat(channel.get("/missing")).isEqualTo(404);
-				assertThat(served[0]).isEqualTo(1);
+				assertThat(this.served).hasValue(1);
 				assertThat(tomcat.getService().findConnectors()).hasSize(connectorsBefore + 1);
 				directory = privateDirectory(tomcat);
+				assertThat(directory.getParent()).isEqualTo(this.baseDir);
 				assertThat(Files.getPosixFilePermissions(directory)).extracting(Object::toString)
 					.containsExactlyInAnyOrder("OWNER_READ", "OWNER_WRITE", "OWNER_EXECUTE");
 			}
@@ -55,9 +46,53 @@ class TomcatPrivateChannelTests {
 			assertThat(directory).doesNotExist();
 		}
 		finally {
-			tomcat.stop();
-			tomcat.destroy();
+			stop(tomcat);
 		}
+	}
+
+	@Test
+	void whenTheTempDirectoryIsTooLongForASocketPathTheSocketGoesToTmp() throws Exception {
+		// Socket paths in it pass sun_path's 108 bytes, where bind fails.
+		Path longTmpDir = Files.createDirectories(this.baseDir.resolve("t".repeat(100)));
+		Tomcat tomcat = startTomcat();
+		try {
+			Path directory;
+			try (TomcatPrivateChannel channel = TomcatPrivateChannel.open(tomcat.getService(), longTmpDir)) {
+				assertThat(channel.get("/hello")).isEqualTo(200);
+				directory = privateDirectory(tomcat);
+				assertThat(directory.getParent()).isEqualTo(Path.of("/tmp"));
+			}
+			assertThat(directory).doesNotExist();
+			try (var left = Files.list(longTmpDir)) {
+				assertThat(left).isEmpty();
+			}
+		}
+		finally {
+			stop(tomcat);
+		}
+	}
+
+	private Tomcat startTomcat() throws LifecycleException {
+		Tomcat tomcat = new Tomcat();
+		tomcat.setBaseDir(this.baseDir.toString());
+		tomcat.setPort(0);
+		Context context = tomcat.addContext("", this.baseDir.toString());
+		Tomcat.addServlet(context, "hello", new HttpServlet() {
+			@Override
+			protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+				TomcatPrivateChannelTests.this.served.incrementAndGet();
+				response.getWriter().write("hello");
+			}
+		});
+		context.addServletMappingDecoded("/hello", "hello");
+		tomcat.getConnector();
+		tomcat.start();
+		return tomcat;
+	}
+
+	private static void stop(Tomcat tomcat) throws LifecycleException {
+		tomcat.stop();
+		tomcat.destroy();
 	}
 
 	private static Path privateDirectory(Tomcat tomcat) {
