@@ -5,6 +5,7 @@ import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
+import java.awt.Stroke;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -40,7 +41,7 @@ final class Plot {
 		g.fillRect(0, 0, image.getWidth(), image.getHeight());
 		g.setColor(Color.BLACK);
 		g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
-		g.drawString(title + " (shaded: restart windows)", LEFT, 24);
+		g.drawString(title + " (dashed: restart triggered; shaded: until the old generation is gone + 1 s)", LEFT, 24);
 		panel(g, run, seconds, 0, TOP, "requests/s (ok)", new Color(40, 100, 200));
 		panel(g, run, seconds, 1, TOP + PANEL + 20, "p99 latency, ms", new Color(200, 80, 40));
 		g.dispose();
@@ -73,6 +74,18 @@ final class Plot {
 		for (int second = 0; second < seconds.size(); second += 10) {
 			g.drawString(second + " s", LEFT + (int) (second * perSecond) - 8, top + height + 16);
 		}
+		// Under load a restart takes longer than the gap between two, so windows run together:
+		// each trigger gets its own line.
+		g.setColor(Color.DARK_GRAY);
+		Stroke solid = g.getStroke();
+		g.setStroke(new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] { 4f, 4f }, 0f));
+		int restart = 0;
+		for (long[] window : run.windows()) {
+			int x = LEFT + (int) (TimeUnit.NANOSECONDS.toMillis(window[0]) / 1000.0 * perSecond);
+			g.drawLine(x, top, x, top + height);
+			g.drawString("restart " + ++restart, x + 4, top + 32);
+		}
+		g.setStroke(solid);
 		g.setColor(Color.BLACK);
 		g.drawString(label, LEFT + 6, top + 16);
 		g.setColor(color);
