@@ -38,7 +38,9 @@ abstract class AbstractRestartIntegrationTests {
 		try (SampleApp app = start(); RawHttp upload = app.client()) {
 			long oldPid = app.servingPid();
 			assertThat(app.get("/hello").body()).contains("version 1");
-			CompletableFuture<RawHttp.Response> slow = CompletableFuture.supplyAsync(() -> get(app, "/sleep?ms=25000"));
+			// In flight when the restart starts. The upload, held half-sent until the new generation
+			// answers, keeps the old generation draining until then, however long the start takes.
+			CompletableFuture<RawHttp.Response> slow = CompletableFuture.supplyAsync(() -> get(app, "/sleep?ms=12000"));
 			await().atMost(Duration.ofSeconds(30)).until(() -> app.log().contains("Initializing Servlet"));
 			byte[] body = new byte[16 * 1024 * 1024];
 			new Random(42).nextBytes(body);
