@@ -3,6 +3,9 @@ package io.github.gracefulrestart.tomcat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.servlet.http.HttpServlet;
@@ -11,6 +14,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
 import org.apache.catalina.startup.Tomcat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +30,31 @@ class TomcatPrivateChannelTests {
 	Path baseDir;
 
 	private final AtomicInteger served = new AtomicInteger();
+
+	private final Map<String, String> catalinaProperties = new HashMap<>();
+
+	/**
+	 * Tomcat points {@code catalina.base} and {@code catalina.home} at the first base directory it
+	 * meets; the next test's Tomcat would recreate that directory after it was deleted.
+	 */
+	@BeforeEach
+	void rememberCatalinaProperties() {
+		for (String name : List.of("catalina.base", "catalina.home")) {
+			this.catalinaProperties.put(name, System.getProperty(name));
+		}
+	}
+
+	@AfterEach
+	void restoreCatalinaProperties() {
+		this.catalinaProperties.forEach((name, value) -> {
+			if (value == null) {
+				System.clearProperty(name);
+			}
+			else {
+				System.setProperty(name, value);
+			}
+		});
+	}
 
 	@Test
 	void requestsReachTheApplicationOverAUnixSocketOnlyThisUserCanEnterAndCloseRemovesIt() throws Exception {
