@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 
+import io.github.gracefulrestart.CloseConnectionWhileDrainingFilter;
 import io.github.gracefulrestart.Handoff;
 import io.github.gracefulrestart.RestartCoordinator;
 import io.github.gracefulrestart.RestartSettings;
@@ -31,9 +32,11 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
+import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 import org.springframework.util.ClassUtils;
 
@@ -138,6 +141,17 @@ public final class GracefulRestartAutoConfiguration {
 		List<String> included = List.of(include.replace(" ", "").split(","));
 		return (included.contains("health") || included.contains("*"))
 				&& !List.of(exclude.replace(" ", "").split(",")).contains("health");
+	}
+
+	@Bean
+	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+	FilterRegistrationBean<CloseConnectionWhileDrainingFilter> gracefulRestartDrainingFilter(
+			RestartCoordinator coordinator) {
+		// Outermost, so that it sees the response once every other filter is done with it.
+		FilterRegistrationBean<CloseConnectionWhileDrainingFilter> registration = new FilterRegistrationBean<>(
+				new CloseConnectionWhileDrainingFilter(coordinator::state));
+		registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+		return registration;
 	}
 
 	@Bean

@@ -59,6 +59,8 @@ abstract class AbstractRestartIntegrationTests {
 			assertThat(uploaded.status()).isEqualTo(200);
 			assertThat(uploaded.body()).contains("Received " + body.length + " bytes sha256 " + sha256(body))
 				.contains("pid " + oldPid);
+			assertThat(uploaded.closes()).as("answered during the drain, its connection closes: %s", uploaded.headers())
+				.isTrue();
 			RawHttp.Response response = slow.get(60, TimeUnit.SECONDS);
 			assertThat(response.status()).isEqualTo(200);
 			assertThat(response.body()).contains("version 1 pid " + oldPid);
