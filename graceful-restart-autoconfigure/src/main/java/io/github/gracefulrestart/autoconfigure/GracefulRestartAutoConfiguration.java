@@ -36,6 +36,7 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 import org.springframework.util.ClassUtils;
@@ -144,17 +145,6 @@ public final class GracefulRestartAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
-	FilterRegistrationBean<CloseConnectionWhileDrainingFilter> gracefulRestartDrainingFilter(
-			RestartCoordinator coordinator) {
-		// Outermost, so that it sees the response once every other filter is done with it.
-		FilterRegistrationBean<CloseConnectionWhileDrainingFilter> registration = new FilterRegistrationBean<>(
-				new CloseConnectionWhileDrainingFilter(coordinator::state));
-		registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
-		return registration;
-	}
-
-	@Bean
 	@ConditionalOnProperty("graceful-restart.pid-file")
 	PidFile gracefulRestartPidFile(RestartCoordinator coordinator, GracefulRestartProperties properties,
 			Handoff handoff) {
@@ -175,5 +165,24 @@ public final class GracefulRestartAutoConfiguration {
 		return notifier;
 	}
 
+	/**
+	 * Servlet applications: responses started during the drain close their connection.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "jakarta.servlet.Filter")
+	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+	static class ServletConfiguration {
+
+		@Bean
+		FilterRegistrationBean<CloseConnectionWhileDrainingFilter> gracefulRestartDrainingFilter(
+				RestartCoordinator coordinator) {
+			// Outermost: it wraps the response before any other filter writes to it.
+			FilterRegistrationBean<CloseConnectionWhileDrainingFilter> registration = new FilterRegistrationBean<>(
+					new CloseConnectionWhileDrainingFilter(coordinator::state));
+			registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+			return registration;
+		}
+
+	}
 
 }

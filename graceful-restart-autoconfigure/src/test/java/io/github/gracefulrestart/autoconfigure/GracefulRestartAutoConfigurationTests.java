@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -31,7 +32,8 @@ class GracefulRestartAutoConfigurationTests {
 	@Test
 	void webApplicationGetsTheRestartMachineryWithDefaults() {
 		this.runner.run((context) -> {
-			assertThat(context).hasSingleBean(RestartCoordinator.class).hasSingleBean(Handoff.class);
+			assertThat(context).hasSingleBean(RestartCoordinator.class).hasSingleBean(Handoff.class)
+				.hasBean("gracefulRestartDrainingFilter");
 			assertThat(context.getBean(RestartCoordinator.class).generation()).isEqualTo(1);
 			GracefulRestartProperties properties = context.getBean(GracefulRestartProperties.class);
 			assertThat(properties.isEnabled()).isTrue();
@@ -47,6 +49,13 @@ class GracefulRestartAutoConfigurationTests {
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(GracefulRestartAutoConfiguration.class))
 			.run((context) -> assertThat(context).doesNotHaveBean(RestartCoordinator.class));
+	}
+
+	@Test
+	void reactiveApplicationStartsWithoutTheServletFilter() {
+		new ReactiveWebApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(GracefulRestartAutoConfiguration.class))
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean("gracefulRestartDrainingFilter"));
 	}
 
 	@Test
