@@ -2,6 +2,8 @@ package io.github.gracefulrestart.systemd;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.Memory;
@@ -71,6 +73,27 @@ public final class NotifyReceiver implements AutoCloseable {
 			throw new IllegalStateException("recv failed");
 		}
 		return new String(buffer, 0, (int) count, StandardCharsets.UTF_8);
+	}
+
+	/**
+	 * Receive every notification on a daemon thread from now until this receiver is closed.
+	 * @return the notifications in the order they came, a list that grows as they come
+	 */
+	public List<String> collect() {
+		List<String> received = new CopyOnWriteArrayList<>();
+		Thread thread = new Thread(() -> {
+			try {
+				while (true) {
+					received.add(receive());
+				}
+			}
+			catch (IllegalStateException ex) {
+				// closed
+			}
+		}, "notify-receiver");
+		thread.setDaemon(true);
+		thread.start();
+		return received;
 	}
 
 	@Override

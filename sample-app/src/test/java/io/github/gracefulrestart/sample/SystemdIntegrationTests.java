@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import io.github.gracefulrestart.systemd.NotifyReceiver;
@@ -56,20 +55,8 @@ class SystemdIntegrationTests {
 	@Test
 	void notifySocketHearsReadyReloadingMainPidInOrderAndThePidFileNamesTheServingGeneration() throws Exception {
 		Path pidFile = this.workDir.resolve("run/app.pid");
-		List<String> notifications = new CopyOnWriteArrayList<>();
 		try (NotifyReceiver receiver = NotifyReceiver.bindIn(this.workDir)) {
-			Thread listener = new Thread(() -> {
-				try {
-					while (true) {
-						notifications.add(receiver.receive());
-					}
-				}
-				catch (IllegalStateException ex) {
-					// closed
-				}
-			}, "notify-receiver");
-			listener.setDaemon(true);
-			listener.start();
+			List<String> notifications = receiver.collect();
 			try (SampleApp app = SampleApp.start(SampleApp.Server.TOMCAT, this.workDir, List.of(),
 					Map.of("NOTIFY_SOCKET", receiver.name()), List.of(), "--graceful-restart.pid-file=" + pidFile)) {
 				long first = app.servingPid();
@@ -97,20 +84,8 @@ class SystemdIntegrationTests {
 	@Test
 	void withASupervisorTheMainPidNeverChangesSoNotifyAccessMainIsEnough() throws Exception {
 		Path pidFile = this.workDir.resolve("run/app.pid");
-		List<String> notifications = new CopyOnWriteArrayList<>();
 		try (NotifyReceiver receiver = NotifyReceiver.bindIn(this.workDir)) {
-			Thread listener = new Thread(() -> {
-				try {
-					while (true) {
-						notifications.add(receiver.receive());
-					}
-				}
-				catch (IllegalStateException ex) {
-					// closed
-				}
-			}, "notify-receiver");
-			listener.setDaemon(true);
-			listener.start();
+			List<String> notifications = receiver.collect();
 			try (SampleApp app = SampleApp.start(SampleApp.Server.TOMCAT, this.workDir, List.of(),
 					Map.of("NOTIFY_SOCKET", receiver.name()), List.of(), "--graceful-restart.supervisor=always",
 					"--graceful-restart.pid-file=" + pidFile)) {
