@@ -84,7 +84,9 @@ public final class RestartCoordinator {
 
 	private boolean ready;
 
-	private RestartState state = RestartState.SERVING;
+	// Written under the monitor; volatile so that state() reads it without the lock: the draining
+	// filter asks on every response.
+	private volatile RestartState state = RestartState.SERVING;
 
 	private RestartAttempt current;
 
@@ -722,9 +724,7 @@ public final class RestartCoordinator {
 	 * @return the state
 	 */
 	public RestartState state() {
-		synchronized (this.monitor) {
-			return this.state;
-		}
+		return this.state;
 	}
 
 	/**
