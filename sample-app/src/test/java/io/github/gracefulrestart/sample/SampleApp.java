@@ -286,6 +286,14 @@ final class SampleApp implements AutoCloseable {
 		return pid;
 	}
 
+	/** A port on 127.0.0.1 that the OS gave and that is free again. */
+	static int freeLoopbackPort() throws IOException {
+		try (java.net.ServerSocket socket = new java.net.ServerSocket()) {
+			socket.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
+			return socket.getLocalPort();
+		}
+	}
+
 	static boolean isAlive(long pid) {
 		return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
 	}

@@ -1,8 +1,5 @@
 package io.github.gracefulrestart.sample;
 
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -28,7 +25,7 @@ class SystemdIntegrationTests {
 
 	@Test
 	void socketActivatedAppServesTheActivatedSocketAndRestartsOnItUnderLoad() throws Exception {
-		int port = freeLoopbackPort();
+		int port = SampleApp.freeLoopbackPort();
 		// As with a socket unit, the first connection starts the service; it waits in the backlog.
 		CompletableFuture<RawHttp.Response> first = CompletableFuture.supplyAsync(() -> firstRequest(port));
 		// The first generation is started as systemd starts it: the socket at fd 3, no JVM flags.
@@ -125,13 +122,6 @@ class SystemdIntegrationTests {
 			}
 		}
 		return -1;
-	}
-
-	private static int freeLoopbackPort() throws Exception {
-		try (ServerSocket socket = new ServerSocket()) {
-			socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-			return socket.getLocalPort();
-		}
 	}
 
 }
