@@ -67,6 +67,12 @@ public final class RestartBenchmark {
 				}
 				benchmark.notes.forEach(System.out::println);
 			}
+			else if (List.of(args).contains("--latency")) {
+				// Only latency across restarts, printed, with the arguments after --latency given to
+				// the restarted app: a quick look after a change to what a restart costs the clients.
+				List<String> extra = List.of(args).subList(List.of(args).indexOf("--latency") + 1, args.length);
+				new RestartBenchmark(work).latency(extra.toArray(String[]::new));
+			}
 			else {
 				new RestartBenchmark(work).run(out);
 			}
@@ -86,7 +92,7 @@ public final class RestartBenchmark {
 			Recording restarts = loadWithRestarts(server, RESTARTS, "warm");
 			row(server + ", no restart", steady);
 			row(server + ", " + RESTARTS + " graceful restarts, no warm-up, normal boot priority", cold);
-			row(server + ", " + RESTARTS + " graceful restarts (defaults: warm-up, boot-nice 10)", restarts);
+			row(server + ", " + RESTARTS + " graceful restarts (defaults: warm-up, boot-nice 19)", restarts);
 			if (plotted == null) {
 				plotted = restarts;
 			}
@@ -101,6 +107,15 @@ public final class RestartBenchmark {
 		Files.createDirectories(out);
 		Plot.write(plotted, out.resolve("benchmarks.png"), "Tomcat, " + RATE + " req/s, " + RESTARTS + " restarts");
 		writeMarkdown(out.resolve("benchmarks.md"));
+	}
+
+	private void latency(String... arguments) throws Exception {
+		for (SampleApp.Server server : SampleApp.Server.values()) {
+			row(server + ", no restart", loadWithRestarts(server, 0, "steady"));
+			row(server + ", " + RESTARTS + " graceful restarts " + List.of(arguments),
+					loadWithRestarts(server, RESTARTS, "warm", arguments));
+		}
+		this.notes.forEach(System.out::println);
 	}
 
 	/** The load on a fresh app, with {@code restarts} restarts evenly spread. */
