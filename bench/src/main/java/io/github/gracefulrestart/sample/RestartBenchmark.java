@@ -92,7 +92,7 @@ public final class RestartBenchmark {
 			Recording restarts = loadWithRestarts(server, RESTARTS, "warm");
 			row(server + ", no restart", steady);
 			row(server + ", " + RESTARTS + " graceful restarts, no warm-up, normal boot priority", cold);
-			row(server + ", " + RESTARTS + " graceful restarts (defaults: warm-up, boot-nice 19)", restarts);
+			row(server + ", " + RESTARTS + " graceful restarts (defaults: warm-up, boot-nice 10)", restarts);
 			if (plotted == null) {
 				plotted = restarts;
 			}

@@ -65,7 +65,7 @@ public class GracefulRestartProperties {
 	 * Needs CAP_SYS_NICE or RLIMIT_NICE to take it back (else the generation boots at normal
 	 * priority). 0 turns it off.
 	 */
-	private int bootNice = 19;
+	private int bootNice = 10;
 
 	private final Warmup warmup = new Warmup();
 

@@ -56,10 +56,10 @@ class SystemdUnitsIntegrationTests {
 		for (String link : List.of("bin", "lib", "lib64", "sbin")) {
 			Files.createSymbolicLink(this.root.resolve(link), Path.of("usr", link));
 		}
-		run(List.of("cp", "-a", "/etc", this.root.toString()));
+		assertThat(run(List.of("cp", "-a", "/etc", this.root.toString())).exitCode()).isZero();
 		// nspawn looks for os-release before /usr is mounted; /etc/os-release links into /usr.
 		Path osRelease = this.root.resolve("etc/os-release");
-		Files.delete(osRelease);
+		Files.deleteIfExists(osRelease);
 		Files.copy(Path.of("/usr/lib/os-release"), osRelease);
 		// An initialized machine id: no "first boot", which would enable every unit by preset.
 		Files.writeString(this.root.resolve("etc/machine-id"), UUID.randomUUID().toString().replace("-", "") + "\n");
@@ -70,7 +70,7 @@ class SystemdUnitsIntegrationTests {
 			Files.copy(UNITS.resolve(unit), this.root.resolve("etc/systemd/system").resolve(unit));
 		}
 		Files.copy(SampleApp.Server.TOMCAT.jar(), this.root.resolve("opt/app/app.jar"));
-		run(List.of("chown", "-R", "900:900", this.root.resolve("opt/app").toString()));
+		assertThat(run(List.of("chown", "-R", "900:900", this.root.resolve("opt/app").toString())).exitCode()).isZero();
 		// basic.target: none of the machine's own services (its /etc enables some) start in there.
 		this.container = new ProcessBuilder("systemd-nspawn", "--quiet", "--directory=" + this.root,
 				"--bind-ro=/usr", "--register=no", "--keep-unit", "--console=pipe",

@@ -43,7 +43,7 @@ class WarmGenerationIntegrationTests {
 				.pid();
 			await("generation 2 to boot niced").atMost(SampleApp.STARTUP)
 				.until(() -> app.log().contains("Delaying start-up"));
-			assertThat(niceValues(child)).as("every thread of the booting generation").containsOnly(19);
+			assertThat(niceValues(child)).as("every thread of the booting generation").containsOnly(10);
 			long newPid = app.awaitTakeover(oldPid);
 			assertThat(newPid).isEqualTo(child);
 			assertThat(niceValues(newPid)).as("priority back once it took over").containsOnly(0);
