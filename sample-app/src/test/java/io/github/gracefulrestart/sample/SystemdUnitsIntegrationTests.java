@@ -136,6 +136,34 @@ class SystemdUnitsIntegrationTests {
 	}
 
 	@Test
+	void aReloadWhoseGenerationFailsToStartLeavesTheServiceActiveOnTheServingGeneration() throws Exception {
+		Ports ports = setPorts("app.service");
+		systemctl("start", "app.service");
+		long mainPid = mainPid("app.service");
+		// The configuration on disk that the next generation reads makes it fail at start-up.
+		Path config = Files.createDirectories(this.root.resolve("opt/app/config")).resolve("application.yml");
+		Files.writeString(config, "sample:\n  fail-on-start: true\n");
+		try (HttpLoad load = HttpLoad.start(ports.server(), 8, 10, Duration.ofMinutes(4))) {
+			systemctl("reload", "app.service");
+			await("the failed restart to reach systemd").atMost(SampleApp.STARTUP)
+				.pollInterval(Duration.ofSeconds(1))
+				.until(() -> show("app.service", "StatusText"), (status) -> status.startsWith("Restart FAILED"));
+			load.stop();
+			assertThat(load.failures()).as("%s", load).isZero();
+		}
+		finally {
+			Files.delete(config);
+		}
+		assertThat(show("app.service", "ActiveState")).isEqualTo("active");
+		assertThat(show("app.service", "SubState")).isEqualTo("running");
+		assertThat(mainPid("app.service")).isEqualTo(mainPid);
+		assertThat(servingPid(ports.server())).isEqualTo(mainPid);
+		assertThat(show("app.service", "NRestarts")).isEqualTo("0");
+		systemctl("stop", "app.service");
+		assertStoppedCleanly("app.service");
+	}
+
+	@Test
 	void socketActivatedPairServesTheSystemdSocketAcrossReloadsAndStops() throws Exception {
 		Ports ports = setPorts("app-activated.service");
 		Files.writeString(dropIn("app-activated.socket"),
