@@ -175,6 +175,11 @@ public final class RestartCoordinator {
 		this.handoff.channel().ifPresent(this::reportReady);
 		boolean first = this.handoff.parentPid().isEmpty();
 		notifyListeners((listener) -> listener.ready(generation(), first));
+		ClassDataArchive classData = this.classData;
+		if (classData != null) {
+			// Off the next restart's path: extracting the jar takes a JVM start and a second or so.
+			daemon("graceful-restart-extract", () -> classData.extractAhead(this.commandLine.get()));
+		}
 	}
 
 	private void reportReady(HandshakeChannel channel) {

@@ -98,11 +98,8 @@ public final class ClassDataArchive {
 		}
 		try {
 			Files.createDirectories(this.directory);
-			String name = jar.getFileName().toString().replaceAll("\\.jar$", "").replaceAll("[^A-Za-z0-9._-]", "_")
-					+ "-" + sha256(jar).substring(0, 16);
-			// One extraction per jar content and place: the copy maps back to its own jar, and an
-			// archive holds the class path it was recorded with.
-			String extractedName = name + "-" + Integer.toHexString(jar.toAbsolutePath().toString().hashCode());
+			String name = name(jar);
+			String extractedName = extractedName(jar, name);
 			Path extracted = (this.extractedJar != null)
 					? this.extractedJar.extract(jar, extractedName, current.executable()) : null;
 			if (extracted != null) {
@@ -134,6 +131,47 @@ public final class ClassDataArchive {
 			logger.warn("No class-data archive for the next generation: " + ex.getMessage());
 			return new Prepared(commandLine, null, null);
 		}
+	}
+
+	/**
+	 * Extract the jar the next generation will run now, ahead of the restart, so that the restart
+	 * does not spend its time on it. A restart that comes first, or a jar replaced on disk
+	 * meanwhile, is extracted at the restart as before; two extractions of one jar end with one
+	 * directory. Does nothing when extraction is off or the command line runs no jar or chooses
+	 * its own archive.
+	 * @param current this generation's command line
+	 * @return the extracted jar, or null when there is none
+	 */
+	public Path extractAhead(ChildCommandLine current) {
+		List<String> arguments = current.arguments();
+		int index = jarIndex(arguments);
+		if (this.extractedJar == null || index < 0
+				|| arguments.stream().anyMatch((argument) -> USER_OPTIONS.stream().anyMatch(argument::startsWith))) {
+			return null;
+		}
+		Path jar = ExtractedJar.sourceOf(Path.of(System.getProperty("user.dir")).resolve(arguments.get(index)));
+		try {
+			return Files.isRegularFile(jar)
+					? this.extractedJar.extract(jar, extractedName(jar, name(jar)), current.executable(), true) : null;
+		}
+		catch (IOException | RuntimeException ex) {
+			logger.debug("Cannot extract " + jar + " ahead of the next restart: " + ex.getMessage());
+			return null;
+		}
+	}
+
+	/** The jar's name and content digest. */
+	private static String name(Path jar) throws IOException {
+		return jar.getFileName().toString().replaceAll("\\.jar$", "").replaceAll("[^A-Za-z0-9._-]", "_") + "-"
+				+ sha256(jar).substring(0, 16);
+	}
+
+	/**
+	 * One extraction per jar content and place: the copy maps back to its own jar, and an archive
+	 * holds the class path it was recorded with.
+	 */
+	private static String extractedName(Path jar, String name) {
+		return name + "-" + Integer.toHexString(jar.toAbsolutePath().toString().hashCode());
 	}
 
 	/**

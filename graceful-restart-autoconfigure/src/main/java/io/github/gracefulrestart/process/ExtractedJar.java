@@ -40,6 +40,13 @@ public final class ExtractedJar {
 
 	private static final String SUFFIX = ".extracted";
 
+	/**
+	 * Raises the extraction's nice value when nobody waits for it: a child process, unlike a
+	 * thread of this JVM, takes nothing else with it (a thread's nice value would pass to the
+	 * threads it creates, such as the JDK's process reaper).
+	 */
+	private static final Path NICE = Path.of("/usr/bin/nice");
+
 	private static final List<String> LAUNCHERS = List.of("org.springframework.boot.loader.launch.JarLauncher",
 			"org.springframework.boot.loader.JarLauncher");
 
@@ -87,6 +94,22 @@ public final class ExtractedJar {
 	 * tool can extract, or the extraction failed (logged)
 	 */
 	public Path extract(Path jar, String key, String java) {
+		return extract(jar, key, java, false);
+	}
+
+	/**
+	 * The extracted form of {@code jar}, extracting it if needed: see
+	 * {@link #extract(Path, String, String)}.
+	 * @param jar a Spring Boot executable jar
+	 * @param key the jar's name, content digest and place
+	 * @param java the {@code java} executable to run the extraction with
+	 * @param background whether the extraction runs at the lowest CPU priority ({@code nice},
+	 * where the machine has it), as work nobody waits for
+	 * @return the jar to run, or null
+	 */
+	public synchronized Path extract(Path jar, String key, String java, boolean background) {
+		// One at a time: a restart that comes while the jar is extracted in the background waits
+		// for that extraction instead of running a second one beside it.
 		if (!extractable(jar)) {
 			return null;
 		}
@@ -100,7 +123,7 @@ public final class ExtractedJar {
 			if (!Files.isRegularFile(target.resolve(SOURCE))) {
 				String unique = UUID.randomUUID().toString().substring(0, 8);
 				Path temporary = this.directory.resolve(key + SUFFIX + "." + unique + ".tmp");
-				if (!run(java, jar, temporary)) {
+				if (!run(java, jar, temporary, background)) {
 					deleteRecursively(temporary);
 					return null;
 				}
@@ -140,11 +163,16 @@ public final class ExtractedJar {
 		}
 	}
 
-	private boolean run(String java, Path jar, Path destination) throws IOException {
+	private boolean run(String java, Path jar, Path destination, boolean background) throws IOException {
 		Path output = Files.createTempFile(this.directory, "extract", ".log");
 		try {
-			Process process = new ProcessBuilder(java, "-Djarmode=tools", "-jar", jar.toString(), "extract",
-					"--destination", destination.toString())
+			List<String> command = new ArrayList<>();
+			if (background && Files.isExecutable(NICE)) {
+				command.addAll(List.of(NICE.toString(), "-n", "19"));
+			}
+			command.addAll(List.of(java, "-Djarmode=tools", "-jar", jar.toString(), "extract", "--destination",
+					destination.toString()));
+			Process process = new ProcessBuilder(command)
 				.redirectErrorStream(true)
 				.redirectOutput(output.toFile())
 				.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))

@@ -63,6 +63,28 @@ class ExtractedJarTests {
 	}
 
 	@Test
+	void extractingAheadOfARestartLeavesWhatPrepareWouldLeaveAlone() throws Exception {
+		Path archives = this.dir.resolve("archives");
+		Path boot = jar("app.jar", "org.springframework.boot.loader.launch.JarLauncher",
+				"BOOT-INF/lib/spring-boot-jarmode-tools-4.1.2.jar");
+		ChildCommandLine plain = new ChildCommandLine("/usr/bin/java", List.of("-jar", boot.toString()));
+		assertThat(new ClassDataArchive(archives, 2, false, 17).extractAhead(plain)).as("extraction off").isNull();
+		ClassDataArchive classData = new ClassDataArchive(archives, 2, true, 17);
+		assertThat(classData.extractAhead(new ChildCommandLine("/usr/bin/java",
+				List.of("-XX:SharedArchiveFile=/opt/app.jsa", "-jar", boot.toString()))))
+			.as("a command line with its own archive")
+			.isNull();
+		assertThat(classData.extractAhead(new ChildCommandLine("/usr/bin/java", List.of("-cp", "app.jar", "Main"))))
+			.as("no jar")
+			.isNull();
+		assertThat(classData.extractAhead(new ChildCommandLine("/usr/bin/java",
+				List.of("-jar", this.dir.resolve("gone.jar").toString()))))
+			.as("no such jar")
+			.isNull();
+		assertThat(archives).doesNotExist();
+	}
+
+	@Test
 	void aFailedExtractionRunsTheJarAsItIsAndOnlyUnusedOldCopiesAreDeleted() throws Exception {
 		Path directory = this.dir.resolve("extracted");
 		List<Path> old = new java.util.ArrayList<>();

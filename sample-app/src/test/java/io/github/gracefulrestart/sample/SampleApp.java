@@ -353,12 +353,21 @@ final class SampleApp implements AutoCloseable {
 		}
 	}
 
-	/** Kill every generation by pid and wait until they are gone. */
+	/**
+	 * Kill every generation by pid, and what they started (an extraction of the jar, the JDK's
+	 * AOT cache assembly), and wait until they are gone.
+	 */
 	@Override
 	public void close() {
 		List<ProcessHandle> running = new ArrayList<>();
-		pids().forEach((pid) -> ProcessHandle.of(pid).ifPresent(running::add));
-		ProcessHandle.of(this.process.pid()).ifPresent(running::add);
+		List<Long> generations = new ArrayList<>(pids());
+		generations.add(this.process.pid());
+		for (long pid : generations) {
+			ProcessHandle.of(pid).ifPresent((handle) -> {
+				running.add(handle);
+				handle.descendants().forEach(running::add);
+			});
+		}
 		running.forEach(ProcessHandle::destroyForcibly);
 		for (ProcessHandle handle : running) {
 			handle.onExit().orTimeout(30, TimeUnit.SECONDS).exceptionally((ex) -> handle).join();

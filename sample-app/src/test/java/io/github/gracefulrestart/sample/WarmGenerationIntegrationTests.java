@@ -58,8 +58,13 @@ class WarmGenerationIntegrationTests {
 	void generationsRunTheJarExtractedForTheArchiveAndStillReadTheJarOnDiskAtEachRestart() throws Exception {
 		try (SampleApp app = SampleApp.start(this.workDir)) {
 			long first = app.servingPid();
+			// Once it serves, the first generation extracts the jar in the background, so that the
+			// restart does not have to.
+			await("the jar extracted ahead of the first restart").atMost(Duration.ofSeconds(90))
+				.until(() -> extractions(app) == 1);
 			SampleApp.signal(first, "HUP");
 			long second = app.awaitTakeover(first);
+			assertThat(extractions(app)).as("no extraction again at the restart").isEqualTo(1);
 			Path extracted = jarRunBy(second);
 			assertThat(extracted.getParent().getFileName().toString()).endsWith(".extracted");
 			assertThat(extracted.resolveSibling("lib")).isDirectory();
@@ -71,6 +76,7 @@ class WarmGenerationIntegrationTests {
 			assertThat(app.get("/hello").body()).as("the new jar, extracted anew")
 				.isEqualTo("Hello from version 2 pid " + third + "\n");
 			assertThat(jarRunBy(third).getParent()).isNotEqualTo(extracted.getParent());
+			assertThat(extractions(app)).isEqualTo(2);
 
 			// The extracted copy is no stand-in for the user's jar: without it, no new generation.
 			Files.delete(app.jar());
@@ -80,6 +86,10 @@ class WarmGenerationIntegrationTests {
 			assertThat((String) JsonPath.read(status, "$.lastRestart.result")).isEqualTo("FAILED");
 			assertThat(app.servingPid()).isEqualTo(third);
 		}
+	}
+
+	private static long extractions(SampleApp app) throws IOException {
+		return app.log().lines().filter((line) -> line.contains("Extracted " + app.jar() + " into ")).count();
 	}
 
 	/** Not the JVM that extracts the jar for the class-data archive before the spawn. */
