@@ -77,25 +77,14 @@ public final class ClassDataArchive {
 	 * @return the command line to start, and what it does with an archive
 	 */
 	public Prepared prepare(ChildCommandLine current) {
-		// This generation's own command line carries what it was given: not for the next one.
-		List<String> arguments = new ArrayList<>(
-				current.arguments().stream().filter((argument) -> !isOurs(argument)).toList());
-		if (arguments.stream().anyMatch((argument) -> USER_OPTIONS.stream().anyMatch(argument::startsWith))) {
-			return new Prepared(new ChildCommandLine(current.executable(), arguments), null, null);
-		}
-		int index = jarIndex(arguments);
-		if (index < 0) {
-			return new Prepared(new ChildCommandLine(current.executable(), arguments), null, null);
-		}
-		Path run = Path.of(System.getProperty("user.dir")).resolve(arguments.get(index));
-		Path jar = ExtractedJar.sourceOf(run);
-		if (!jar.equals(run)) {
-			arguments.set(index, jar.toString());
-		}
-		ChildCommandLine commandLine = new ChildCommandLine(current.executable(), List.copyOf(arguments));
-		if (!Files.isRegularFile(jar)) {
+		NextRun next = nextRun(current);
+		ChildCommandLine commandLine = new ChildCommandLine(current.executable(), List.copyOf(next.arguments()));
+		if (next.jar() == null || !Files.isRegularFile(next.jar())) {
 			return new Prepared(commandLine, null, null);
 		}
+		List<String> arguments = new ArrayList<>(next.arguments());
+		int index = next.index();
+		Path jar = next.jar();
 		try {
 			Files.createDirectories(this.directory);
 			String name = name(jar);
@@ -143,21 +132,48 @@ public final class ClassDataArchive {
 	 * @return the extracted jar, or null when there is none
 	 */
 	public Path extractAhead(ChildCommandLine current) {
-		List<String> arguments = current.arguments();
-		int index = jarIndex(arguments);
-		if (this.extractedJar == null || index < 0
-				|| arguments.stream().anyMatch((argument) -> USER_OPTIONS.stream().anyMatch(argument::startsWith))) {
+		Path jar = nextRun(current).jar();
+		if (this.extractedJar == null || jar == null || !Files.isRegularFile(jar)) {
 			return null;
 		}
-		Path jar = ExtractedJar.sourceOf(Path.of(System.getProperty("user.dir")).resolve(arguments.get(index)));
 		try {
-			return Files.isRegularFile(jar)
-					? this.extractedJar.extract(jar, extractedName(jar, name(jar)), current.executable(), true) : null;
+			return this.extractedJar.extract(jar, extractedName(jar, name(jar)), current.executable(), true);
 		}
 		catch (IOException | RuntimeException ex) {
 			logger.debug("Cannot extract " + jar + " ahead of the next restart: " + ex.getMessage());
 			return null;
 		}
+	}
+
+	/**
+	 * What the next generation runs: this generation's command line without the options it was
+	 * given for an archive, and the user's jar on it, in place of its extracted copy.
+	 */
+	private NextRun nextRun(ChildCommandLine current) {
+		List<String> arguments = new ArrayList<>(
+				current.arguments().stream().filter((argument) -> !isOurs(argument)).toList());
+		int index = jarIndex(arguments);
+		if (index < 0
+				|| arguments.stream().anyMatch((argument) -> USER_OPTIONS.stream().anyMatch(argument::startsWith))) {
+			return new NextRun(arguments, -1, null);
+		}
+		Path run = Path.of(System.getProperty("user.dir")).resolve(arguments.get(index));
+		Path jar = ExtractedJar.sourceOf(run);
+		if (!jar.equals(run)) {
+			arguments.set(index, jar.toString());
+		}
+		return new NextRun(arguments, index, jar);
+	}
+
+	/**
+	 * The next generation's command line arguments, and the user's jar at {@code index} on it.
+	 *
+	 * @param arguments the arguments
+	 * @param index where the jar is, or -1
+	 * @param jar the jar, or null when the command line runs none or chooses its own archive
+	 */
+	private record NextRun(List<String> arguments, int index, Path jar) {
+
 	}
 
 	/** The jar's name and content digest. */
