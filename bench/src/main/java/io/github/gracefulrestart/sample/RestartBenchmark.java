@@ -2,9 +2,6 @@ package io.github.gracefulrestart.sample;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -201,7 +198,7 @@ public final class RestartBenchmark {
 	/** What {@code systemctl restart} does: SIGTERM, wait for the exit, start the jar again. */
 	private Recording stopThenStart() throws Exception {
 		Path dir = Files.createDirectories(this.work.resolve("stop-start"));
-		int port = freePort();
+		int port = SampleApp.freeLoopbackPort();
 		Recording run = new Recording();
 		SampleApp app = SampleApp.start(SampleApp.Server.TOMCAT, dir, List.of(), "--server.port=" + port);
 		try {
@@ -236,7 +233,7 @@ public final class RestartBenchmark {
 			return;
 		}
 		Path dir = Files.createDirectories(this.work.resolve("nginx"));
-		int proxyPort = freePort();
+		int proxyPort = SampleApp.freeLoopbackPort();
 		try (SampleApp blue = SampleApp.start(SampleApp.Server.TOMCAT, Files.createDirectories(dir.resolve("blue")), List.of());
 				SampleApp green = SampleApp.start(SampleApp.Server.TOMCAT, Files.createDirectories(dir.resolve("green")), List.of())) {
 			Nginx nginx = Nginx.start(dir, proxyPort, blue.port());
@@ -367,13 +364,6 @@ public final class RestartBenchmark {
 
 	private static void sleepUntil(long nanoTime) {
 		java.util.concurrent.locks.LockSupport.parkNanos(nanoTime - System.nanoTime());
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket()) {
-			socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-			return socket.getLocalPort();
-		}
 	}
 
 	/** Sums the RSS of every generation, every 100 ms. */

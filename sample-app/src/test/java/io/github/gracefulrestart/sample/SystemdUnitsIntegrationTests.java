@@ -131,8 +131,7 @@ class SystemdUnitsIntegrationTests {
 			assertThat(load.ok()).isPositive();
 		}
 		assertThat(show("app.service", "NRestarts")).isEqualTo("0");
-		systemctl("stop", "app.service");
-		assertStoppedCleanly("app.service");
+		stopCleanly("app.service");
 	}
 
 	@Test
@@ -159,8 +158,7 @@ class SystemdUnitsIntegrationTests {
 		assertThat(mainPid("app.service")).isEqualTo(mainPid);
 		assertThat(servingPid(ports.server())).isEqualTo(mainPid);
 		assertThat(show("app.service", "NRestarts")).isEqualTo("0");
-		systemctl("stop", "app.service");
-		assertStoppedCleanly("app.service");
+		stopCleanly("app.service");
 	}
 
 	@Test
@@ -182,14 +180,12 @@ class SystemdUnitsIntegrationTests {
 		assertThat(servingPid(ports.server())).isEqualTo(mainPid);
 		assertThat(journal("app-activated.service"))
 			.contains("Socket activation passed /127.0.0.1:" + ports.server() + " (fd 3) for listener 'server'");
-		systemctl("stop", "app-activated.service");
-		assertStoppedCleanly("app-activated.service");
+		stopCleanly("app-activated.service");
 		// systemd still holds the socket: the next connection starts the service again.
 		assertThat(show("app-activated.socket", "ActiveState")).isEqualTo("active");
 		assertThat(servingPid(ports.server())).isEqualTo(mainPid("app-activated.service"));
 		// This time the main pid is systemd's own child, whose exit status (143 on SIGTERM) it sees.
-		systemctl("stop", "app-activated.service");
-		assertStoppedCleanly("app-activated.service");
+		stopCleanly("app-activated.service");
 	}
 
 	@Test
@@ -210,8 +206,7 @@ class SystemdUnitsIntegrationTests {
 		assertThat(pidFile()).isEqualTo(String.valueOf(mainPid));
 		assertThat(servingPid(ports.server())).isEqualTo(mainPid);
 		assertThat(show("app-pidfile.service", "ActiveState")).isEqualTo("active");
-		systemctl("stop", "app-pidfile.service");
-		assertStoppedCleanly("app-pidfile.service");
+		stopCleanly("app-pidfile.service");
 	}
 
 	@Test
@@ -231,8 +226,7 @@ class SystemdUnitsIntegrationTests {
 		}
 		assertThat(servingPid(ports.server())).isNotEqualTo(first);
 		assertThat(mainPid("app-supervised.service")).isEqualTo(supervisor);
-		systemctl("stop", "app-supervised.service");
-		assertStoppedCleanly("app-supervised.service");
+		stopCleanly("app-supervised.service");
 	}
 
 	/**
@@ -252,8 +246,9 @@ class SystemdUnitsIntegrationTests {
 		return mainPid;
 	}
 
-	/** Stopped on SIGTERM and counted a success (the JVM's 143 is one for these units). */
-	private void assertStoppedCleanly(String unit) throws Exception {
+	/** {@code systemctl stop}: stopped on SIGTERM and counted a success (the JVM's 143 is one for these units). */
+	private void stopCleanly(String unit) throws Exception {
+		systemctl("stop", unit);
 		assertThat(show(unit, "ActiveState")).isEqualTo("inactive");
 		assertThat(show(unit, "Result")).as(journal(unit)).isEqualTo("success");
 	}
