@@ -21,7 +21,8 @@ import org.apache.commons.logging.LogFactory;
  * after a JVM starts run interpreted and are many times slower, so the new generation sends itself
  * requests first, through a {@link PrivateChannel private channel} of each server (never the
  * shared sockets), and runs the application's {@link WarmupHook hooks}. Bounded by a request count
- * and a duration; nothing it meets (an error, a hook that hangs) stops the takeover.
+ * and a duration, and by default ended sooner once response times stop improving; nothing it
+ * meets (an error, a hook that hangs) stops the takeover.
  */
 public final class Warmup {
 
@@ -54,6 +55,8 @@ public final class Warmup {
 		AtomicInteger sent = new AtomicInteger();
 		AtomicInteger completed = new AtomicInteger();
 		AtomicInteger errors = new AtomicInteger();
+		ResponseTimeTrend trend = new ResponseTimeTrend();
+		boolean untilSettled = this.settings.untilSettled();
 		try {
 			List<Target> targets = new ArrayList<>(channels.keySet());
 			int total = targets.size() * this.settings.requests();
@@ -61,10 +64,13 @@ public final class Warmup {
 			for (int i = 0; i < Math.max(1, this.settings.concurrency()) && total > 0; i++) {
 				Thread thread = new Thread(() -> {
 					int next;
-					while (System.nanoTime() < deadline && (next = sent.getAndIncrement()) < total) {
+					while (System.nanoTime() < deadline && !(untilSettled && trend.settled())
+							&& (next = sent.getAndIncrement()) < total) {
 						Target target = targets.get(next % targets.size());
 						try {
+							long sentAt = System.nanoTime();
 							int status = channels.get(target).get(target.path());
+							trend.add(System.nanoTime() - sentAt);
 							// 503 is what a health endpoint answers before the application is ready.
 							if (status >= 500 && status != 503 && errors.incrementAndGet() == 1) {
 								logger.warn("Warm-up request GET " + target.path() + " answered " + status);
@@ -94,9 +100,12 @@ public final class Warmup {
 			channels.values().forEach(PrivateChannel::close);
 		}
 		Result result = new Result(completed.get(), errors.get(), hooksRun,
-				TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+				TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), untilSettled && trend.settled());
+		String trendSummary = trend.summary();
 		logger.info("Warm-up: " + result.requests() + " request(s) to " + channels.keySet() + ", " + result.errors()
-				+ " error(s), " + hooksRun + " hook(s), in " + result.durationMs() + " ms");
+				+ " error(s), " + hooksRun + " hook(s), in " + result.durationMs() + " ms"
+				+ (result.settled() ? "; response times settled" : "")
+				+ (trendSummary.isEmpty() ? "" : " (" + trendSummary + ")"));
 		return result;
 	}
 
@@ -174,8 +183,11 @@ public final class Warmup {
 	 * @param requests how many requests per path
 	 * @param duration the time box for the hooks and the requests together
 	 * @param concurrency how many requests at a time
+	 * @param untilSettled whether to end before {@code requests} once response times stop
+	 * improving (see {@link ResponseTimeTrend})
 	 */
-	public record Settings(Map<String, List<String>> paths, int requests, Duration duration, int concurrency) {
+	public record Settings(Map<String, List<String>> paths, int requests, Duration duration, int concurrency,
+			boolean untilSettled) {
 
 	}
 
@@ -187,8 +199,9 @@ public final class Warmup {
 	 * before the application is ready)
 	 * @param hooks the hooks that completed
 	 * @param durationMs how long it took
+	 * @param settled whether it ended early because response times had stopped improving
 	 */
-	public record Result(int requests, int errors, int hooks, long durationMs) {
+	public record Result(int requests, int errors, int hooks, long durationMs, boolean settled) {
 
 	}
 

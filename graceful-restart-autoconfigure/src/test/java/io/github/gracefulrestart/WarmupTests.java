@@ -25,7 +25,7 @@ class WarmupTests {
 		InMemoryServer server = new InMemoryServer("server", 200);
 		InMemoryServer management = new InMemoryServer("management", 200);
 		Warmup warmup = new Warmup(new Warmup.Settings(Map.of("server", List.of("/a", "/b"), "management",
-				List.of("/actuator/health")), 50, Duration.ofSeconds(30), 3), List.of());
+				List.of("/actuator/health")), 50, Duration.ofSeconds(30), 3, false), List.of());
 		Warmup.Result result = warmup.run(List.of(server, management));
 		assertThat(result.requests()).isEqualTo(150);
 		assertThat(result.errors()).isZero();
@@ -37,9 +37,22 @@ class WarmupTests {
 	}
 
 	@Test
+	void endsOnceResponseTimesStopImprovingWhenAskedTo() {
+		InMemoryServer server = new InMemoryServer("server", 200);
+		Warmup.Result settling = new Warmup(new Warmup.Settings(Map.of("server", List.of("/a")), 1000,
+				Duration.ofSeconds(30), 1, true), List.of()).run(List.of(server));
+		assertThat(settling.settled()).isTrue();
+		assertThat(settling.requests()).isBetween(3 * ResponseTimeTrend.ROUND, 999);
+		Warmup.Result counting = new Warmup(new Warmup.Settings(Map.of("server", List.of("/a")), 1000,
+				Duration.ofSeconds(30), 1, false), List.of()).run(List.of(server));
+		assertThat(counting.settled()).isFalse();
+		assertThat(counting.requests()).isEqualTo(1000);
+	}
+
+	@Test
 	void serverErrorsAndFailedExchangesCountAsErrors() {
 		InMemoryServer server = new InMemoryServer("server", 500);
-		Warmup warmup = new Warmup(new Warmup.Settings(Map.of("server", List.of("/a")), 10, Duration.ofSeconds(30), 1),
+		Warmup warmup = new Warmup(new Warmup.Settings(Map.of("server", List.of("/a")), 10, Duration.ofSeconds(30), 1, false),
 				List.of());
 		assertThat(warmup.run(List.of(server)).errors()).isEqualTo(10);
 	}
@@ -49,7 +62,7 @@ class WarmupTests {
 		CountDownLatch never = new CountDownLatch(1);
 		AtomicInteger ran = new AtomicInteger();
 		InMemoryServer server = new InMemoryServer("server", 200);
-		Warmup warmup = new Warmup(new Warmup.Settings(Map.of("server", List.of("/a")), 5, Duration.ofMillis(500), 1),
+		Warmup warmup = new Warmup(new Warmup.Settings(Map.of("server", List.of("/a")), 5, Duration.ofMillis(500), 1, false),
 				List.of(() -> {
 					throw new IllegalStateException("cache backend down");
 				}, ran::incrementAndGet, never::await));

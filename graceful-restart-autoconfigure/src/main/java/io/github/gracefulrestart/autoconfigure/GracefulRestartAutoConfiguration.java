@@ -133,7 +133,7 @@ public final class GracefulRestartAutoConfiguration {
 			paths.computeIfAbsent(separate ? "management" : "server", (name) -> new ArrayList<>()).add(health);
 		}
 		return new Warmup.Settings(paths, properties.getRequests(), properties.getDuration(),
-				properties.getConcurrency());
+				properties.getConcurrency(), properties.isUntilSettled());
 	}
 
 	private static boolean healthExposed(Environment environment) {

@@ -165,9 +165,17 @@ public class GracefulRestartProperties {
 		private List<String> paths = new ArrayList<>();
 
 		/**
-		 * Number of requests per path.
+		 * Number of requests per path, at most.
 		 */
 		private int requests = 200;
+
+		/**
+		 * Whether the warm-up ends before all its requests were sent once response times stop
+		 * improving (the median of each round of 20 requests no longer 10% below the best before
+		 * it, twice in a row), so that the takeover is not delayed by requests that no longer
+		 * warm anything.
+		 */
+		private boolean untilSettled = true;
 
 		/**
 		 * Maximum time for the hooks and the requests together.
@@ -206,6 +214,14 @@ public class GracefulRestartProperties {
 		public void setRequests(int requests) {
 			Assert.isTrue(requests >= 0, "graceful-restart.warmup.requests must not be negative, was " + requests);
 			this.requests = requests;
+		}
+
+		public boolean isUntilSettled() {
+			return this.untilSettled;
+		}
+
+		public void setUntilSettled(boolean untilSettled) {
+			this.untilSettled = untilSettled;
 		}
 
 		public Duration getDuration() {

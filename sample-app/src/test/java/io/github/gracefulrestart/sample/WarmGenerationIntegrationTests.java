@@ -48,9 +48,18 @@ class WarmGenerationIntegrationTests {
 			assertThat(newPid).isEqualTo(child);
 			assertThat(niceValues(newPid)).as("priority back once it took over").containsOnly(0);
 			String status = app.status();
-			assertThat((Integer) JsonPath.read(status, "$.warmup.requests")).isEqualTo(400);
+			// 200 to each of two paths at most, fewer once response times settled (rounds of 20,
+			// three at least; a request in flight on the second thread may complete after).
+			int requests = JsonPath.read(status, "$.warmup.requests");
+			if (JsonPath.<Boolean>read(status, "$.warmup.settled")) {
+				assertThat(requests).isBetween(60, 401);
+			}
+			else {
+				assertThat(requests).isEqualTo(400);
+			}
 			assertThat((Integer) JsonPath.read(status, "$.warmup.errors")).isZero();
-			assertThat(app.log()).contains("Warm-up: 400 request(s) to [server /hello, management /actuator/health]");
+			assertThat(app.log()).contains("Warm-up: " + requests
+					+ " request(s) to [server /hello, management /actuator/health], 0 error(s)");
 		}
 	}
 
