@@ -94,6 +94,9 @@ public final class RestartCoordinator {
 
 	private boolean parentDraining;
 
+	/** The previous generation has reported drained, and has not exited yet. */
+	private boolean parentDrained;
+
 	private boolean closed;
 
 	private CompletableFuture<RestartRequest> supervisorAnswer;
@@ -177,8 +180,9 @@ public final class RestartCoordinator {
 		notifyListeners((listener) -> listener.ready(generation(), first));
 		ClassDataArchive classData = this.classData;
 		if (classData != null) {
-			// Off the next restart's path: extracting the jar takes a JVM start and a second or so.
-			daemon("graceful-restart-extract", () -> classData.extractAhead(this.commandLine.get()));
+			// Off the next restart's path: extracting the jar and recording its archive take a JVM
+			// start and a training run.
+			daemon("graceful-restart-class-data", () -> classData.prepareAhead(this.commandLine.get()));
 		}
 	}
 
@@ -247,6 +251,16 @@ public final class RestartCoordinator {
 			this.parentDraining = false;
 		}
 		notifyListeners((listener) -> listener.servingAlone(generation()));
+	}
+
+	private String previousGenerationBusy() {
+		if (!this.parentDrained) {
+			return "the previous generation is still draining";
+		}
+		// What keeps a drained JVM: its context closing, and a class-data archive written at exit
+		// (JDK 25 assembles an AOT cache for about ten seconds).
+		return "the previous generation (pid " + this.handoff.parentPid().orElse(null)
+				+ ") has drained but not exited yet (it may be writing the class-data archive)";
 	}
 
 	/**
@@ -333,6 +347,7 @@ public final class RestartCoordinator {
 		logger.info("Previous generation (pid " + parent + ") drained in " + drain.toMillis() + " ms; generation "
 				+ generation() + " serves alone");
 		synchronized (this.monitor) {
+			this.parentDrained = true;
 			inherited.forEach(this.history::addLast);
 			trimHistory();
 			if (this.current == null && !inherited.isEmpty()) {
@@ -358,7 +373,7 @@ public final class RestartCoordinator {
 				String why = !this.ready ? "this generation is not ready yet"
 						: this.closed ? "this generation is shutting down"
 								: this.supervisorGone ? "the supervisor is gone"
-										: this.parentDraining ? "the previous generation is still draining"
+										: this.parentDraining ? previousGenerationBusy()
 												: "a restart is already " + this.state;
 				logger.info("Restart requested by " + trigger + " ignored: " + why);
 				return new RestartRequest(false, this.current, why);
@@ -474,7 +489,6 @@ public final class RestartCoordinator {
 				generation() + 1, this.os.pid(), null);
 		int pid = this.os.spawn(command.executable(), command.argv(), environment, fds);
 		if (prepared != null) {
-			this.classData.started(prepared, pid);
 			this.prepared = prepared;
 		}
 		return pid;
@@ -704,6 +718,9 @@ public final class RestartCoordinator {
 			this.closed = true;
 			starting = (this.state == RestartState.RESTARTING) ? this.child : null;
 			handedOver = this.state == RestartState.DRAINING;
+		}
+		if (this.classData != null) {
+			this.classData.close();
 		}
 		if (!handedOver) {
 			notifyListeners(RestartListener::stopping);

@@ -53,9 +53,10 @@ public class SupervisorLauncher implements ApplicationListener<ApplicationEnviro
 	@Override
 	public void onApplicationEvent(ApplicationEnvironmentPreparedEvent event) {
 		ConfigurableEnvironment environment = event.getEnvironment();
-		// A generation, an application without a web server, or a test's context: nothing to
-		// supervise (a test JVM must never replace itself).
-		if (System.getenv(Handoff.LISTENERS) != null
+		// A generation, an application without a web server, a test's context, or a training run
+		// for a class-data archive (spring.context.exit, which ends before anything serves):
+		// nothing to supervise (a test JVM must never replace itself).
+		if (System.getenv(Handoff.LISTENERS) != null || System.getProperty("spring.context.exit") != null
 				|| event.getSpringApplication().getWebApplicationType() == WebApplicationType.NONE
 				|| event.getSpringApplication().getMainApplicationClass() == null || runByATest()) {
 			return;

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -39,6 +40,8 @@ public final class ClassDataArchive {
 
 	private static final Log logger = LogFactory.getLog(ClassDataArchive.class);
 
+	private static final java.time.Duration TRAINING_TIMEOUT = java.time.Duration.ofMinutes(10);
+
 	private static final List<String> USER_OPTIONS = List.of("-XX:SharedArchiveFile", "-XX:ArchiveClassesAtExit",
 			"-XX:AOTCache", "-XX:AOTCacheOutput", "-XX:AOTMode", "-XX:AOTConfiguration", "-Xshare:off",
 			"-XX:+AutoCreateSharedArchive");
@@ -50,6 +53,10 @@ public final class ClassDataArchive {
 	private final ExtractedJar extractedJar;
 
 	private final int jdkFeature;
+
+	private Process training;
+
+	private boolean closed;
 
 	/**
 	 * Create an archive manager.
@@ -71,12 +78,21 @@ public final class ClassDataArchive {
 
 	/**
 	 * Add the archive options to the next generation's command line: use the archive of this jar
-	 * when there is one, else record one. A generation that runs an extracted jar is given the
-	 * user's jar again, extracted again if it changed.
+	 * when there is one, else start without (a {@link #prepareAhead training run} records it). A
+	 * generation that runs an extracted jar is given the user's jar again, extracted again if it
+	 * changed.
 	 * @param current the command line without them
-	 * @return the command line to start, and what it does with an archive
+	 * @return the command line to start, and the archive it uses
 	 */
 	public Prepared prepare(ChildCommandLine current) {
+		return plan(current, false);
+	}
+
+	/**
+	 * What the next generation runs with this jar's archive, or, with {@code record}, the command
+	 * line that records it when there is none yet (and no other process records it).
+	 */
+	Prepared plan(ChildCommandLine current, boolean record) {
 		NextRun next = nextRun(current);
 		ChildCommandLine commandLine = new ChildCommandLine(current.executable(), List.copyOf(next.arguments()));
 		if (next.jar() == null || !Files.isRegularFile(next.jar())) {
@@ -108,7 +124,7 @@ public final class ClassDataArchive {
 				return new Prepared(ChildCommandLine.withJvmOptions(commandLine.executable(), commandLine.arguments(),
 						List.of(option + archive, quiet())), archive, null);
 			}
-			if (recordingInProgress(key)) {
+			if (!record || recordingInProgress(key)) {
 				return new Prepared(commandLine, null, null);
 			}
 			Path recording = this.directory.resolve(key + "." + UUID.randomUUID().toString().substring(0, 8) + ".tmp");
@@ -123,25 +139,128 @@ public final class ClassDataArchive {
 	}
 
 	/**
-	 * Extract the jar the next generation will run now, ahead of the restart, so that the restart
-	 * does not spend its time on it. A restart that comes first, or a jar replaced on disk
-	 * meanwhile, is extracted at the restart as before; two extractions of one jar end with one
-	 * directory. Does nothing when extraction is off or the command line runs no jar or chooses
-	 * its own archive.
+	 * Ahead of the next restart, off its path: extract the jar the next generation will run, and
+	 * record its archive when there is none yet, in a training run at the lowest CPU priority
+	 * ({@code nice 19} where the machine has {@code /usr/bin/nice}). The training run is the next
+	 * generation's own command line with {@code -Dspring.context.exit=onRefresh}, Spring's way of
+	 * training an archive: it creates the application's beans and exits before it starts the web
+	 * server or anything else, so it binds no port and serves nothing. Recording in a training
+	 * run, not in a generation, keeps the recording's cost (a slower start, and on JDK 25 about
+	 * ten seconds of assembly at exit) out of every takeover.
+	 * <p>
+	 * A restart that comes first, or a jar replaced on disk meanwhile, is extracted at the
+	 * restart as before and starts without an archive. Does nothing when the command line runs no
+	 * jar or chooses its own archive.
 	 * @param current this generation's command line
-	 * @return the extracted jar, or null when there is none
 	 */
-	public Path extractAhead(ChildCommandLine current) {
+	public void prepareAhead(ChildCommandLine current) {
 		Path jar = nextRun(current).jar();
-		if (this.extractedJar == null || jar == null || !Files.isRegularFile(jar)) {
-			return null;
+		if (jar == null || !Files.isRegularFile(jar)) {
+			return;
+		}
+		if (this.extractedJar != null) {
+			try {
+				this.extractedJar.extract(jar, extractedName(jar, name(jar)), current.executable(), true);
+			}
+			catch (IOException | RuntimeException ex) {
+				logger.debug("Cannot extract " + jar + " ahead of the next restart: " + ex.getMessage());
+				return;
+			}
 		}
 		try {
-			return this.extractedJar.extract(jar, extractedName(jar, name(jar)), current.executable(), true);
+			train(plan(current, true));
 		}
 		catch (IOException | RuntimeException ex) {
-			logger.debug("Cannot extract " + jar + " ahead of the next restart: " + ex.getMessage());
-			return null;
+			logger.warn("No class-data archive recorded for " + jar + ": " + ex.getMessage());
+		}
+	}
+
+	private void train(Prepared prepared) throws IOException {
+		if (prepared.recording() == null) {
+			return;
+		}
+		List<String> command = new ArrayList<>();
+		if (Files.isExecutable(ExtractedJar.NICE)) {
+			command.addAll(List.of(ExtractedJar.NICE.toString(), "-n", "19"));
+		}
+		ChildCommandLine training = ChildCommandLine.withJvmOptions(prepared.commandLine().executable(),
+				prepared.commandLine().arguments(), List.of("-Dspring.context.exit=onRefresh"));
+		command.addAll(training.argv());
+		Path output = prepared.recording().resolveSibling(prepared.recording().getFileName() + ".log");
+		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+			.redirectOutput(output.toFile())
+			.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+		// Not a generation: no inherited sockets, nothing to tell systemd.
+		builder.environment().keySet().removeIf((name) -> name.startsWith("GRACEFUL_RESTART_")
+				|| name.startsWith("LISTEN_") || name.equals("NOTIFY_SOCKET") || name.equals("WATCHDOG_USEC")
+				|| name.equals("WATCHDOG_PID"));
+		long start = System.nanoTime();
+		Process process;
+		synchronized (this) {
+			if (this.closed) {
+				return;
+			}
+			process = builder.start();
+			this.training = process;
+		}
+		started(prepared, (int) process.pid());
+		try {
+			if (!process.waitFor(TRAINING_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+				stop(process);
+				process.waitFor();
+				logger.warn("The training run for the class-data archive took more than " + TRAINING_TIMEOUT
+						+ "; stopped it, the next generations start without an archive");
+			}
+			else if (process.exitValue() != 0) {
+				logger.warn("The training run for the class-data archive failed (exit code " + process.exitValue()
+						+ "); the next generations start without an archive: " + tail(output));
+				delete(prepared.recording());
+			}
+			else {
+				logger.info("Training run for the class-data archive done in "
+						+ TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms");
+			}
+			promoteCompleted();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			stop(process);
+		}
+		finally {
+			synchronized (this) {
+				this.training = null;
+			}
+			delete(output);
+		}
+	}
+
+	/**
+	 * Stop a training run under way: this generation is shutting down, and the one that follows
+	 * starts its own.
+	 */
+	public synchronized void close() {
+		this.closed = true;
+		if (this.training != null) {
+			stop(this.training);
+		}
+	}
+
+	/**
+	 * Kill a training run with what it started (JDK 25 assembles the AOT cache in a child JVM),
+	 * so that nothing goes on writing a file whose recorder has ended.
+	 */
+	private static void stop(Process training) {
+		training.descendants().forEach(ProcessHandle::destroyForcibly);
+		training.destroyForcibly();
+	}
+
+	private static String tail(Path output) {
+		try {
+			List<String> lines = Files.readAllLines(output);
+			return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size())).trim();
+		}
+		catch (IOException | RuntimeException ex) {
+			return "(no output: " + ex.getMessage() + ")";
 		}
 	}
 
@@ -192,11 +311,9 @@ public final class ClassDataArchive {
 
 	/**
 	 * Note which process records into {@code prepared}'s file, so that nothing takes it before
-	 * that process has ended.
-	 * @param prepared what {@link #prepare} returned
-	 * @param pid the generation started with it
+	 * that process has ended (another JVM sharing the directory, say).
 	 */
-	public void started(Prepared prepared, int pid) {
+	void started(Prepared prepared, int pid) {
 		if (prepared.recording() != null) {
 			try {
 				Files.writeString(pidFile(prepared.recording()), String.valueOf(pid));

@@ -45,7 +45,7 @@ public final class ExtractedJar {
 	 * thread of this JVM, takes nothing else with it (a thread's nice value would pass to the
 	 * threads it creates, such as the JDK's process reaper).
 	 */
-	private static final Path NICE = Path.of("/usr/bin/nice");
+	static final Path NICE = Path.of("/usr/bin/nice");
 
 	private static final List<String> LAUNCHERS = List.of("org.springframework.boot.loader.launch.JarLauncher",
 			"org.springframework.boot.loader.JarLauncher");

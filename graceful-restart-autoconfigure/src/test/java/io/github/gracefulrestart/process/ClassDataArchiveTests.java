@@ -11,8 +11,9 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link ClassDataArchive}: which options each generation gets, and the files'
- * life (a real dead process stands for a recorder that has exited).
+ * Tests for {@link ClassDataArchive}: which options each generation and each training run gets,
+ * and the files' life (a real dead process stands for a recorder that has exited). The training
+ * run itself, a real JVM of a real Spring Boot jar, is in the sample's integration tests.
  */
 class ClassDataArchiveTests {
 
@@ -24,7 +25,7 @@ class ClassDataArchiveTests {
 		Path archives = this.dir.resolve("archives");
 		ClassDataArchive classData = new ClassDataArchive(archives, 2, false, 17);
 		ChildCommandLine command = command(jar("app.jar", "one"));
-		ClassDataArchive.Prepared recording = classData.prepare(command);
+		ClassDataArchive.Prepared recording = classData.plan(command, true);
 		assertThat(recording.archive()).isNull();
 		assertThat(recording.recording().getParent()).isEqualTo(archives);
 		assertThat(recording.commandLine().arguments()).startsWith("-XX:ArchiveClassesAtExit=" + recording.recording(),
@@ -32,7 +33,7 @@ class ClassDataArchiveTests {
 		Process recorder = recorder(recording.recording());
 		try {
 			classData.started(recording, (int) recorder.pid());
-			assertThat(classData.prepare(command).commandLine()).as("one recorder at a time").isEqualTo(command);
+			assertThat(classData.plan(command, true).commandLine()).as("one recorder at a time").isEqualTo(command);
 		}
 		finally {
 			recorder.destroyForcibly().waitFor();
@@ -48,9 +49,19 @@ class ClassDataArchiveTests {
 	}
 
 	@Test
+	void aGenerationNeverRecordsItStartsWithoutAnArchiveUntilATrainingRunRecordedOne() throws Exception {
+		ClassDataArchive classData = new ClassDataArchive(this.dir.resolve("archives"), 2, false, 25);
+		ChildCommandLine command = command(jar("app.jar", "one"));
+		ClassDataArchive.Prepared plain = classData.prepare(command);
+		assertThat(plain.commandLine()).isEqualTo(command);
+		assertThat(plain.archive()).isNull();
+		assertThat(plain.recording()).isNull();
+	}
+
+	@Test
 	void onJdk25ItIsTheAotCache() throws Exception {
 		ClassDataArchive classData = new ClassDataArchive(this.dir.resolve("archives"), 2, false, 25);
-		ClassDataArchive.Prepared recording = classData.prepare(command(jar("app.jar", "one")));
+		ClassDataArchive.Prepared recording = classData.plan(command(jar("app.jar", "one")), true);
 		assertThat(recording.commandLine().arguments()).startsWith("-XX:AOTCacheOutput=" + recording.recording(),
 				"-Xlog:cds=off,aot=off");
 		Files.writeString(recording.recording(), "cache");
@@ -65,17 +76,17 @@ class ClassDataArchiveTests {
 		Path archives = this.dir.resolve("archives");
 		ClassDataArchive classData = new ClassDataArchive(archives, 2, false, 25);
 		ChildCommandLine command = command(jar("app.jar", "one"));
-		ClassDataArchive.Prepared killed = classData.prepare(command);
+		ClassDataArchive.Prepared killed = classData.plan(command, true);
 		// Killed before it wrote anything but its training configuration.
 		Files.writeString(killed.recording().resolveSibling(killed.recording().getFileName() + ".config"), "");
 		classData.started(killed, (int) deadPid());
-		ClassDataArchive.Prepared next = classData.prepare(command);
+		ClassDataArchive.Prepared next = classData.plan(command, true);
 		assertThat(next.recording()).as("recorded anew").isNotNull().isNotEqualTo(killed.recording());
 		assertThat(archives).isEmptyDirectory();
 
 		// The pid noted is alive but another process now: the recording is not in progress.
 		classData.started(next, (int) ProcessHandle.current().pid());
-		assertThat(classData.prepare(command).recording()).isNotNull();
+		assertThat(classData.plan(command, true).recording()).isNotNull();
 		assertThat(archives).isEmptyDirectory();
 	}
 
@@ -87,7 +98,7 @@ class ClassDataArchiveTests {
 			Files.setLastModifiedTime(archives.resolve(old), FileTime.fromMillis(old.charAt(0) * 1000L));
 		}
 		ClassDataArchive classData = new ClassDataArchive(archives, 2, false, 17);
-		ClassDataArchive.Prepared prepared = classData.prepare(command(jar("app.jar", "two")));
+		ClassDataArchive.Prepared prepared = classData.plan(command(jar("app.jar", "two")), true);
 		assertThat(prepared.recording()).isNotNull();
 		try (var files = Files.list(archives)) {
 			assertThat(files.map((file) -> file.getFileName().toString())).containsExactlyInAnyOrder("b-2-jdk17.jsa",
@@ -99,7 +110,7 @@ class ClassDataArchiveTests {
 	void aGenerationThatFailedWithTheArchiveHasItDeleted() throws Exception {
 		ClassDataArchive classData = new ClassDataArchive(this.dir.resolve("archives"), 2, false, 17);
 		ChildCommandLine command = command(jar("app.jar", "one"));
-		ClassDataArchive.Prepared recording = classData.prepare(command);
+		ClassDataArchive.Prepared recording = classData.plan(command, true);
 		Files.writeString(recording.recording(), "archive");
 		classData.started(recording, (int) deadPid());
 		ClassDataArchive.Prepared using = classData.prepare(command);

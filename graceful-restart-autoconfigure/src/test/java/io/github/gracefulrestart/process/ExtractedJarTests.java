@@ -56,32 +56,25 @@ class ExtractedJarTests {
 			.containsExactly("-jar", userJar.toString(), "--x=1");
 
 		jar("app.jar", "com.example.Main", "com/example/Main.class");
-		ClassDataArchive.Prepared prepared = classData.prepare(running);
-		assertThat(prepared.commandLine().arguments()).as("not a Spring Boot jar: run as it is")
+		ClassDataArchive.Prepared prepared = classData.plan(running, true);
+		assertThat(prepared.commandLine().arguments()).as("not a Spring Boot jar: trained and run as it is")
 			.containsExactly("-XX:ArchiveClassesAtExit=" + prepared.recording(), "-Xlog:cds=off", "-jar",
 					userJar.toString(), "--x=1");
 	}
 
 	@Test
-	void extractingAheadOfARestartLeavesWhatPrepareWouldLeaveAlone() throws Exception {
+	void preparingAheadOfARestartLeavesWhatPrepareWouldLeaveAlone() throws Exception {
 		Path archives = this.dir.resolve("archives");
 		Path boot = jar("app.jar", "org.springframework.boot.loader.launch.JarLauncher",
 				"BOOT-INF/lib/spring-boot-jarmode-tools-4.1.2.jar");
-		ChildCommandLine plain = new ChildCommandLine("/usr/bin/java", List.of("-jar", boot.toString()));
-		assertThat(new ClassDataArchive(archives, 2, false, 17).extractAhead(plain)).as("extraction off").isNull();
 		ClassDataArchive classData = new ClassDataArchive(archives, 2, true, 17);
-		assertThat(classData.extractAhead(new ChildCommandLine("/usr/bin/java",
-				List.of("-XX:SharedArchiveFile=/opt/app.jsa", "-jar", boot.toString()))))
-			.as("a command line with its own archive")
-			.isNull();
-		assertThat(classData.extractAhead(new ChildCommandLine("/usr/bin/java", List.of("-cp", "app.jar", "Main"))))
-			.as("no jar")
-			.isNull();
-		assertThat(classData.extractAhead(new ChildCommandLine("/usr/bin/java",
-				List.of("-jar", this.dir.resolve("gone.jar").toString()))))
-			.as("no such jar")
-			.isNull();
-		assertThat(archives).doesNotExist();
+		// A command line with its own archive, one without a jar, one whose jar is gone.
+		classData.prepareAhead(new ChildCommandLine("/usr/bin/java",
+				List.of("-XX:SharedArchiveFile=/opt/app.jsa", "-jar", boot.toString())));
+		classData.prepareAhead(new ChildCommandLine("/usr/bin/java", List.of("-cp", "app.jar", "Main")));
+		classData.prepareAhead(new ChildCommandLine("/usr/bin/java",
+				List.of("-jar", this.dir.resolve("gone.jar").toString())));
+		assertThat(archives).as("nothing extracted, nothing trained").doesNotExist();
 	}
 
 	@Test

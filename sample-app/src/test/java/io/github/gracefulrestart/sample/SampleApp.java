@@ -300,18 +300,24 @@ final class SampleApp implements AutoCloseable {
 
 	/** Every live process running this app's jar: every generation. */
 	List<Long> pids() {
+		return processes().filter((handle) -> {
+			List<String> arguments = handle.info().arguments().map(List::of).orElse(List.of());
+			// Spring Boot's tool extracting the jar, a training run for the class-data archive:
+			// not generations.
+			return !arguments.contains("-Djarmode=tools") && !arguments.contains("-Dspring.context.exit=onRefresh");
+		}).map(ProcessHandle::pid).toList();
+	}
+
+	/** Every live process running this app's jar, generation or not. */
+	private java.util.stream.Stream<ProcessHandle> processes() {
 		String jarPath = this.jar.toString();
 		String tmpDir = "-Djava.io.tmpdir=" + tmpDir(this.workDir);
 		return ProcessHandle.allProcesses().filter((handle) -> {
 			List<String> arguments = handle.info().arguments().map(List::of).orElse(List.of());
-			if (arguments.contains("-Djarmode=tools")) {
-				// Spring Boot's tool extracting the jar before a spawn: not a generation.
-				return false;
-			}
 			// Generations after the first run the jar extracted for the class-data archive.
 			return arguments.contains(jarPath) || (arguments.contains(tmpDir)
 					&& arguments.stream().anyMatch((argument) -> argument.contains(".extracted/")));
-		}).map(ProcessHandle::pid).toList();
+		});
 	}
 
 	/** Replace the jar on disk by rename (a new inode), the way a deploy must. */
@@ -354,13 +360,14 @@ final class SampleApp implements AutoCloseable {
 	}
 
 	/**
-	 * Kill every generation by pid, and what they started (an extraction of the jar, the JDK's
-	 * AOT cache assembly), and wait until they are gone.
+	 * Kill every generation by pid, and what they started (an extraction of the jar, a training
+	 * run for the class-data archive and the JDK's AOT cache assembly, also one whose generation
+	 * is gone), and wait until they are gone.
 	 */
 	@Override
 	public void close() {
 		List<ProcessHandle> running = new ArrayList<>();
-		List<Long> generations = new ArrayList<>(pids());
+		List<Long> generations = new ArrayList<>(processes().map(ProcessHandle::pid).toList());
 		generations.add(this.process.pid());
 		for (long pid : generations) {
 			ProcessHandle.of(pid).ifPresent((handle) -> {
