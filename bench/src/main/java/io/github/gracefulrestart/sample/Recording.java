@@ -59,19 +59,26 @@ final class Recording {
 
 	/** Latencies of all successful requests, in microseconds. */
 	Histogram all() {
-		return histogram(false);
+		return histogram(null);
 	}
 
 	/** Latencies of the successful requests sent during a restart window. */
 	Histogram inWindows() {
-		return histogram(true);
+		return histogram(windows());
 	}
 
-	private Histogram histogram(boolean windowsOnly) {
+	/**
+	 * Latencies of the successful requests sent within {@code spans}.
+	 * @param spans from and to, in {@link System#nanoTime()}
+	 */
+	Histogram within(List<long[]> spans) {
+		return histogram(spans.stream().map((span) -> new long[] { span[0] - this.start, span[1] - this.start }).toList());
+	}
+
+	private Histogram histogram(List<long[]> spans) {
 		Histogram histogram = new Histogram(TimeUnit.MINUTES.toMicros(2), 3);
-		List<long[]> windows = windows();
 		for (long[] request : this.requests) {
-			if (request[2] == OpenLoad.Outcome.OK.ordinal() && (!windowsOnly || inside(windows, request[0]))) {
+			if (request[2] == OpenLoad.Outcome.OK.ordinal() && (spans == null || inside(spans, request[0]))) {
 				histogram.recordValue(Math.min(TimeUnit.NANOSECONDS.toMicros(request[1]), histogram.getHighestTrackableValue()));
 			}
 		}

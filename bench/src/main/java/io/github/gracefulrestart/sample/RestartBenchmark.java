@@ -41,6 +41,8 @@ public final class RestartBenchmark {
 	private static final String[] COLD = { "--graceful-restart.warmup.enabled=false", "--graceful-restart.boot-nice=0",
 			"--graceful-restart.class-data.enabled=false" };
 
+	private static final Duration QUIET_GAP = Duration.ofSeconds(10);
+
 	private final Path work;
 
 	private final List<String> rows = new ArrayList<>();
@@ -127,6 +129,11 @@ public final class RestartBenchmark {
 			RssSampler rss = RssSampler.start(app);
 			long pid = app.servingPid();
 			List<Long> takeovers = new ArrayList<>();
+			// Where in a restart the slow requests are: while the new generation boots and warms up,
+			// while both accept, and in the second after the old one is gone.
+			List<long[]> booting = new ArrayList<>();
+			List<long[]> handingOver = new ArrayList<>();
+			List<long[]> after = new ArrayList<>();
 			for (int i = 1; i <= restarts; i++) {
 				sleepUntil(run.start() + RUN.toNanos() * i / (restarts + 1));
 				long trigger = System.nanoTime();
@@ -139,6 +146,9 @@ public final class RestartBenchmark {
 				app.awaitTakeover(old);
 				long gone = System.nanoTime();
 				run.window(trigger, gone + TimeUnit.SECONDS.toNanos(1));
+				booting.add(new long[] { trigger, serving });
+				handingOver.add(new long[] { serving, gone });
+				after.add(new long[] { gone, gone + TimeUnit.SECONDS.toNanos(1) });
 				takeovers.add(TimeUnit.NANOSECONDS.toMillis(serving - trigger));
 				if (i == 1) {
 					this.notes.add(String.format("%s (%s) takeover: trigger to new generation serving %d ms, to old"
@@ -153,15 +163,19 @@ public final class RestartBenchmark {
 			if (!takeovers.isEmpty()) {
 				this.notes.add(server + " (" + name + ") trigger to new generation serving, each restart (ms): "
 						+ takeovers);
+				this.notes.add(String.format("%s (%s) p99 / max latency ms while the new generation boots %s, while"
+						+ " both accept %s, in the second after the old one is gone %s", server, name,
+						p99AndMax(run.within(booting)), p99AndMax(run.within(handingOver)), p99AndMax(run.within(after))));
 			}
 		}
 		return recording;
 	}
 
 	/**
-	 * Without load: a cold start of the jar (process start to serving), against the takeover time
-	 * of four restarts in a row; the first restart records the class-data archive, which the later
-	 * ones use once its recorder has exited.
+	 * Without load, as restarts come in real life (apart, the archive recorded in the meantime;
+	 * here 10 s of quiet before each): a cold start of the jar (process start to serving), then the takeover time of two
+	 * restarts with the class-data archive, of the first restart of a new jar (extracted at the
+	 * restart, no archive yet), and of one more once the new jar's archive is recorded.
 	 */
 	private void startTimes(String jdk, String javaHome) throws Exception {
 		String previous = System.getProperty("sample.java.home", "");
@@ -172,27 +186,53 @@ public final class RestartBenchmark {
 			try (SampleApp app = SampleApp.start(SampleApp.Server.TOMCAT, dir, List.of(),
 					"--graceful-restart.class-data.directory=" + dir.resolve("class-data"))) {
 				long cold = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-				List<Long> takeovers = new ArrayList<>();
-				long pid = app.servingPid();
-				for (int i = 0; i < 4; i++) {
-					long trigger = System.nanoTime();
-					SampleApp.signal(pid, "HUP");
-					long old = pid;
-					pid = await().atMost(SampleApp.STARTUP).pollInterval(Duration.ofMillis(20))
-						.until(app::servingPid, (serving) -> serving != old);
-					takeovers.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - trigger));
-					app.awaitTakeover(old);
-				}
-				long archived = takeovers.get(3);
+				long[] pid = { app.servingPid() };
+				awaitArchives(app, 1);
+				long archived1 = restart(app, pid);
+				long archived2 = restart(app, pid);
+				app.deployVersion("2");
+				long newJar = restart(app, pid);
+				awaitArchives(app, 2);
+				long archived3 = restart(app, pid);
+				List<Long> archived = List.of(archived1, archived2, archived3);
+				long median = archived.stream().sorted().toList().get(1);
 				this.notes.add(String.format("JDK %s, no load: cold start of the jar %d ms (process start to serving);"
-						+ " trigger to new generation serving, 4 restarts in a row (warm-up included; the 1st records"
-						+ " the class-data archive, the 3rd and 4th use it): %s ms; with the archive %.2fx the cold start",
-						jdk, cold, takeovers, archived / (double) cold));
+						+ " trigger to new generation serving (warm-up included; 10 s of quiet before each restart), with the class-data archive %s ms,"
+						+ " median %.2fx the cold start; first restart of a new jar, without an archive, %d ms, %.2fx",
+						jdk, cold, archived, median / (double) cold, newJar, newJar / (double) cold));
 			}
 		}
 		finally {
 			System.setProperty("sample.java.home", previous);
 		}
+	}
+
+	/** Wait until the background training run has recorded the {@code count}th archive. */
+	private static void awaitArchives(SampleApp app, int count) {
+		await().atMost(SampleApp.STARTUP)
+			.until(() -> app.log().lines().filter((line) -> line.contains("Class-data archive ")
+					&& line.contains(" recorded (")).count() >= count);
+	}
+
+	/**
+	 * One restart, without load, after a quiet gap (restarts come minutes apart, not while the
+	 * last generation still compiles its hot code): trigger to new generation serving, in ms, once
+	 * the old one is gone.
+	 */
+	private static long restart(SampleApp app, long[] pid) throws Exception {
+		Thread.sleep(QUIET_GAP.toMillis());
+		long trigger = System.nanoTime();
+		SampleApp.signal(pid[0], "HUP");
+		long old = pid[0];
+		pid[0] = await().atMost(SampleApp.STARTUP).pollInterval(Duration.ofMillis(20))
+			.until(app::servingPid, (serving) -> serving != old);
+		long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - trigger);
+		app.awaitTakeover(old);
+		return took;
+	}
+
+	private static String p99AndMax(Histogram histogram) {
+		return String.format("%.1f / %.1f", histogram.getValueAtPercentile(99) / 1000.0, histogram.getMaxValue() / 1000.0);
 	}
 
 	/** What {@code systemctl restart} does: SIGTERM, wait for the exit, start the jar again. */
