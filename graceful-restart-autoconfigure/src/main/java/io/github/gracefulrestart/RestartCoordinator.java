@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import java.util.function.Supplier;
@@ -97,6 +98,8 @@ public final class RestartCoordinator {
 	/** The previous generation has reported drained, and has not exited yet. */
 	private boolean parentDrained;
 
+	private final AtomicBoolean preparedAhead = new AtomicBoolean();
+
 	private boolean closed;
 
 	private CompletableFuture<RestartRequest> supervisorAnswer;
@@ -178,10 +181,23 @@ public final class RestartCoordinator {
 		this.handoff.channel().ifPresent(this::reportReady);
 		boolean first = this.handoff.parentPid().isEmpty();
 		notifyListeners((listener) -> listener.ready(generation(), first));
+		boolean handingOver;
+		synchronized (this.monitor) {
+			handingOver = this.parentDraining;
+		}
+		if (!handingOver) {
+			prepareNextAhead();
+		}
+	}
+
+	/**
+	 * Off the next restart's path, once this generation serves alone (not while the previous one
+	 * drains, when the CPU is the clients'): extract the jar and record its archive, which take a
+	 * JVM start and a training run.
+	 */
+	private void prepareNextAhead() {
 		ClassDataArchive classData = this.classData;
-		if (classData != null) {
-			// Off the next restart's path: extracting the jar and recording its archive take a JVM
-			// start and a training run.
+		if (classData != null && this.preparedAhead.compareAndSet(false, true)) {
 			daemon("graceful-restart-class-data", () -> classData.prepareAhead(this.commandLine.get()));
 		}
 	}
@@ -195,6 +211,7 @@ public final class RestartCoordinator {
 			logger.warn("Generation " + this.handoff.generation() + " could not report ready to pid " + parent
 					+ " (already gone?): " + ex.getMessage());
 			channel.close();
+			prepareNextAhead();
 			return;
 		}
 		Thread listener = new Thread(() -> awaitPreviousGeneration(channel, parent), "graceful-restart-handshake");
@@ -251,16 +268,15 @@ public final class RestartCoordinator {
 			this.parentDraining = false;
 		}
 		notifyListeners((listener) -> listener.servingAlone(generation()));
+		prepareNextAhead();
 	}
 
 	private String previousGenerationBusy() {
 		if (!this.parentDrained) {
 			return "the previous generation is still draining";
 		}
-		// What keeps a drained JVM: its context closing, and a class-data archive written at exit
-		// (JDK 25 assembles an AOT cache for about ten seconds).
 		return "the previous generation (pid " + this.handoff.parentPid().orElse(null)
-				+ ") has drained but not exited yet (it may be writing the class-data archive)";
+				+ ") has drained and is still shutting down";
 	}
 
 	/**
@@ -719,7 +735,9 @@ public final class RestartCoordinator {
 			starting = (this.state == RestartState.RESTARTING) ? this.child : null;
 			handedOver = this.state == RestartState.DRAINING;
 		}
-		if (this.classData != null) {
+		if (this.classData != null && !handedOver) {
+			// Shutting down for good: stop a training run under way. After a takeover it goes on,
+			// for the generations after this one.
 			this.classData.close();
 		}
 		if (!handedOver) {

@@ -70,11 +70,11 @@ class GenerationTakeoverTests {
 				assertThat(drain.get(30, TimeUnit.SECONDS)).isEqualTo(Duration.ofMillis(42));
 				assertThat(coordinator.status().lastRestart()).isEqualTo(succeeded);
 				assertThat(coordinator.status().history()).containsExactly(succeeded, failed);
-				// Drained but not exited (say, writing its class-data archive): one restart at a time.
+				// Drained but not exited (closing its context): one restart at a time.
 				RestartCoordinator.RestartRequest early = coordinator.requestRestart("SIGHUP");
 				assertThat(early.accepted()).isFalse();
-				assertThat(early.reason()).isEqualTo(
-						"the previous generation (pid 4100) has drained but not exited yet (it may be writing the class-data archive)");
+				assertThat(early.reason())
+					.isEqualTo("the previous generation (pid 4100) has drained and is still shutting down");
 			}
 			await().atMost(Duration.ofSeconds(30)).until(() -> coordinator.status().parentPid() == null);
 			assertThat(coordinator.status().generation()).isEqualTo(2);

@@ -173,9 +173,10 @@ public final class RestartBenchmark {
 
 	/**
 	 * Without load, as restarts come in real life (apart, the archive recorded in the meantime;
-	 * here 10 s of quiet before each): a cold start of the jar (process start to serving), then the takeover time of two
-	 * restarts with the class-data archive, of the first restart of a new jar (extracted at the
-	 * restart, no archive yet), and of one more once the new jar's archive is recorded.
+	 * here 10 s of quiet before each): a cold start of the jar (process start to serving), then
+	 * the takeover time of two restarts with the class-data archive, of the first restart of a new
+	 * jar (extracted at the restart, no archive yet), and of one more once the new jar's archive
+	 * is recorded.
 	 */
 	private void startTimes(String jdk, String javaHome) throws Exception {
 		String previous = System.getProperty("sample.java.home", "");

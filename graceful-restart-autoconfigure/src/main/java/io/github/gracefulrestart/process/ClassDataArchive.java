@@ -23,12 +23,11 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * A class-data archive of the running jar, recorded by one generation and used by the ones after
- * it to start faster: AppCDS on JDK 17-24 ({@code -XX:ArchiveClassesAtExit}, then
- * {@code -XX:SharedArchiveFile}), the AOT cache on JDK 25+ ({@code -XX:AOTCacheOutput}, then
- * {@code -XX:AOTCache}). The generation that records writes the archive when it exits (at the
- * restart after its own), into a temporary file that is renamed into place once it is complete, so
- * that a JVM never maps a file being written.
+ * A class-data archive of the running jar, recorded by a training run in the background and used
+ * by the next generations to start faster: AppCDS on JDK 17-24 ({@code -XX:ArchiveClassesAtExit},
+ * then {@code -XX:SharedArchiveFile}), the AOT cache on JDK 25+ ({@code -XX:AOTCacheOutput}, then
+ * {@code -XX:AOTCache}). The training run writes the archive when it exits, into a temporary file
+ * that is renamed into place once it is complete, so that a JVM never maps a file being written.
  * <p>
  * Archives are keyed by the jar's SHA-256 and the JDK's version: a new jar or a new JDK never
  * meets a stale archive (before JDK 25.0.4 a stale AOT cache was not always rejected,
@@ -208,13 +207,17 @@ public final class ClassDataArchive {
 			if (!process.waitFor(TRAINING_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
 				stop(process);
 				process.waitFor();
+				delete(prepared.recording());
 				logger.warn("The training run for the class-data archive took more than " + TRAINING_TIMEOUT
 						+ "; stopped it, the next generations start without an archive");
 			}
 			else if (process.exitValue() != 0) {
-				logger.warn("The training run for the class-data archive failed (exit code " + process.exitValue()
-						+ "); the next generations start without an archive: " + tail(output));
+				// What a killed recorder wrote is no archive.
 				delete(prepared.recording());
+				if (!isClosed()) {
+					logger.warn("The training run for the class-data archive failed (exit code " + process.exitValue()
+							+ "); the next generations start without an archive: " + tail(output));
+				}
 			}
 			else {
 				logger.info("Training run for the class-data archive done in "
@@ -235,14 +238,19 @@ public final class ClassDataArchive {
 	}
 
 	/**
-	 * Stop a training run under way: this generation is shutting down, and the one that follows
-	 * starts its own.
+	 * Stop a training run under way: the application is shutting down. (A generation that hands
+	 * over leaves its training run alone: its pid is noted, so the next generations wait for it
+	 * instead of starting their own, and take its archive once it has ended.)
 	 */
 	public synchronized void close() {
 		this.closed = true;
 		if (this.training != null) {
 			stop(this.training);
 		}
+	}
+
+	private synchronized boolean isClosed() {
+		return this.closed;
 	}
 
 	/**
@@ -381,6 +389,7 @@ public final class ClassDataArchive {
 			}
 			delete(recording);
 			delete(recording.resolveSibling(name + ".config"));
+			delete(recording.resolveSibling(name + ".log"));
 			delete(pidFile(recording));
 		}
 	}
