@@ -276,7 +276,7 @@ public final class RestartCoordinator {
 			return "the previous generation is still draining";
 		}
 		return "the previous generation (pid " + this.handoff.parentPid().orElse(null)
-				+ ") has drained and is still shutting down";
+				+ ") has drained and is still shutting down (it may be writing the class-data archive)";
 	}
 
 	/**
@@ -505,6 +505,7 @@ public final class RestartCoordinator {
 				generation() + 1, this.os.pid(), null);
 		int pid = this.os.spawn(command.executable(), command.argv(), environment, fds);
 		if (prepared != null) {
+			this.classData.started(prepared, pid);
 			this.prepared = prepared;
 		}
 		return pid;
@@ -735,9 +736,9 @@ public final class RestartCoordinator {
 			starting = (this.state == RestartState.RESTARTING) ? this.child : null;
 			handedOver = this.state == RestartState.DRAINING;
 		}
-		if (this.classData != null && !handedOver) {
-			// Shutting down for good: stop a training run under way. After a takeover it goes on,
-			// for the generations after this one.
+		if (this.classData != null) {
+			// A training run under way ends with its generation (the next one starts its own): left
+			// running, it would outlive the service's main process in its cgroup.
 			this.classData.close();
 		}
 		if (!handedOver) {

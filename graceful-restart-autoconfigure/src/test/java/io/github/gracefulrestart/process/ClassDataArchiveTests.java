@@ -59,6 +59,20 @@ class ClassDataArchiveTests {
 	}
 
 	@Test
+	void withoutTrainingRunsTheGenerationRecordsAndTheOneAfterItsExitUsesTheArchive() throws Exception {
+		Path archives = this.dir.resolve("archives");
+		ClassDataArchive classData = new ClassDataArchive(archives, 2, false, 17, false);
+		ChildCommandLine command = command(jar("app.jar", "one"));
+		ClassDataArchive.Prepared recording = classData.prepare(command);
+		assertThat(recording.commandLine().arguments()).startsWith("-XX:ArchiveClassesAtExit=" + recording.recording());
+		classData.prepareAhead(command);
+		assertThat(archives).as("no training run").isDirectoryNotContaining("glob:**.log");
+		Files.writeString(recording.recording(), "archive");
+		classData.started(recording, (int) deadPid());
+		assertThat(classData.prepare(command).archive()).isNotNull().hasContent("archive");
+	}
+
+	@Test
 	void onJdk25ItIsTheAotCache() throws Exception {
 		ClassDataArchive classData = new ClassDataArchive(this.dir.resolve("archives"), 2, false, 25);
 		ClassDataArchive.Prepared recording = classData.plan(command(jar("app.jar", "one")), true);

@@ -249,8 +249,9 @@ class SystemdUnitsIntegrationTests {
 	/** {@code systemctl stop}: stopped on SIGTERM and counted a success (the JVM's 143 is one for these units). */
 	private void stopCleanly(String unit) throws Exception {
 		systemctl("stop", unit);
-		assertThat(show(unit, "ActiveState")).isEqualTo("inactive");
+		// The result first: on failure its message holds the journal, which says why.
 		assertThat(show(unit, "Result")).as(journal(unit)).isEqualTo("success");
+		assertThat(show(unit, "ActiveState")).isEqualTo("inactive");
 	}
 
 	private Ports setPorts(String unit) throws Exception {
