@@ -505,7 +505,6 @@ public final class RestartCoordinator {
 				generation() + 1, this.os.pid(), null);
 		int pid = this.os.spawn(command.executable(), command.argv(), environment, fds);
 		if (prepared != null) {
-			this.classData.started(prepared, pid);
 			this.prepared = prepared;
 		}
 		return pid;

@@ -53,8 +53,6 @@ public final class ClassDataArchive {
 
 	private final int jdkFeature;
 
-	private final boolean trainAhead;
-
 	private Process training;
 
 	private boolean closed;
@@ -67,23 +65,14 @@ public final class ClassDataArchive {
 	 * that the archive holds the application's classes too (see {@link ExtractedJar})
 	 */
 	public ClassDataArchive(Path directory, int keep, boolean extract) {
-		// Under systemd (NOTIFY_SOCKET set) the generations record, not a training run: a stop
-		// while a training run ran was counted a failure by systemd 252 (every process of the
-		// unit SIGKILLed at once, the JVM's graceful shutdown lost; seen in the units test, cause
-		// not found yet).
-		this(directory, keep, extract, Runtime.version().feature(), System.getenv("NOTIFY_SOCKET") == null);
+		this(directory, keep, extract, Runtime.version().feature());
 	}
 
 	ClassDataArchive(Path directory, int keep, boolean extract, int jdkFeature) {
-		this(directory, keep, extract, jdkFeature, true);
-	}
-
-	ClassDataArchive(Path directory, int keep, boolean extract, int jdkFeature, boolean trainAhead) {
 		this.directory = directory;
 		this.keep = keep;
 		this.extractedJar = extract ? new ExtractedJar(directory, keep) : null;
 		this.jdkFeature = jdkFeature;
-		this.trainAhead = trainAhead;
 	}
 
 	/**
@@ -95,8 +84,7 @@ public final class ClassDataArchive {
 	 * @return the command line to start, and the archive it uses
 	 */
 	public Prepared prepare(ChildCommandLine current) {
-		// Without training runs, the generation records the archive as it exits.
-		return plan(current, !this.trainAhead);
+		return plan(current, false);
 	}
 
 	/**
@@ -177,9 +165,6 @@ public final class ClassDataArchive {
 				logger.debug("Cannot extract " + jar + " ahead of the next restart: " + ex.getMessage());
 				return;
 			}
-		}
-		if (!this.trainAhead) {
-			return;
 		}
 		try {
 			train(plan(current, true));
@@ -334,10 +319,10 @@ public final class ClassDataArchive {
 	/**
 	 * Note which process records into {@code prepared}'s file, so that nothing takes it before
 	 * that process has ended (another JVM sharing the directory, say).
-	 * @param prepared what {@link #prepare} returned
+	 * @param prepared what {@link #plan} returned
 	 * @param pid the process started with it
 	 */
-	public void started(Prepared prepared, int pid) {
+	void started(Prepared prepared, int pid) {
 		if (prepared.recording() != null) {
 			try {
 				Files.writeString(pidFile(prepared.recording()), String.valueOf(pid));

@@ -402,9 +402,6 @@ public final class Supervisor {
 					command = prepared.commandLine();
 				}
 				int pid = this.os.spawn(command.executable(), command.argv(), environment, fds);
-				if (prepared != null) {
-					this.classData.started(prepared, pid);
-				}
 				generation = new Generation(number, pid, new HandshakeChannel(this.os, pair[0]), prepared);
 				this.generations.put(pid, generation);
 				this.spawns++;

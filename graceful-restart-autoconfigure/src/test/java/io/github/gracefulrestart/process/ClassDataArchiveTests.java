@@ -21,7 +21,7 @@ class ClassDataArchiveTests {
 	Path dir;
 
 	@Test
-	void firstGenerationRecordsIntoATemporaryFileThatBecomesTheArchiveOnceItsRecorderEnded() throws Exception {
+	void aRecordingGoesIntoATemporaryFileThatBecomesTheArchiveOnceItsRecorderEnded() throws Exception {
 		Path archives = this.dir.resolve("archives");
 		ClassDataArchive classData = new ClassDataArchive(archives, 2, false, 17);
 		ChildCommandLine command = command(jar("app.jar", "one"));
@@ -56,20 +56,6 @@ class ClassDataArchiveTests {
 		assertThat(plain.commandLine()).isEqualTo(command);
 		assertThat(plain.archive()).isNull();
 		assertThat(plain.recording()).isNull();
-	}
-
-	@Test
-	void withoutTrainingRunsTheGenerationRecordsAndTheOneAfterItsExitUsesTheArchive() throws Exception {
-		Path archives = this.dir.resolve("archives");
-		ClassDataArchive classData = new ClassDataArchive(archives, 2, false, 17, false);
-		ChildCommandLine command = command(jar("app.jar", "one"));
-		ClassDataArchive.Prepared recording = classData.prepare(command);
-		assertThat(recording.commandLine().arguments()).startsWith("-XX:ArchiveClassesAtExit=" + recording.recording());
-		classData.prepareAhead(command);
-		assertThat(archives).as("no training run").isDirectoryNotContaining("glob:**.log");
-		Files.writeString(recording.recording(), "archive");
-		classData.started(recording, (int) deadPid());
-		assertThat(classData.prepare(command).archive()).isNotNull().hasContent("archive");
 	}
 
 	@Test

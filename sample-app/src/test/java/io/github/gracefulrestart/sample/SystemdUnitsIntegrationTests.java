@@ -246,12 +246,21 @@ class SystemdUnitsIntegrationTests {
 		return mainPid;
 	}
 
-	/** {@code systemctl stop}: stopped on SIGTERM and counted a success (the JVM's 143 is one for these units). */
+	/**
+	 * {@code systemctl stop}: the serving generation shuts down gracefully on SIGTERM, nothing is
+	 * SIGKILLed, and systemd counts it a success (the JVM's 143 is one for these units). A unit
+	 * whose main pid is not systemd's child (every generation after the first) once passed the
+	 * last two checks with its JVM SIGKILLed at once: systemd did not wait for it, nor notice.
+	 */
 	private void stopCleanly(String unit) throws Exception {
+		String cursor = inContainer("journalctl", "--show-cursor", "-n", "0", "-u", unit).replaceAll("(?s).*-- cursor: ", "")
+			.trim();
 		systemctl("stop", unit);
+		String stop = inContainer("journalctl", "--no-pager", "-o", "cat", "-u", unit, "--after-cursor", cursor);
 		// The result first: on failure its message holds the journal, which says why.
 		assertThat(show(unit, "Result")).as(journal(unit)).isEqualTo("success");
 		assertThat(show(unit, "ActiveState")).isEqualTo("inactive");
+		assertThat(stop).as(stop).contains("Graceful shutdown complete").doesNotContain("SIGKILL");
 	}
 
 	private Ports setPorts(String unit) throws Exception {
