@@ -126,6 +126,12 @@ public final class ClassDataArchive {
 			if (!record || recordingInProgress(key)) {
 				return new Prepared(commandLine, null, null);
 			}
+			Path failed = failedMarker(key);
+			if (Files.exists(failed)) {
+				logger.info("No training run for the class-data archive of " + jar + ": the last one failed ("
+						+ failed + "; delete it to try again)");
+				return new Prepared(commandLine, null, null);
+			}
 			Path recording = this.directory.resolve(key + "." + UUID.randomUUID().toString().substring(0, 8) + ".tmp");
 			String option = (this.jdkFeature >= 25) ? "-XX:AOTCacheOutput=" : "-XX:ArchiveClassesAtExit=";
 			return new Prepared(ChildCommandLine.withJvmOptions(commandLine.executable(), commandLine.arguments(),
@@ -208,15 +214,17 @@ public final class ClassDataArchive {
 				stop(process);
 				process.waitFor();
 				delete(prepared.recording());
-				logger.warn("The training run for the class-data archive took more than " + TRAINING_TIMEOUT
-						+ "; stopped it, the next generations start without an archive");
+				String failure = "took more than " + TRAINING_TIMEOUT + " and was stopped";
+				logger.warn("The training run for the class-data archive " + failure + "; "
+						+ markFailed(prepared.recording(), failure));
 			}
 			else if (process.exitValue() != 0) {
 				// What a killed recorder wrote is no archive.
 				delete(prepared.recording());
 				if (!isClosed()) {
-					logger.warn("The training run for the class-data archive failed (exit code " + process.exitValue()
-							+ "); the next generations start without an archive: " + tail(output));
+					String failure = "failed (exit code " + process.exitValue() + ")";
+					logger.warn("The training run for the class-data archive " + failure + "; "
+							+ markFailed(prepared.recording(), failure) + ": " + tail(output));
 				}
 			}
 			else {
@@ -235,6 +243,36 @@ public final class ClassDataArchive {
 			}
 			delete(output);
 		}
+	}
+
+	/**
+	 * Note that training this jar failed, so that the next generations do not try again (the
+	 * same jar and configuration most likely fail the same way: a resource the serving
+	 * generation holds exclusively, say); a new jar is tried afresh.
+	 * @return what the log says about it
+	 */
+	private String markFailed(Path recording, String failure) {
+		Path marker = failedMarker(key(recording));
+		try {
+			Files.writeString(marker, failure + "\n");
+			return "the next generations start without an archive and try no training run for this jar (delete "
+					+ marker + " to try again)";
+		}
+		catch (IOException ex) {
+			return "the next generations start without an archive";
+		}
+	}
+
+	private Path failedMarker(String key) {
+		return this.directory.resolve(key + ".failed");
+	}
+
+	/**
+	 * The archive's key of a recording: name.(8 characters).tmp -> name.
+	 */
+	private static String key(Path recording) {
+		String name = recording.getFileName().toString();
+		return name.substring(0, Math.max(0, name.length() - 13));
 	}
 
 	/**
@@ -380,9 +418,8 @@ public final class ClassDataArchive {
 			if (recorderAlive(recording)) {
 				continue;
 			}
-			// name.<8 characters>.tmp -> name
 			String name = recording.getFileName().toString();
-			Path archive = this.directory.resolve(name.substring(0, Math.max(0, name.length() - 13)));
+			Path archive = this.directory.resolve(key(recording));
 			if (Files.isRegularFile(recording) && Files.size(recording) > 0 && !archive.equals(this.directory)) {
 				Files.move(recording, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
 				logger.info("Class-data archive " + archive + " recorded (" + Files.size(archive) / (1024 * 1024)
@@ -431,12 +468,18 @@ public final class ClassDataArchive {
 	 * Keep the {@code keep} most recently used archives.
 	 */
 	private void deleteOld() throws IOException {
-		List<Path> archives = new ArrayList<>(files("*.{jsa,aot}"));
-		archives.sort((a, b) -> lastModified(b).compareTo(lastModified(a)));
-		for (Path old : archives.subList(Math.min(this.keep, archives.size()), archives.size())) {
+		for (Path old : leastRecent(files("*.{jsa,aot}"))) {
 			logger.info("Deleting the class-data archive " + old + " (graceful-restart.class-data.keep=" + this.keep + ")");
 			delete(old);
 		}
+		// Failed training runs of jars long replaced.
+		leastRecent(files("*.failed")).forEach(ClassDataArchive::delete);
+	}
+
+	private List<Path> leastRecent(List<Path> files) {
+		List<Path> sorted = new ArrayList<>(files);
+		sorted.sort((a, b) -> lastModified(b).compareTo(lastModified(a)));
+		return sorted.subList(Math.min(this.keep, sorted.size()), sorted.size());
 	}
 
 	private List<Path> files(String glob) throws IOException {

@@ -119,6 +119,27 @@ class ClassDataArchiveTests {
 	}
 
 	@Test
+	void aTrainingRunThatFailsIsNotTriedAgainForThatJarButANewJarIsTrained() throws Exception {
+		Path archives = this.dir.resolve("archives");
+		ClassDataArchive classData = new ClassDataArchive(archives, 2, false, 17);
+		Path jar = jar("app.jar", "not a jar");
+		ChildCommandLine command = new ChildCommandLine(
+				Path.of(System.getProperty("java.home"), "bin", "java").toString(), List.of("-jar", jar.toString()));
+		classData.prepareAhead(command); // a real JVM, which fails: "Invalid or corrupt jarfile"
+		try (var files = Files.list(archives)) {
+			assertThat(files.map((file) -> file.getFileName().toString())).singleElement()
+				.asString()
+				.endsWith(".failed");
+		}
+		try (var markers = Files.newDirectoryStream(archives, "*.failed")) {
+			assertThat(markers.iterator().next()).content().contains("failed (exit code 1)");
+		}
+		assertThat(classData.plan(command, true).recording()).as("the same jar is not trained again").isNull();
+		Files.writeString(jar, "a new jar");
+		assertThat(classData.plan(command, true).recording()).as("a new jar is").isNotNull();
+	}
+
+	@Test
 	void aCommandLineThatChoosesItsOwnArchiveIsLeftAlone() throws Exception {
 		ClassDataArchive classData = new ClassDataArchive(this.dir.resolve("archives"), 2, false, 17);
 		ChildCommandLine own = new ChildCommandLine("/usr/bin/java",
