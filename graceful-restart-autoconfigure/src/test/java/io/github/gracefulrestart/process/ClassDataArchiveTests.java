@@ -135,7 +135,7 @@ class ClassDataArchiveTests {
 			assertThat(markers.iterator().next()).content().contains("failed (exit code 1)");
 		}
 		assertThat(classData.plan(command, true).recording()).as("the same jar is not trained again").isNull();
-		Files.writeString(jar, "a new jar");
+		Files.writeString(jar, "a newer jar");
 		assertThat(classData.plan(command, true).recording()).as("a new jar is").isNotNull();
 	}
 
