@@ -43,6 +43,9 @@ public final class RestartBenchmark {
 
 	private static final Duration QUIET_GAP = Duration.ofSeconds(10);
 
+	/** The duration in a warm-up's log line: "Warm-up: 81 request(s) to [...], ... in 390 ms". */
+	private static final java.util.regex.Pattern WARMUP_TIME = java.util.regex.Pattern.compile(" in (\\d+) ms");
+
 	private final Path work;
 
 	private final List<String> rows = new ArrayList<>();
@@ -198,18 +201,23 @@ public final class RestartBenchmark {
 					"--graceful-restart.class-data.directory=" + dir.resolve("class-data"))) {
 				long[] pid = { app.servingPid() };
 				awaitArchives(app, 1);
-				long archived1 = restart(app, pid);
-				long archived2 = restart(app, pid);
+				long[] archived1 = restart(app, pid);
+				long[] archived2 = restart(app, pid);
 				app.deployVersion("2");
-				long newJar = restart(app, pid);
+				long[] newJar = restart(app, pid);
 				awaitArchives(app, 2);
-				long archived3 = restart(app, pid);
-				List<Long> archived = List.of(archived1, archived2, archived3);
+				long[] archived3 = restart(app, pid);
+				List<Long> archived = List.of(archived1[0], archived2[0], archived3[0]);
+				List<Long> warmups = List.of(archived1[1], archived2[1], archived3[1]);
 				long median = archived.stream().sorted().toList().get(1);
+				long medianWithoutWarmup = List.of(archived1[0] - archived1[1], archived2[0] - archived2[1],
+						archived3[0] - archived3[1]).stream().sorted().toList().get(1);
 				this.notes.add(String.format("JDK %s, no load: cold start of the jar %d ms (process start to serving, median of %s);"
 						+ " trigger to new generation serving (warm-up included; 10 s of quiet before each restart), with the class-data archive %s ms,"
-						+ " median %.2fx the cold start; first restart of a new jar, without an archive, %d ms, %.2fx",
-						jdk, cold, colds, archived, median / (double) cold, newJar, newJar / (double) cold));
+						+ " median %.2fx the cold start (warm-up %s ms of it; without the warm-up %.2fx);"
+						+ " first restart of a new jar, without an archive, %d ms, %.2fx",
+						jdk, cold, colds, archived, median / (double) cold, warmups, medianWithoutWarmup / (double) cold,
+						newJar[0], newJar[0] / (double) cold));
 			}
 		}
 		finally {
@@ -226,10 +234,10 @@ public final class RestartBenchmark {
 
 	/**
 	 * One restart, without load, after a quiet gap (restarts come minutes apart, not while the
-	 * last generation still compiles its hot code): trigger to new generation serving, in ms, once
-	 * the old one is gone.
+	 * last generation still compiles its hot code): trigger to new generation serving, and the
+	 * new generation's warm-up (as it logged it), in ms, once the old one is gone.
 	 */
-	private static long restart(SampleApp app, long[] pid) throws Exception {
+	private static long[] restart(SampleApp app, long[] pid) throws Exception {
 		Thread.sleep(QUIET_GAP.toMillis());
 		long trigger = System.nanoTime();
 		SampleApp.signal(pid[0], "HUP");
@@ -238,7 +246,15 @@ public final class RestartBenchmark {
 			.until(app::servingPid, (serving) -> serving != old);
 		long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - trigger);
 		app.awaitTakeover(old);
-		return took;
+		String pidTag = " " + pid[0] + " --- ";
+		long warmup = app.log().lines()
+			.filter((line) -> line.contains(pidTag) && line.contains("Warm-up: "))
+			.map((line) -> WARMUP_TIME.matcher(line))
+			.filter(java.util.regex.Matcher::find)
+			.mapToLong((matcher) -> Long.parseLong(matcher.group(1)))
+			.reduce((first, last) -> last)
+			.orElse(0);
+		return new long[] { took, warmup };
 	}
 
 	private static String p99AndMax(Histogram histogram) {
