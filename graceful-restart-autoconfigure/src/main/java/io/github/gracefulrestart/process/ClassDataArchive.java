@@ -81,8 +81,8 @@ public final class ClassDataArchive {
 	/**
 	 * Add the archive options to the next generation's command line: use the archive of this jar
 	 * when there is one, else start without (a {@link #prepareAhead training run} records it). A
-	 * generation that runs an extracted jar is given the user's jar again, extracted again if it
-	 * changed.
+	 * generation that runs an extracted jar is given the user's jar again: its extracted form when
+	 * that was extracted ahead, else the jar as it is (a new jar, say), never extracted here.
 	 * @param current the command line without them
 	 * @return the command line to start, and the archive it uses
 	 */
@@ -107,8 +107,8 @@ public final class ClassDataArchive {
 			Files.createDirectories(this.directory);
 			String name = name(jar);
 			String extractedName = extractedName(jar, name);
-			Path extracted = (this.extractedJar != null)
-					? this.extractedJar.extract(jar, extractedName, current.executable()) : null;
+			// Extracted ahead, in the background (prepareAhead); a jar not extracted yet runs as it is.
+			Path extracted = (this.extractedJar != null) ? this.extractedJar.existing(extractedName) : null;
 			if (extracted != null) {
 				arguments.set(index, extracted.toString());
 				commandLine = new ChildCommandLine(current.executable(), List.copyOf(arguments));
@@ -156,9 +156,9 @@ public final class ClassDataArchive {
 	 * run, not in a generation, keeps the recording's cost (a slower start, and on JDK 25 about
 	 * ten seconds of assembly at exit) out of every takeover.
 	 * <p>
-	 * A restart that comes first, or a jar replaced on disk meanwhile, is extracted at the
-	 * restart as before and starts without an archive. Does nothing when the command line runs no
-	 * jar or chooses its own archive.
+	 * A restart that comes first, or a jar replaced on disk meanwhile, runs the jar as it is and
+	 * starts without an archive. Does nothing when the command line runs no jar or chooses its own
+	 * archive.
 	 * @param current this generation's command line
 	 */
 	public void prepareAhead(ChildCommandLine current) {

@@ -86,6 +86,27 @@ public final class ExtractedJar {
 	}
 
 	/**
+	 * The extracted form of a jar when an extraction of it completed before, else null. A restart
+	 * takes only this: extracting a new jar on its path (a JVM run of about a second) would cost
+	 * more than the extracted form saves at start-up.
+	 * @param key the jar's name, content digest and place
+	 * @return the jar to run, or null
+	 */
+	public Path existing(String key) {
+		Path target = this.directory.resolve(key + SUFFIX);
+		try {
+			if (!Files.isRegularFile(target.resolve(SOURCE))) {
+				return null;
+			}
+			touch(target);
+			return thinJar(target);
+		}
+		catch (IOException | RuntimeException ex) {
+			return null;
+		}
+	}
+
+	/**
 	 * The extracted form of {@code jar}, extracting it if needed.
 	 * @param jar a Spring Boot executable jar
 	 * @param key the jar's name, content digest and place, such as {@code app-0123456789abcdef-1a2b3c4d}

@@ -63,6 +63,19 @@ class ExtractedJarTests {
 	}
 
 	@Test
+	void aRestartNeverExtractsAJarNotExtractedAheadRunsAsItIs() throws Exception {
+		Path archives = this.dir.resolve("archives");
+		Path boot = jar("app.jar", "org.springframework.boot.loader.launch.JarLauncher",
+				"BOOT-INF/lib/spring-boot-jarmode-tools-4.1.2.jar");
+		ClassDataArchive classData = new ClassDataArchive(archives, 2, true, 17);
+		ChildCommandLine command = new ChildCommandLine("/usr/bin/java", List.of("-jar", boot.toString()));
+		assertThat(classData.prepare(command).commandLine()).isEqualTo(command);
+		try (var files = Files.list(archives)) {
+			assertThat(files).as("no extraction").noneMatch((file) -> file.toString().contains(".extracted"));
+		}
+	}
+
+	@Test
 	void preparingAheadOfARestartLeavesWhatPrepareWouldLeaveAlone() throws Exception {
 		Path archives = this.dir.resolve("archives");
 		Path boot = jar("app.jar", "org.springframework.boot.loader.launch.JarLauncher",
