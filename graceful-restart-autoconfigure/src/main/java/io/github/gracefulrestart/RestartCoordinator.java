@@ -497,6 +497,12 @@ public final class RestartCoordinator {
 		List<String> activated = this.handoff.listeners().claimed().stream().filter(InheritedListener::activated)
 			.map(InheritedListener::name).toList();
 		ChildCommandLine command = this.commandLine.get();
+		if (this.classData != null) {
+			// The next generation takes precedence over a training run still under way (of a jar
+			// replaced on disk since this one started, say): it would compete with the boot, and the
+			// next generation starts its own once it serves.
+			this.classData.close();
+		}
 		ClassDataArchive.Prepared prepared = (this.classData != null) ? this.classData.prepare(command) : null;
 		if (prepared != null) {
 			command = prepared.commandLine();
