@@ -129,8 +129,7 @@ public final class ExtractedJar {
 	 * @return the jar to run, or null
 	 */
 	public synchronized Path extract(Path jar, String key, String java, boolean background) {
-		// One at a time: a restart that comes while the jar is extracted in the background waits
-		// for that extraction instead of running a second one beside it.
+		// One at a time in this JVM (a restart never waits for it: it takes only what exists).
 		if (!extractable(jar)) {
 			return null;
 		}

@@ -65,8 +65,7 @@ class ExtractedJarTests {
 	@Test
 	void aRestartNeverExtractsAJarNotExtractedAheadRunsAsItIs() throws Exception {
 		Path archives = this.dir.resolve("archives");
-		Path boot = jar("app.jar", "org.springframework.boot.loader.launch.JarLauncher",
-				"BOOT-INF/lib/spring-boot-jarmode-tools-4.1.2.jar");
+		Path boot = bootJar();
 		ClassDataArchive classData = new ClassDataArchive(archives, 2, true, 17);
 		ChildCommandLine command = new ChildCommandLine("/usr/bin/java", List.of("-jar", boot.toString()));
 		assertThat(classData.prepare(command).commandLine()).isEqualTo(command);
@@ -78,8 +77,7 @@ class ExtractedJarTests {
 	@Test
 	void preparingAheadOfARestartLeavesWhatPrepareWouldLeaveAlone() throws Exception {
 		Path archives = this.dir.resolve("archives");
-		Path boot = jar("app.jar", "org.springframework.boot.loader.launch.JarLauncher",
-				"BOOT-INF/lib/spring-boot-jarmode-tools-4.1.2.jar");
+		Path boot = bootJar();
 		ClassDataArchive classData = new ClassDataArchive(archives, 2, true, 17);
 		// A command line with its own archive, one without a jar, one whose jar is gone.
 		classData.prepareAhead(new ChildCommandLine("/usr/bin/java",
@@ -122,6 +120,12 @@ class ExtractedJarTests {
 			assertThat(files.map((file) -> file.getFileName().toString())).as("nothing of the failed extraction")
 				.containsExactlyInAnyOrder("app-1.extracted", "app-3.extracted", "app-4.extracted");
 		}
+	}
+
+	/** A jar that looks like a Spring Boot one carrying the extraction tool (no classes in it). */
+	private Path bootJar() throws Exception {
+		return jar("app.jar", "org.springframework.boot.loader.launch.JarLauncher",
+				"BOOT-INF/lib/spring-boot-jarmode-tools-4.1.2.jar");
 	}
 
 	private Path jar(String name, String mainClass, String entry) throws Exception {
