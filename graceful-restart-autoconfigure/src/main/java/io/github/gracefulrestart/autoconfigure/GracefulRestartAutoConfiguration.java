@@ -90,8 +90,8 @@ public final class GracefulRestartAutoConfiguration {
 	 * Tomcat's await thread ends early in the close, and with only daemon threads left the JVM would
 	 * exit half-way through destroying the web server, before Spring Boot deletes its temp
 	 * directories. The servers stop first so that the drain timeout, not a second graceful wait,
-	 * bounds what a stuck request costs. Closing (and a class-data archive written at exit) runs at
-	 * the lowest CPU priority: the new generation serves meanwhile.
+	 * bounds what a stuck request costs. Closing runs at the lowest CPU priority: the new
+	 * generation serves meanwhile.
 	 */
 	private static void closeAndExit(ConfigurableApplicationContext context, RunningWebServers webServers,
 			NativeOs os) {
