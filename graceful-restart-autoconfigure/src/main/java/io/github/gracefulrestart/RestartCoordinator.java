@@ -509,6 +509,9 @@ public final class RestartCoordinator {
 		}
 		List<String> environment = Handoff.childEnvironment(System.getenv(), names, activated, handedOver,
 				generation() + 1, this.os.pid(), null);
+		if (this.classData != null) {
+			environment = this.classData.handDownDigest(environment);
+		}
 		int pid = this.os.spawn(command.executable(), command.argv(), environment, fds);
 		if (prepared != null) {
 			this.prepared = prepared;

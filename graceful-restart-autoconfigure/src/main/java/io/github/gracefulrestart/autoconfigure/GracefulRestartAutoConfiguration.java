@@ -79,8 +79,10 @@ public final class GracefulRestartAutoConfiguration {
 				ChildCommandLine::ofCurrentProcess, (attempt) -> closeAndExit(context, webServers, nativeOs));
 		Path classData = properties.getClassData().resolvedDirectory();
 		if (classData != null) {
-			coordinator.useClassDataArchive(new ClassDataArchive(classData, properties.getClassData().getKeep(),
-					properties.getClassData().isExtract()));
+			ClassDataArchive archive = new ClassDataArchive(classData, properties.getClassData().getKeep(),
+					properties.getClassData().isExtract());
+			archive.inheritDigest(System.getenv(ClassDataArchive.JAR_DIGEST));
+			coordinator.useClassDataArchive(archive);
 		}
 		return coordinator;
 	}

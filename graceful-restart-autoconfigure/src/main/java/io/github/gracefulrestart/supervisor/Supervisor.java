@@ -400,6 +400,7 @@ public final class Supervisor {
 				ClassDataArchive.Prepared prepared = (this.classData != null) ? this.classData.prepare(command) : null;
 				if (prepared != null) {
 					command = prepared.commandLine();
+					environment = this.classData.handDownDigest(environment);
 				}
 				int pid = this.os.spawn(command.executable(), command.argv(), environment, fds);
 				generation = new Generation(number, pid, new HandshakeChannel(this.os, pair[0]), prepared);

@@ -140,6 +140,40 @@ class ClassDataArchiveTests {
 	}
 
 	@Test
+	void theNextGenerationStartsFromTheDigestThisOneReadAndReadsAReplacedJarAgain() throws Exception {
+		Path archives = this.dir.resolve("archives");
+		ChildCommandLine command = command(jar("app.jar", "one"));
+		ClassDataArchive parent = new ClassDataArchive(archives, 2, false, 17);
+		String name = parent.plan(command, true).recording().getFileName().toString();
+		List<String> environment = parent.handDownDigest(
+				List.of("PATH=/usr/bin", ClassDataArchive.JAR_DIGEST + "=what the parent inherited"));
+		assertThat(environment).hasSize(2).contains("PATH=/usr/bin");
+		String handedDown = environment.stream()
+			.filter((entry) -> entry.startsWith(ClassDataArchive.JAR_DIGEST + "="))
+			.findFirst()
+			.orElseThrow()
+			.substring(ClassDataArchive.JAR_DIGEST.length() + 1);
+		assertThat(handedDown).startsWith(name.substring("app-".length(), "app-".length() + 16));
+
+		// A digest the child could only have taken from its parent, not from the jar.
+		ClassDataArchive child = new ClassDataArchive(archives, 2, false, 17);
+		child.inheritDigest("f".repeat(64) + handedDown.substring(64));
+		assertThat(child.plan(command, true).recording().getFileName().toString()).startsWith("app-ffffffffffffffff-");
+
+		Files.writeString(this.dir.resolve("app.jar"), "two");
+		Files.setLastModifiedTime(this.dir.resolve("app.jar"), FileTime.fromMillis(0));
+		assertThat(child.plan(command, true).recording().getFileName().toString()).as("a replaced jar is read again")
+			.startsWith("app-")
+			.doesNotStartWith("app-ffff")
+			.doesNotStartWith(name.substring(0, 20));
+
+		ClassDataArchive malformed = new ClassDataArchive(this.dir.resolve("other"), 2, false, 17);
+		malformed.inheritDigest("not a digest");
+		assertThat(malformed.plan(command, true).recording().getFileName().toString()).startsWith("app-")
+			.doesNotStartWith("app-ffff");
+	}
+
+	@Test
 	void aCommandLineThatChoosesItsOwnArchiveIsLeftAlone() throws Exception {
 		ClassDataArchive classData = new ClassDataArchive(this.dir.resolve("archives"), 2, false, 17);
 		ChildCommandLine own = new ChildCommandLine("/usr/bin/java",

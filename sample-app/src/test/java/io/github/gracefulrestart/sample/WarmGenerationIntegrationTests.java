@@ -1,9 +1,12 @@
 package io.github.gracefulrestart.sample;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
@@ -85,12 +88,15 @@ class WarmGenerationIntegrationTests {
 				.anyMatch((argument) -> argument.startsWith("-XX:SharedArchiveFile=")
 						|| argument.startsWith("-XX:AOTCache="));
 			assertThat(app.get("/hello").body()).isEqualTo("Hello from version 1 pid " + second + "\n");
+			assertThat(jarDigestHandedTo(second)).as("the jar's digest travels: the generation need not read it again")
+				.isEqualTo(sha256(app.jar()));
 
 			app.deployVersion("2");
 			SampleApp.signal(second, "HUP");
 			long third = app.awaitTakeover(second);
 			assertThat(app.get("/hello").body()).as("the new jar").isEqualTo("Hello from version 2 pid " + third + "\n");
 			assertThat(jarRunBy(third)).as("run as it is: extracting it would delay the restart").isEqualTo(app.jar());
+			assertThat(jarDigestHandedTo(third)).as("the new jar's").isEqualTo(sha256(app.jar()));
 			await("the new jar extracted in the background, for the next restart").atMost(Duration.ofSeconds(150))
 				.until(() -> extractions(app) == 2);
 
@@ -102,6 +108,21 @@ class WarmGenerationIntegrationTests {
 			assertThat((String) JsonPath.read(status, "$.lastRestart.result")).isEqualTo("FAILED");
 			assertThat(app.servingPid()).isEqualTo(third);
 		}
+	}
+
+	/** The digest of its jar in a generation's environment (GRACEFUL_RESTART_JAR_DIGEST). */
+	private static String jarDigestHandedTo(long pid) throws IOException {
+		String environment = new String(Files.readAllBytes(Path.of("/proc/" + pid + "/environ")),
+				StandardCharsets.UTF_8);
+		return List.of(environment.split("\0")).stream()
+			.filter((entry) -> entry.startsWith("GRACEFUL_RESTART_JAR_DIGEST="))
+			.map((entry) -> entry.substring("GRACEFUL_RESTART_JAR_DIGEST=".length()).split("\\|")[0])
+			.findFirst()
+			.orElse(null);
+	}
+
+	private static String sha256(Path file) throws Exception {
+		return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
 	}
 
 	private static long extractions(SampleApp app) throws IOException {
