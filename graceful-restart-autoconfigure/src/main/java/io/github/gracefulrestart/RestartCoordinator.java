@@ -276,7 +276,7 @@ public final class RestartCoordinator {
 			return "the previous generation is still draining";
 		}
 		return "the previous generation (pid " + this.handoff.parentPid().orElse(null)
-				+ ") has drained and is still shutting down (it may be writing the class-data archive)";
+				+ ") has drained and is still shutting down";
 	}
 
 	/**
