@@ -175,7 +175,7 @@ public final class ClassDataArchive {
 		}
 		if (this.extractedJar != null) {
 			try {
-				this.extractedJar.extract(jar, extractedName(jar, name(jar)), current.executable(), true);
+				this.extractedJar.extract(jar, extractedName(jar, name(jar)), current.executable());
 			}
 			catch (IOException | RuntimeException ex) {
 				logger.debug("Cannot extract " + jar + " ahead of the next restart: " + ex.getMessage());

@@ -107,28 +107,15 @@ public final class ExtractedJar {
 	}
 
 	/**
-	 * The extracted form of {@code jar}, extracting it if needed.
+	 * The extracted form of {@code jar}, extracting it if needed, at the lowest CPU priority
+	 * ({@code nice}, where the machine has it): work nobody waits for, done ahead of a restart.
 	 * @param jar a Spring Boot executable jar
 	 * @param key the jar's name, content digest and place, such as {@code app-0123456789abcdef-1a2b3c4d}
 	 * @param java the {@code java} executable to run the extraction with
 	 * @return the jar to run, or null when {@code jar} is not an executable jar that Spring Boot's
 	 * tool can extract, or the extraction failed (logged)
 	 */
-	public Path extract(Path jar, String key, String java) {
-		return extract(jar, key, java, false);
-	}
-
-	/**
-	 * The extracted form of {@code jar}, extracting it if needed: see
-	 * {@link #extract(Path, String, String)}.
-	 * @param jar a Spring Boot executable jar
-	 * @param key the jar's name, content digest and place
-	 * @param java the {@code java} executable to run the extraction with
-	 * @param background whether the extraction runs at the lowest CPU priority ({@code nice},
-	 * where the machine has it), as work nobody waits for
-	 * @return the jar to run, or null
-	 */
-	public synchronized Path extract(Path jar, String key, String java, boolean background) {
+	public synchronized Path extract(Path jar, String key, String java) {
 		// One at a time in this JVM (a restart never waits for it: it takes only what exists).
 		if (!extractable(jar)) {
 			return null;
@@ -143,7 +130,7 @@ public final class ExtractedJar {
 			if (!Files.isRegularFile(target.resolve(SOURCE))) {
 				String unique = UUID.randomUUID().toString().substring(0, 8);
 				Path temporary = this.directory.resolve(key + SUFFIX + "." + unique + ".tmp");
-				if (!run(java, jar, temporary, background)) {
+				if (!run(java, jar, temporary)) {
 					deleteRecursively(temporary);
 					return null;
 				}
@@ -183,11 +170,11 @@ public final class ExtractedJar {
 		}
 	}
 
-	private boolean run(String java, Path jar, Path destination, boolean background) throws IOException {
+	private boolean run(String java, Path jar, Path destination) throws IOException {
 		Path output = Files.createTempFile(this.directory, "extract", ".log");
 		try {
 			List<String> command = new ArrayList<>();
-			if (background && Files.isExecutable(NICE)) {
+			if (Files.isExecutable(NICE)) {
 				command.addAll(List.of(NICE.toString(), "-n", "19"));
 			}
 			command.addAll(List.of(java, "-Djarmode=tools", "-jar", jar.toString(), "extract", "--destination",
