@@ -4,7 +4,12 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -12,8 +17,8 @@ import org.apache.commons.logging.LogFactory;
 /**
  * The CPU priority of a generation. A new generation boots beside the serving one: on few cores
  * its class loading and JIT compilation take CPU from the requests being served. It boots with a
- * higher nice value, and takes the normal one back just before it takes over; the old generation,
- * once drained, yields to the new one while it closes.
+ * higher nice value, and takes the normal one back just before it takes over, its JIT compiler
+ * threads a little later; the old generation, once drained, yields to the new one while it closes.
  * <p>
  * Raising a nice value is always allowed; lowering it back takes CAP_SYS_NICE or an RLIMIT_NICE
  * that allows it (systemd's {@code LimitNICE=}, {@code docker run --ulimit nice=20:20}). Without
@@ -26,6 +31,8 @@ public final class BootPriority {
 	private static final int CAP_SYS_NICE = 23;
 
 	private static final int LOWEST = 19;
+
+	private static final Pattern COMPILER_THREAD = Pattern.compile("(C1|C2|JVMCI) Compiler");
 
 	private final NativeOs os;
 
@@ -61,21 +68,45 @@ public final class BootPriority {
 					+ "an RLIMIT_NICE of 20 (systemd LimitNICE=+0, docker --ulimit nice=20:20)");
 			return false;
 		}
-		return setAll(Math.min(nice, LOWEST)) > 0;
+		return setAll(Math.min(nice, LOWEST), (name) -> true) > 0;
 	}
 
 	/**
 	 * Give every thread of this process the priority it started with back.
 	 */
 	public void restore() {
-		setAll(this.normal);
+		setAll(this.normal, (name) -> true);
+	}
+
+	/**
+	 * Give every thread of this process the priority it started with back, but the JIT compiler
+	 * threads, which keep the lower one for {@code compilersLater}. A generation that has just
+	 * taken over compiles what the clients' requests run through, while it serves them and while
+	 * the old generation drains: at the normal priority those compilations take the CPU from the
+	 * requests, behind the lower one the requests come first and the compilations take what is
+	 * left.
+	 * @param compilersLater how long the compiler threads keep the lower priority
+	 */
+	public void restore(Duration compilersLater) {
+		setAll(this.normal, (name) -> !isCompiler(name));
+		CompletableFuture.delayedExecutor(compilersLater.toMillis(), TimeUnit.MILLISECONDS)
+			.execute(() -> setAll(this.normal, BootPriority::isCompiler));
+	}
+
+	/**
+	 * Whether a thread is one of HotSpot's JIT compiler threads, by its name as the kernel keeps
+	 * it (at most 15 characters): {@code C1 CompilerThre}, {@code C2 CompilerThre},
+	 * {@code JVMCI CompilerT}.
+	 */
+	static boolean isCompiler(String name) {
+		return COMPILER_THREAD.matcher(name).lookingAt();
 	}
 
 	/**
 	 * Lower every thread of this process to the lowest priority: a drained generation that closes.
 	 */
 	public void yieldToNext() {
-		setAll(LOWEST);
+		setAll(LOWEST, (name) -> true);
 	}
 
 	/**
@@ -106,6 +137,16 @@ public final class BootPriority {
 		return false;
 	}
 
+	private static String threadName(Path task) {
+		try {
+			return Files.readString(task.resolve("comm")).strip();
+		}
+		catch (IOException ex) {
+			// A thread that has just ended.
+			return "";
+		}
+	}
+
 	/**
 	 * The nice value of the process ({@code /proc/self/stat}, the 19th field, counted after the
 	 * command name, which may hold spaces).
@@ -121,11 +162,11 @@ public final class BootPriority {
 		}
 	}
 
-	private int setAll(int nice) {
+	private int setAll(int nice, Predicate<String> named) {
 		int set = 0;
 		try (DirectoryStream<Path> tasks = Files.newDirectoryStream(this.proc.resolve("task"))) {
 			for (Path task : tasks) {
-				if (this.os.setNice(Integer.parseInt(task.getFileName().toString()), nice)) {
+				if (named.test(threadName(task)) && this.os.setNice(Integer.parseInt(task.getFileName().toString()), nice)) {
 					set++;
 				}
 			}

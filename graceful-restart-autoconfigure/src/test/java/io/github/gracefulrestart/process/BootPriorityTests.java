@@ -3,7 +3,10 @@ package io.github.gracefulrestart.process;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 import org.junit.jupiter.api.Test;
@@ -11,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Tests for {@link BootPriority}, on this test JVM's real threads (lowered, then restored).
@@ -50,6 +54,33 @@ class BootPriorityTests {
 	}
 
 	@Test
+	void theJitCompilerThreadsTakeThePriorityBackLater() throws Exception {
+		BootPriority priority = new BootPriority(this.os);
+		assumeThat(priority.canRestore()).as("CAP_SYS_NICE or RLIMIT_NICE (root)").isTrue();
+		try {
+			assertThat(priority.lowerWhileBooting(10)).isTrue();
+			priority.restore(Duration.ofSeconds(2));
+			List<Map.Entry<String, Integer>> threads = niceByThread();
+			assertThat(threads).as("this JVM's compiler threads").anyMatch((thread) -> thread.getKey().startsWith("C2 "));
+			assertThat(threads).allSatisfy((thread) -> assertThat(thread.getValue()).as(thread.getKey())
+				.isEqualTo(BootPriority.isCompiler(thread.getKey()) ? 10 : 0));
+			await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(niceByThread())
+				.allSatisfy((thread) -> assertThat(thread.getValue()).as(thread.getKey()).isZero()));
+		}
+		finally {
+			priority.restore();
+		}
+	}
+
+	@Test
+	void compilerThreadsAreKnownByTheNameTheKernelKeeps() {
+		assertThat(List.of("C1 CompilerThre", "C2 CompilerThre", "JVMCI CompilerT"))
+			.allMatch(BootPriority::isCompiler);
+		assertThat(List.of("main", "http-nio-8080-e", "G1 Conc#0", "my C2 Compiler"))
+			.noneMatch(BootPriority::isCompiler);
+	}
+
+	@Test
 	void withoutThePermissionToTakeItBackNothingIsLowered(@TempDir Path proc) throws IOException {
 		Files.writeString(proc.resolve("status"), "Name:\tjava\nCapEff:\t0000000000000000\n");
 		Files.writeString(proc.resolve("limits"), "Max nice priority         0                    0\n");
@@ -57,6 +88,24 @@ class BootPriorityTests {
 		BootPriority priority = new BootPriority(this.os, proc);
 		assertThat(priority.canRestore()).isFalse();
 		assertThat(priority.lowerWhileBooting(10)).isFalse();
+	}
+
+	/** Each of this JVM's threads: its name (as the kernel keeps it) and nice value. */
+	private static List<Map.Entry<String, Integer>> niceByThread() throws IOException {
+		List<Map.Entry<String, Integer>> threads = new ArrayList<>();
+		try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+			tasks.forEach((task) -> {
+				try {
+					String stat = Files.readString(task.resolve("stat"));
+					threads.add(Map.entry(Files.readString(task.resolve("comm")).strip(),
+							Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[16])));
+				}
+				catch (IOException ex) {
+					// a thread that ended meanwhile
+				}
+			});
+		}
+		return threads;
 	}
 
 	private static List<Integer> niceValues() throws IOException {
