@@ -72,22 +72,20 @@ public final class BootPriority {
 	}
 
 	/**
-	 * Give every thread of this process the priority it started with back.
-	 */
-	public void restore() {
-		setAll(this.normal, (name) -> true);
-	}
-
-	/**
 	 * Give every thread of this process the priority it started with back, but the JIT compiler
 	 * threads, which keep the lower one for {@code compilersLater}. A generation that has just
 	 * taken over compiles what the clients' requests run through, while it serves them and while
 	 * the old generation drains: at the normal priority those compilations take the CPU from the
 	 * requests, behind the lower one the requests come first and the compilations take what is
 	 * left.
-	 * @param compilersLater how long the compiler threads keep the lower priority
+	 * @param compilersLater how long the compiler threads keep the lower priority; zero gives it
+	 * back to every thread at once
 	 */
 	public void restore(Duration compilersLater) {
+		if (compilersLater.isZero()) {
+			setAll(this.normal, (name) -> true);
+			return;
+		}
 		setAll(this.normal, (name) -> !isCompiler(name));
 		CompletableFuture.delayedExecutor(compilersLater.toMillis(), TimeUnit.MILLISECONDS)
 			.execute(() -> setAll(this.normal, BootPriority::isCompiler));

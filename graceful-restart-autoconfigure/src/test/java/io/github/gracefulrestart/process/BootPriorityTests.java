@@ -44,11 +44,11 @@ class BootPriorityTests {
 		try {
 			assertThat(priority.lowerWhileBooting(10)).isTrue();
 			assertThat(niceValues()).containsOnly(10);
-			priority.restore();
+			priority.restore(Duration.ZERO);
 			assertThat(niceValues()).containsOnly(0);
 		}
 		finally {
-			priority.restore();
+			priority.restore(Duration.ZERO);
 			done.countDown();
 		}
 	}
@@ -68,7 +68,7 @@ class BootPriorityTests {
 				.allSatisfy((thread) -> assertThat(thread.getValue()).as(thread.getKey()).isZero()));
 		}
 		finally {
-			priority.restore();
+			priority.restore(Duration.ZERO);
 		}
 	}
 
