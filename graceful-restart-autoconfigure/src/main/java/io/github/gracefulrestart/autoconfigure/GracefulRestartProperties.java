@@ -61,8 +61,8 @@ public class GracefulRestartProperties {
 
 	/**
 	 * Nice value a new generation boots with, so that it takes CPU from the serving generation
-	 * only when that one does not need it; it gets its priority back just before it takes over.
-	 * Needs CAP_SYS_NICE or RLIMIT_NICE to take it back (else the generation boots at normal
+	 * only when that one does not need it; it gets its priority back just before it takes over,
+	 * its JIT compiler threads 20 s later. Needs CAP_SYS_NICE or RLIMIT_NICE to take it back (else the generation boots at normal
 	 * priority). 0 turns it off.
 	 */
 	private int bootNice = 10;
