@@ -70,7 +70,8 @@ class ExtractedJarTests {
 		// A "java" whose extraction would succeed, so that only not trying leaves nothing behind.
 		Path java = Files.writeString(this.dir.resolve("java"), """
 				#!/bin/sh
-				while [ "$1" != "--destination" ]; do shift; done
+				while [ $# -gt 0 ] && [ "$1" != "--destination" ]; do shift; done
+				[ $# -ge 2 ] || exit 2
 				mkdir -p "$2/lib" && echo thin > "$2/app.jar"
 				""");
 		java.toFile().setExecutable(true);
