@@ -745,8 +745,9 @@ public final class RestartCoordinator {
 			handedOver = this.state == RestartState.DRAINING;
 		}
 		if (this.classData != null) {
-			// A training run under way ends with its generation (the next one starts its own): left
-			// running, it would outlive the service's main process in its cgroup.
+			// A training run or an extraction under way ends with its generation, before it exits
+			// (the next one starts its own): left running, it would outlive the service's main
+			// process in its cgroup, where systemd SIGKILLs it at the stop.
 			this.classData.close();
 		}
 		if (!handedOver) {

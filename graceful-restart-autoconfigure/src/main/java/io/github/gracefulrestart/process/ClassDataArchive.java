@@ -63,9 +63,7 @@ public final class ClassDataArchive {
 
 	private volatile Digest lastDigest;
 
-	private Process training;
-
-	private boolean closed;
+	private final BackgroundProcesses background = new BackgroundProcesses();
 
 	/**
 	 * Create an archive manager.
@@ -81,7 +79,7 @@ public final class ClassDataArchive {
 	ClassDataArchive(Path directory, int keep, boolean extract, int jdkFeature) {
 		this.directory = directory;
 		this.keep = keep;
-		this.extractedJar = extract ? new ExtractedJar(directory, keep) : null;
+		this.extractedJar = extract ? new ExtractedJar(directory, keep, this.background) : null;
 		this.jdkFeature = jdkFeature;
 	}
 
@@ -210,18 +208,14 @@ public final class ClassDataArchive {
 				|| name.startsWith("LISTEN_") || name.equals("NOTIFY_SOCKET") || name.equals("WATCHDOG_USEC")
 				|| name.equals("WATCHDOG_PID"));
 		long start = System.nanoTime();
-		Process process;
-		synchronized (this) {
-			if (this.closed) {
-				return;
-			}
-			process = builder.start();
-			this.training = process;
+		Process process = this.background.start(builder);
+		if (process == null) {
+			return;
 		}
 		started(prepared, (int) process.pid());
 		try {
 			if (!process.waitFor(TRAINING_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-				stop(process);
+				BackgroundProcesses.kill(process);
 				process.waitFor();
 				delete(prepared.recording());
 				String failure = "took more than " + TRAINING_TIMEOUT + " and was stopped";
@@ -231,7 +225,7 @@ public final class ClassDataArchive {
 			else if (process.exitValue() != 0) {
 				// What a killed recorder wrote is no archive.
 				delete(prepared.recording());
-				if (!isClosed()) {
+				if (!this.background.isClosed()) {
 					String failure = "failed (exit code " + process.exitValue() + ")";
 					logger.warn("The training run for the class-data archive " + failure + "; "
 							+ markFailed(prepared.recording(), failure) + ": " + tail(output));
@@ -245,12 +239,10 @@ public final class ClassDataArchive {
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			stop(process);
+			BackgroundProcesses.kill(process);
 		}
 		finally {
-			synchronized (this) {
-				this.training = null;
-			}
+			this.background.ended(process);
 			delete(output);
 		}
 	}
@@ -286,27 +278,12 @@ public final class ClassDataArchive {
 	}
 
 	/**
-	 * Stop a training run under way, and start none from now on: this generation is shutting
-	 * down (the next one, if any, starts its own).
+	 * Stop a training run or an extraction under way and wait until it has ended, and start none
+	 * from now on: this generation is shutting down or starting the next one (which starts its
+	 * own once it serves).
 	 */
-	public synchronized void close() {
-		this.closed = true;
-		if (this.training != null) {
-			stop(this.training);
-		}
-	}
-
-	private synchronized boolean isClosed() {
-		return this.closed;
-	}
-
-	/**
-	 * Kill a training run with what it started (JDK 25 assembles the AOT cache in a child JVM),
-	 * so that nothing goes on writing a file whose recorder has ended.
-	 */
-	private static void stop(Process training) {
-		training.descendants().forEach(ProcessHandle::destroyForcibly);
-		training.destroyForcibly();
+	public void close() {
+		this.background.close();
 	}
 
 	private static String tail(Path output) {

@@ -54,6 +54,8 @@ public final class ExtractedJar {
 
 	private final int keep;
 
+	private final BackgroundProcesses background;
+
 	/**
 	 * Create an extractor.
 	 * @param directory where the extracted jars live
@@ -61,8 +63,13 @@ public final class ExtractedJar {
 	 * next one's
 	 */
 	public ExtractedJar(Path directory, int keep) {
+		this(directory, keep, new BackgroundProcesses());
+	}
+
+	ExtractedJar(Path directory, int keep, BackgroundProcesses background) {
 		this.directory = directory;
 		this.keep = Math.max(2, keep);
+		this.background = background;
 	}
 
 	/**
@@ -179,26 +186,36 @@ public final class ExtractedJar {
 			}
 			command.addAll(List.of(java, "-Djarmode=tools", "-jar", jar.toString(), "extract", "--destination",
 					destination.toString()));
-			Process process = new ProcessBuilder(command)
-				.redirectErrorStream(true)
+			Process process = this.background.start(new ProcessBuilder(command).redirectErrorStream(true)
 				.redirectOutput(output.toFile())
-				.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-				.start();
-			if (!process.waitFor(60, TimeUnit.SECONDS)) {
-				process.destroyForcibly().waitFor();
-				logger.warn("Extracting " + jar + " took more than 60 s; the next generation runs it as it is");
+				.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))));
+			if (process == null) {
+				return false; // this generation is shutting down
+			}
+			try {
+				if (!process.waitFor(60, TimeUnit.SECONDS)) {
+					BackgroundProcesses.kill(process);
+					process.waitFor();
+					logger.warn("Extracting " + jar + " took more than 60 s; the next generation runs it as it is");
+					return false;
+				}
+			}
+			catch (InterruptedException ex) {
+				BackgroundProcesses.kill(process);
+				Thread.currentThread().interrupt();
 				return false;
 			}
+			finally {
+				this.background.ended(process);
+			}
 			if (process.exitValue() != 0 || thinJar(destination) == null) {
-				logger.warn("Extracting " + jar + " failed (exit code " + process.exitValue()
-						+ "); the next generation runs it as it is: " + Files.readString(output).trim());
+				if (!this.background.isClosed()) {
+					logger.warn("Extracting " + jar + " failed (exit code " + process.exitValue()
+							+ "); the next generation runs it as it is: " + Files.readString(output).trim());
+				}
 				return false;
 			}
 			return true;
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return false;
 		}
 		finally {
 			Files.deleteIfExists(output);

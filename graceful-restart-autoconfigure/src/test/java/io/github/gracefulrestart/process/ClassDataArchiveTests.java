@@ -3,12 +3,17 @@ package io.github.gracefulrestart.process;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Tests for {@link ClassDataArchive}: which options each generation and each training run gets,
@@ -137,6 +142,38 @@ class ClassDataArchiveTests {
 		assertThat(classData.plan(command, true).recording()).as("the same jar is not trained again").isNull();
 		Files.writeString(jar, "a newer jar");
 		assertThat(classData.plan(command, true).recording()).as("a new jar is").isNotNull();
+	}
+
+	@Test
+	void closingEndsATrainingRunUnderWayBeforeItReturnsAndStartsNoOther() throws Exception {
+		Path archives = this.dir.resolve("archives");
+		ClassDataArchive classData = new ClassDataArchive(archives, 2, false, 17);
+		// A "java" whose training run would take two minutes.
+		Path java = Files.writeString(this.dir.resolve("java"), "#!/bin/sh\nexec sleep 120\n");
+		java.toFile().setExecutable(true);
+		ChildCommandLine command = new ChildCommandLine(java.toString(), List.of("-jar", jar("app.jar", "one").toString()));
+		CompletableFuture<Void> ahead = CompletableFuture.runAsync(() -> classData.prepareAhead(command));
+		try {
+			ProcessHandle training = await("the training run").atMost(Duration.ofSeconds(30))
+				.until(ClassDataArchiveTests::sleepingChild, Optional::isPresent)
+				.get();
+			classData.close();
+			assertThat(training.isAlive()).as("ended, and reaped, when close returns").isFalse();
+			ahead.get(30, TimeUnit.SECONDS);
+			assertThat(archives).isDirectoryNotContaining("glob:**.{jsa,tmp,failed}");
+			classData.prepareAhead(command);
+			assertThat(sleepingChild()).as("no training run once closed").isEmpty();
+		}
+		finally {
+			ProcessHandle.current().children().forEach(ProcessHandle::destroyForcibly);
+		}
+	}
+
+	static Optional<ProcessHandle> sleepingChild() {
+		return ProcessHandle.current()
+			.children()
+			.filter((child) -> child.info().command().orElse("").endsWith("/sleep"))
+			.findFirst();
 	}
 
 	@Test
