@@ -712,13 +712,18 @@ public final class RestartCoordinator {
 		this.listeners.fire(event);
 	}
 
+	/** How long a generation that handed over may take to drain and close, at most. */
+	private Duration closeLimit() {
+		return this.settings.drainTimeout().plus(this.settings.stopTimeout()).plusSeconds(30);
+	}
+
 	/**
 	 * Once the next generation took over, this one must end whatever happens while it closes: a
 	 * destroy method that hangs, a stuck request. Past the drain timeout plus a grace period, it
 	 * halts.
 	 */
 	private void exitWatchdog(RestartAttempt attempt) {
-		Duration grace = this.settings.drainTimeout().plus(this.settings.stopTimeout()).plusSeconds(30);
+		Duration grace = closeLimit();
 		daemon("graceful-restart-exit-watchdog", () -> {
 			try {
 				Thread.sleep(grace.toMillis());
@@ -735,14 +740,19 @@ public final class RestartCoordinator {
 	/**
 	 * Stop a new generation that is still starting: this one is shutting down (SIGTERM during a
 	 * restart), so neither must stay. A new generation that already took over is left serving.
+	 * A generation whose previous one still drains waits until that one has ended: a service
+	 * manager that stops this one, its main process, takes its end for the service's and kills
+	 * what is left (systemd's {@code KillMode=}), requests still in flight in the previous one.
 	 */
 	public void close() {
 		Child starting;
 		boolean handedOver;
+		Integer draining;
 		synchronized (this.monitor) {
 			this.closed = true;
 			starting = (this.state == RestartState.RESTARTING) ? this.child : null;
 			handedOver = this.state == RestartState.DRAINING;
+			draining = (this.parentDraining && !isSupervised()) ? this.handoff.parentPid().orElse(null) : null;
 		}
 		if (this.classData != null) {
 			// A training run or an extraction under way ends with its generation, before it exits
@@ -757,6 +767,28 @@ public final class RestartCoordinator {
 			logger.info("Shutting down during a restart: stopping generation " + (generation() + 1) + " (pid "
 					+ starting.pid() + ")");
 			stopAndReap(starting);
+		}
+		if (draining != null) {
+			awaitPreviousGenerationEnd(draining);
+		}
+	}
+
+	private void awaitPreviousGenerationEnd(int pid) {
+		ProcessHandle previous = ProcessHandle.of(pid).orElse(null);
+		if (previous == null) {
+			return;
+		}
+		Duration limit = closeLimit();
+		logger.info("Shutting down while generation " + (generation() - 1) + " (pid " + pid
+				+ ") still drains: waiting until it has ended (at most " + limit + ")");
+		try {
+			previous.onExit().get(limit.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (TimeoutException | ExecutionException ex) {
+			logger.warn("Generation " + (generation() - 1) + " (pid " + pid + ") did not end within " + limit);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 	}
 

@@ -2,13 +2,17 @@ package io.github.gracefulrestart.sample;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
@@ -135,6 +139,52 @@ class SystemdUnitsIntegrationTests {
 	}
 
 	@Test
+	void aStopWhileThePreviousGenerationDrainsLetsItFinishItsRequestInFlight() throws Exception {
+		Ports ports = setPorts("app.service");
+		systemctl("start", "app.service");
+		long first = mainPid("app.service");
+		byte[] body = new byte[1024 * 1024];
+		new Random(7).nextBytes(body);
+		try (RawHttp upload = new RawHttp(ports.server())) {
+			// Half sent: generation 1 drains it until the rest comes, however long that takes.
+			OutputStream out = upload.open();
+			out.write(("POST /upload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: " + body.length + "\r\n\r\n")
+				.getBytes(StandardCharsets.US_ASCII));
+			out.write(body, 0, body.length / 2);
+			out.flush();
+			systemctl("reload", "app.service");
+			long second = await("systemd to learn the main pid of generation 2").atMost(SampleApp.STARTUP)
+				.pollInterval(Duration.ofSeconds(1))
+				.until(() -> mainPid("app.service"), (pid) -> pid != first && pid > 0);
+			assertThat(alive(first)).as("generation 1 drains the upload").isTrue();
+			// systemd stops its main pid, generation 2, and kills what is left once that has ended.
+			String cursor = cursor("app.service");
+			CompletableFuture<Void> stop = CompletableFuture.runAsync(() -> {
+				try {
+					systemctl("stop", "app.service");
+				}
+				catch (Exception ex) {
+					throw new IllegalStateException(ex);
+				}
+			});
+			await("generation 2 to end, or to wait for generation 1").atMost(Duration.ofSeconds(60))
+				.pollInterval(Duration.ofSeconds(1))
+				.until(() -> !alive(second) || journal("app.service").contains(
+						"Shutting down while generation 1 (pid " + first + ") still drains: waiting until it has ended"));
+			assertThat(stop).as("the stop waits for the request generation 1 holds").isNotDone();
+			assertThat(alive(first)).as("generation 1, holding the upload, is not killed").isTrue();
+			out.write(body, body.length / 2, body.length - body.length / 2);
+			out.flush();
+			RawHttp.Response uploaded = upload.readResponse();
+			assertThat(uploaded.status()).isEqualTo(200);
+			assertThat(uploaded.body()).contains("Received " + body.length + " bytes").contains("pid " + first);
+			stop.get(2, TimeUnit.MINUTES);
+			assertThat(alive(second)).isFalse();
+			assertStoppedCleanly("app.service", cursor);
+		}
+	}
+
+	@Test
 	void aReloadWhoseGenerationFailsToStartLeavesTheServiceActiveOnTheServingGeneration() throws Exception {
 		Ports ports = setPorts("app.service");
 		systemctl("start", "app.service");
@@ -253,9 +303,18 @@ class SystemdUnitsIntegrationTests {
 	 * last two checks with its JVM SIGKILLed at once: systemd did not wait for it, nor notice.
 	 */
 	private void stopCleanly(String unit) throws Exception {
-		String cursor = inContainer("journalctl", "--show-cursor", "-n", "0", "-u", unit).replaceAll("(?s).*-- cursor: ", "")
-			.trim();
+		String cursor = cursor(unit);
 		systemctl("stop", unit);
+		assertStoppedCleanly(unit, cursor);
+	}
+
+	/** Where the unit's journal ends now. */
+	private String cursor(String unit) throws Exception {
+		return inContainer("journalctl", "--show-cursor", "-n", "0", "-u", unit).replaceAll("(?s).*-- cursor: ", "")
+			.trim();
+	}
+
+	private void assertStoppedCleanly(String unit, String cursor) throws Exception {
 		String stop = inContainer("journalctl", "--no-pager", "-o", "cat", "-u", unit, "--after-cursor", cursor);
 		// The result first: on failure its message holds how the main process ended and what the
 		// journal says of the stop (the whole journal is too long to survive in a CI log).
