@@ -148,28 +148,41 @@ class ClassDataArchiveTests {
 	void closingEndsATrainingRunUnderWayBeforeItReturnsAndStartsNoOther() throws Exception {
 		Path archives = this.dir.resolve("archives");
 		ClassDataArchive classData = new ClassDataArchive(archives, 2, false, 17);
-		// A "java" whose training run would take two minutes.
-		Path java = Files.writeString(this.dir.resolve("java"), "#!/bin/sh\nexec sleep 120\n");
+		ChildCommandLine command = closeWhileABackgroundRunIsUnderWay(classData, this.dir.resolve("java"),
+				jar("app.jar", "one"));
+		assertThat(archives).isDirectoryNotContaining("glob:**.{jsa,tmp,failed}");
+		classData.prepareAhead(command);
+		assertThat(sleepingChild()).as("no training run once closed").isEmpty();
+	}
+
+	/**
+	 * Prepare ahead with a {@code java} whose every run (extraction, training run) would take two
+	 * minutes, close once the first has started, and check that it has ended, and been reaped, when
+	 * {@code close} returns.
+	 * @return the command line prepared
+	 */
+	static ChildCommandLine closeWhileABackgroundRunIsUnderWay(ClassDataArchive classData, Path java, Path jar)
+			throws Exception {
+		Files.writeString(java, "#!/bin/sh\nexec sleep 120\n");
 		java.toFile().setExecutable(true);
-		ChildCommandLine command = new ChildCommandLine(java.toString(), List.of("-jar", jar("app.jar", "one").toString()));
+		ChildCommandLine command = new ChildCommandLine(java.toString(), List.of("-jar", jar.toString()));
 		CompletableFuture<Void> ahead = CompletableFuture.runAsync(() -> classData.prepareAhead(command));
 		try {
-			ProcessHandle training = await("the training run").atMost(Duration.ofSeconds(30))
+			ProcessHandle run = await("the background run").atMost(Duration.ofSeconds(30))
 				.until(ClassDataArchiveTests::sleepingChild, Optional::isPresent)
 				.get();
 			classData.close();
-			assertThat(training.isAlive()).as("ended, and reaped, when close returns").isFalse();
+			assertThat(run.isAlive()).as("ended, and reaped, when close returns").isFalse();
 			ahead.get(30, TimeUnit.SECONDS);
-			assertThat(archives).isDirectoryNotContaining("glob:**.{jsa,tmp,failed}");
-			classData.prepareAhead(command);
-			assertThat(sleepingChild()).as("no training run once closed").isEmpty();
+			assertThat(sleepingChild()).as("nothing started after it").isEmpty();
+			return command;
 		}
 		finally {
 			ProcessHandle.current().children().forEach(ProcessHandle::destroyForcibly);
 		}
 	}
 
-	static Optional<ProcessHandle> sleepingChild() {
+	private static Optional<ProcessHandle> sleepingChild() {
 		return ProcessHandle.current()
 			.children()
 			.filter((child) -> child.info().command().orElse("").endsWith("/sleep"))

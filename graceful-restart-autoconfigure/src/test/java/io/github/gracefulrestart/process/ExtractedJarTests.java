@@ -3,11 +3,7 @@ package io.github.gracefulrestart.process;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
@@ -17,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Tests for {@link ExtractedJar} and how {@link ClassDataArchive} maps an extracted jar back to
@@ -90,27 +85,10 @@ class ExtractedJarTests {
 	@Test
 	void closingEndsAnExtractionUnderWayBeforeItReturns() throws Exception {
 		Path archives = this.dir.resolve("archives");
-		Path boot = bootJar();
 		ClassDataArchive classData = new ClassDataArchive(archives, 2, true, 17);
-		// A "java" whose extraction would take two minutes.
-		Path java = Files.writeString(this.dir.resolve("java"), "#!/bin/sh\nexec sleep 120\n");
-		java.toFile().setExecutable(true);
-		ChildCommandLine command = new ChildCommandLine(java.toString(), List.of("-jar", boot.toString()));
-		CompletableFuture<Void> ahead = CompletableFuture.runAsync(() -> classData.prepareAhead(command));
-		try {
-			ProcessHandle extraction = await("the extraction").atMost(Duration.ofSeconds(30))
-				.until(ClassDataArchiveTests::sleepingChild, Optional::isPresent)
-				.get();
-			classData.close();
-			assertThat(extraction.isAlive()).as("ended, and reaped, when close returns").isFalse();
-			ahead.get(30, TimeUnit.SECONDS);
-			assertThat(ClassDataArchiveTests.sleepingChild()).as("no training run after it").isEmpty();
-			try (var files = Files.list(archives)) {
-				assertThat(files).as("nothing extracted").noneMatch((file) -> file.toString().endsWith(".extracted"));
-			}
-		}
-		finally {
-			ProcessHandle.current().children().forEach(ProcessHandle::destroyForcibly);
+		ClassDataArchiveTests.closeWhileABackgroundRunIsUnderWay(classData, this.dir.resolve("java"), bootJar());
+		try (var files = Files.list(archives)) {
+			assertThat(files).as("nothing extracted").noneMatch((file) -> file.toString().endsWith(".extracted"));
 		}
 	}
 
