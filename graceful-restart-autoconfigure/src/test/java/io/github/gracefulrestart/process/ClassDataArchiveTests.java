@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -178,15 +179,19 @@ class ClassDataArchiveTests {
 			return command;
 		}
 		finally {
-			ProcessHandle.current().children().forEach(ProcessHandle::destroyForcibly);
+			sleepingChildren().forEach(ProcessHandle::destroyForcibly);
 		}
 	}
 
 	private static Optional<ProcessHandle> sleepingChild() {
+		return sleepingChildren().findFirst();
+	}
+
+	/** The stand-in's runs: children of this JVM, none other of which is touched. */
+	private static Stream<ProcessHandle> sleepingChildren() {
 		return ProcessHandle.current()
 			.children()
-			.filter((child) -> child.info().command().orElse("").endsWith("/sleep"))
-			.findFirst();
+			.filter((child) -> child.info().command().orElse("").endsWith("/sleep"));
 	}
 
 	@Test
