@@ -21,6 +21,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -73,6 +75,17 @@ class SystemdUnitsIntegrationTests {
 		for (String unit : UNIT_NAMES) {
 			Files.copy(UNITS.resolve(unit), this.root.resolve("etc/systemd/system").resolve(unit));
 		}
+		// A unit written as a user would without docs/systemd.md: no ExecStop=, the default KillMode.
+		Files.writeString(this.root.resolve("etc/systemd/system/app-plain.service"), """
+				[Service]
+				Type=notify
+				NotifyAccess=all
+				User=app
+				WorkingDirectory=/opt/app
+				ExecStart=/usr/bin/java -jar /opt/app/app.jar
+				ExecReload=/bin/kill -HUP $MAINPID
+				SuccessExitStatus=143
+				""");
 		Files.copy(SampleApp.Server.TOMCAT.jar(), this.root.resolve("opt/app/app.jar"));
 		assertThat(run(List.of("chown", "-R", "900:900", this.root.resolve("opt/app").toString())).exitCode()).isZero();
 		// basic.target: none of the machine's own services (its /etc enables some) start in there.
@@ -112,7 +125,7 @@ class SystemdUnitsIntegrationTests {
 	void stopUnits() throws Exception {
 		if (this.container != null) {
 			inContainer(List.of("systemctl", "stop", "app.service", "app-activated.socket", "app-activated.service",
-					"app-pidfile.service", "app-supervised.service"));
+					"app-pidfile.service", "app-supervised.service", "app-plain.service"));
 			inContainer(List.of("systemctl", "reset-failed"));
 		}
 	}
@@ -138,11 +151,12 @@ class SystemdUnitsIntegrationTests {
 		stopCleanly("app.service");
 	}
 
-	@Test
-	void aStopWhileThePreviousGenerationDrainsLetsItFinishItsRequestInFlight() throws Exception {
-		Ports ports = setPorts("app.service");
-		systemctl("start", "app.service");
-		long first = mainPid("app.service");
+	@ParameterizedTest
+	@ValueSource(strings = { "app.service", "app-plain.service" })
+	void aStopWhileThePreviousGenerationDrainsLetsItFinishItsRequestInFlight(String unit) throws Exception {
+		Ports ports = setPorts(unit);
+		systemctl("start", unit);
+		long first = mainPid(unit);
 		byte[] body = new byte[1024 * 1024];
 		new Random(7).nextBytes(body);
 		try (RawHttp upload = new RawHttp(ports.server())) {
@@ -152,16 +166,18 @@ class SystemdUnitsIntegrationTests {
 				.getBytes(StandardCharsets.US_ASCII));
 			out.write(body, 0, body.length / 2);
 			out.flush();
-			systemctl("reload", "app.service");
+			systemctl("reload", unit);
 			long second = await("systemd to learn the main pid of generation 2").atMost(SampleApp.STARTUP)
 				.pollInterval(Duration.ofSeconds(1))
-				.until(() -> mainPid("app.service"), (pid) -> pid != first && pid > 0);
+				.until(() -> mainPid(unit), (pid) -> pid != first && pid > 0);
 			assertThat(alive(first)).as("generation 1 drains the upload").isTrue();
-			// systemd stops its main pid, generation 2, and kills what is left once that has ended.
-			String cursor = cursor("app.service");
+			// app.service stops its main pid, generation 2, in ExecStop= and kills what is left once
+			// that has ended; the plain unit's KillMode=control-group sends SIGTERM to both
+			// generations at once. Either way generation 1 must be let finish the upload.
+			String cursor = cursor(unit);
 			CompletableFuture<Void> stop = CompletableFuture.runAsync(() -> {
 				try {
-					systemctl("stop", "app.service");
+					systemctl("stop", unit);
 				}
 				catch (Exception ex) {
 					throw new IllegalStateException(ex);
@@ -169,7 +185,7 @@ class SystemdUnitsIntegrationTests {
 			});
 			await("generation 2 to end, or to wait for generation 1").atMost(Duration.ofSeconds(60))
 				.pollInterval(Duration.ofSeconds(1))
-				.until(() -> !alive(second) || journal("app.service").contains(
+				.until(() -> !alive(second) || journal(unit).contains(
 						"Shutting down while generation 1 (pid " + first + ") still drains: waiting until it has ended"));
 			assertThat(stop).as("the stop waits for the request generation 1 holds").isNotDone();
 			assertThat(alive(first)).as("generation 1, holding the upload, is not killed").isTrue();
@@ -180,7 +196,7 @@ class SystemdUnitsIntegrationTests {
 			assertThat(uploaded.body()).contains("Received " + body.length + " bytes").contains("pid " + first);
 			stop.get(2, TimeUnit.MINUTES);
 			assertThat(alive(second)).isFalse();
-			assertStoppedCleanly("app.service", cursor);
+			assertStoppedCleanly(unit, cursor);
 		}
 	}
 
@@ -277,6 +293,25 @@ class SystemdUnitsIntegrationTests {
 		assertThat(servingPid(ports.server())).isNotEqualTo(first);
 		assertThat(mainPid("app-supervised.service")).isEqualTo(supervisor);
 		stopCleanly("app-supervised.service");
+	}
+
+	/**
+	 * A unit without {@code ExecStop=} and with systemd's default {@code KillMode=control-group}:
+	 * systemd sends SIGTERM to every process of the unit and waits until none is left, so it
+	 * needs no {@code ExecStop=} for a main pid that is not its child (the example units, with
+	 * {@code KillMode=mixed}, do).
+	 */
+	@Test
+	void aUnitWrittenWithSystemdsDefaultsStopsCleanlyAfterAReload() throws Exception {
+		Ports ports = setPorts("app-plain.service");
+		systemctl("start", "app-plain.service");
+		long first = mainPid("app-plain.service");
+		try (HttpLoad load = HttpLoad.start(ports.server(), 8, 10, Duration.ofMinutes(4))) {
+			reloadAndAwaitNewMainPid("app-plain.service", first, 2);
+			load.stop();
+			assertThat(load.failures()).as("%s", load).isZero();
+		}
+		stopCleanly("app-plain.service");
 	}
 
 	/**
