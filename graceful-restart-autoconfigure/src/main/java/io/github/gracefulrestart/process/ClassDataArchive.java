@@ -35,6 +35,10 @@ import org.apache.commons.logging.LogFactory;
  * JDK-8377932). The JVM maps an archive with {@code -Xshare:auto}, so one it cannot use is
  * ignored; a generation that fails to start with an archive has it deleted, and the next restart
  * starts without. A command line that already chooses its own archive is left alone.
+ * <p>
+ * A jar's archive serves only that jar. A new jar, until its own is recorded, starts from an
+ * archive of the JDK's classes that the application loads, recorded once per JDK: it holds no
+ * class of any class path, so any jar may use it.
  */
 public final class ClassDataArchive {
 
@@ -118,8 +122,7 @@ public final class ClassDataArchive {
 				arguments.set(index, extracted.toString());
 				commandLine = new ChildCommandLine(current.executable(), List.copyOf(arguments));
 			}
-			String jdk = System.getProperty("java.vm.version", "unknown").replaceAll("[^A-Za-z0-9._-]", "_");
-			String key = ((extracted != null) ? extractedName + "-extracted" : name) + "-jdk" + jdk
+			String key = ((extracted != null) ? extractedName + "-extracted" : name) + "-jdk" + jdk()
 					+ ((this.jdkFeature >= 25) ? ".aot" : ".jsa");
 			promoteCompleted();
 			deleteOld();
@@ -131,7 +134,10 @@ public final class ClassDataArchive {
 				return new Prepared(ChildCommandLine.withJvmOptions(commandLine.executable(), commandLine.arguments(),
 						List.of(option + archive, quiet())), archive, null);
 			}
-			if (!record || recordingInProgress(key)) {
+			if (!record) {
+				return withJdkArchive(commandLine);
+			}
+			if (recordingInProgress(key)) {
 				return new Prepared(commandLine, null, null);
 			}
 			Path failed = failedMarker(key);
@@ -161,9 +167,12 @@ public final class ClassDataArchive {
 	 * run, not in a generation, keeps the recording's cost (a slower start, and on JDK 25 about
 	 * ten seconds of assembly at exit) out of every takeover.
 	 * <p>
+	 * Then, once the jar's archive exists, the archive of the JDK's classes when this JDK has none
+	 * yet (see {@link #recordJdkArchive}).
+	 * <p>
 	 * A restart that comes first, or a jar replaced on disk meanwhile, runs the jar as it is and
-	 * starts without an archive. Does nothing when the command line runs no jar or chooses its own
-	 * archive.
+	 * starts without an archive of its own. Does nothing when the command line runs no jar or
+	 * chooses its own archive.
 	 * @param current this generation's command line
 	 */
 	public void prepareAhead(ChildCommandLine current) {
@@ -181,38 +190,167 @@ public final class ClassDataArchive {
 			}
 		}
 		try {
-			train(plan(current, true));
+			Prepared prepared = plan(current, true);
+			boolean ownArchive = (prepared.archive() != null) || train(prepared);
+			// After the jar's own archive: a run of the application that fails to train would fail here too.
+			if (ownArchive) {
+				recordJdkArchive(current);
+			}
 		}
 		catch (IOException | RuntimeException ex) {
 			logger.warn("No class-data archive recorded for " + jar + ": " + ex.getMessage());
 		}
 	}
 
-	private void train(Prepared prepared) throws IOException {
-		if (prepared.recording() == null) {
+	/**
+	 * The archive of the JDK's own classes for this JDK, in a directory of its own (apart from the
+	 * jars' archives, which {@code keep} counts).
+	 */
+	Path jdkArchive() {
+		return this.directory.resolve("jdk").resolve("jdk" + jdk() + ".jsa");
+	}
+
+	/**
+	 * A jar with no archive of its own yet (a new jar, above all) starts from the archive of the
+	 * JDK's own classes when there is one: it holds no class of any class path, so any jar may use
+	 * it.
+	 */
+	private Prepared withJdkArchive(ChildCommandLine commandLine) throws IOException {
+		Path archive = jdkArchive();
+		if (!Files.isRegularFile(archive) || Files.size(archive) == 0) {
+			return new Prepared(commandLine, null, null);
+		}
+		Files.setLastModifiedTime(archive, FileTime.fromMillis(System.currentTimeMillis()));
+		return new Prepared(ChildCommandLine.withJvmOptions(commandLine.executable(), commandLine.arguments(),
+				List.of("-XX:SharedArchiveFile=" + archive, quiet())), archive, null);
+	}
+
+	/**
+	 * Once per JDK, record a static archive of the JDK's own classes that the application loads
+	 * ({@code -Xshare:dump} from the class list of one more run of the next generation's command
+	 * line, with the user's jar as it is, exiting once its beans exist): the JDK's default archive
+	 * holds about half of them. Its classes are the JDK's only, so a jar that has no archive of its
+	 * own yet starts from it; measured, 0.3-0.5 s of a cold start. On JDK 25 the training run
+	 * cannot list its classes itself ({@code -XX:DumpLoadedClassList} and
+	 * {@code -XX:AOTCacheOutput} do not go together), hence the run of its own. One that fails is
+	 * not tried again for this JDK (a marker beside it says why).
+	 */
+	private void recordJdkArchive(ChildCommandLine current) throws IOException {
+		Path archive = jdkArchive();
+		Path failed = archive.resolveSibling(archive.getFileName() + ".failed");
+		if (Files.isRegularFile(archive) || Files.exists(failed)) {
 			return;
 		}
+		Files.createDirectories(archive.getParent());
+		deleteOldJdkArchives();
+		String unique = UUID.randomUUID().toString().substring(0, 8);
+		Path classList = archive.resolveSibling(archive.getFileName() + "." + unique + ".classlist");
+		Path dumped = archive.resolveSibling(archive.getFileName() + "." + unique + ".tmp");
+		Path output = archive.resolveSibling(archive.getFileName() + "." + unique + ".log");
+		try {
+			ChildCommandLine run = ChildCommandLine.withJvmOptions(current.executable(), nextRun(current).arguments(),
+					List.of("-Dspring.context.exit=onRefresh", "-XX:DumpLoadedClassList=" + classList));
+			long start = System.nanoTime();
+			String failure = runToTheEnd(run.argv(), output);
+			if (failure == null) {
+				failure = runToTheEnd(List.of(current.executable(), "-Xshare:dump",
+						"-XX:SharedClassListFile=" + classList, "-XX:SharedArchiveFile=" + dumped), output);
+			}
+			if (failure == null && Files.isRegularFile(dumped) && Files.size(dumped) > 0) {
+				Files.move(dumped, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+				logger.info("JDK class-data archive " + archive + " recorded (" + Files.size(archive) / (1024 * 1024)
+						+ " MB) in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)
+						+ " ms; a generation of a jar that has no archive of its own uses it");
+			}
+			else if (failure != null && !failure.isEmpty() && !this.background.isClosed()) {
+				Files.writeString(failed, failure + "\n");
+				logger.warn("Recording the JDK class-data archive " + failure + "; no generation uses one (delete "
+						+ failed + " to try again): " + tail(output));
+			}
+		}
+		finally {
+			delete(classList);
+			delete(dumped);
+			delete(output);
+		}
+	}
+
+	/** The JDK archives of other JDKs, least recently used first, beyond {@code keep}. */
+	private void deleteOldJdkArchives() throws IOException {
+		List<Path> archives = new ArrayList<>();
+		try (DirectoryStream<Path> stream = Files.newDirectoryStream(jdkArchive().getParent(), "*.jsa")) {
+			stream.forEach(archives::add);
+		}
+		leastRecent(archives).forEach(ClassDataArchive::delete);
+	}
+
+	/**
+	 * Run one background JVM to its end, its output into {@code output}.
+	 * @return null when it succeeded, an empty string when it was stopped or not started (this
+	 * generation is closing), else what went wrong
+	 */
+	private String runToTheEnd(List<String> argv, Path output) throws IOException {
+		Process process = startInBackground(argv, output);
+		if (process == null) {
+			return "";
+		}
+		try {
+			if (!process.waitFor(TRAINING_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+				BackgroundProcesses.kill(process);
+				process.waitFor();
+				return "took more than " + TRAINING_TIMEOUT + " and was stopped";
+			}
+			return (process.exitValue() == 0) ? null : "failed (exit code " + process.exitValue() + ")";
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			BackgroundProcesses.kill(process);
+			return "";
+		}
+		finally {
+			this.background.ended(process);
+		}
+	}
+
+	/**
+	 * Start a background JVM (an extraction's, a training run's) at the lowest CPU priority
+	 * ({@code nice 19} where the machine has {@code /usr/bin/nice}). Not a generation: no inherited
+	 * sockets, nothing to tell systemd.
+	 * @return the process, or null when this generation is closing
+	 */
+	private Process startInBackground(List<String> argv, Path output) throws IOException {
 		List<String> command = new ArrayList<>();
 		if (Files.isExecutable(ExtractedJar.NICE)) {
 			command.addAll(List.of(ExtractedJar.NICE.toString(), "-n", "19"));
 		}
-		ChildCommandLine training = ChildCommandLine.withJvmOptions(prepared.commandLine().executable(),
-				prepared.commandLine().arguments(), List.of("-Dspring.context.exit=onRefresh"));
-		command.addAll(training.argv());
-		Path output = prepared.recording().resolveSibling(prepared.recording().getFileName() + ".log");
+		command.addAll(argv);
 		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
 			.redirectOutput(output.toFile())
 			.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-		// Not a generation: no inherited sockets, nothing to tell systemd.
 		builder.environment().keySet().removeIf((name) -> name.startsWith("GRACEFUL_RESTART_")
 				|| name.startsWith("LISTEN_") || name.equals("NOTIFY_SOCKET") || name.equals("WATCHDOG_USEC")
 				|| name.equals("WATCHDOG_PID"));
+		return this.background.start(builder);
+	}
+
+	/**
+	 * Run the training run {@code prepared} describes, if any.
+	 * @return whether it recorded the archive
+	 */
+	private boolean train(Prepared prepared) throws IOException {
+		if (prepared.recording() == null) {
+			return false;
+		}
+		ChildCommandLine training = ChildCommandLine.withJvmOptions(prepared.commandLine().executable(),
+				prepared.commandLine().arguments(), List.of("-Dspring.context.exit=onRefresh"));
+		Path output = prepared.recording().resolveSibling(prepared.recording().getFileName() + ".log");
 		long start = System.nanoTime();
-		Process process = this.background.start(builder);
+		Process process = startInBackground(training.argv(), output);
 		if (process == null) {
-			return;
+			return false;
 		}
 		started(prepared, (int) process.pid());
+		boolean recorded = false;
 		try {
 			if (!process.waitFor(TRAINING_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
 				BackgroundProcesses.kill(process);
@@ -234,6 +372,7 @@ public final class ClassDataArchive {
 			else {
 				logger.info("Training run for the class-data archive done in "
 						+ TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms");
+				recorded = true;
 			}
 			promoteCompleted();
 		}
@@ -245,6 +384,7 @@ public final class ClassDataArchive {
 			this.background.ended(process);
 			delete(output);
 		}
+		return recorded;
 	}
 
 	/**
@@ -462,6 +602,10 @@ public final class ClassDataArchive {
 			}
 		}
 		return false;
+	}
+
+	private static String jdk() {
+		return System.getProperty("java.vm.version", "unknown").replaceAll("[^A-Za-z0-9._-]", "_");
 	}
 
 	/**

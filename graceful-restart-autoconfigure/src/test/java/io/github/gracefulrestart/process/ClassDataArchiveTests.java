@@ -195,6 +195,63 @@ class ClassDataArchiveTests {
 	}
 
 	@Test
+	void aJarWithoutAnArchiveOfItsOwnStartsFromTheArchiveOfTheJdksClassesThatAnyJarMayUse() throws Exception {
+		Path archives = this.dir.resolve("archives");
+		ClassDataArchive classData = new ClassDataArchive(archives, 2, false, Runtime.version().feature());
+		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+		// Real JVMs: the training run of app.jar, then the run that lists its classes, then the dump.
+		classData.prepareAhead(new ChildCommandLine(java, List.of("-jar", runnableJar("app.jar", "one").toString())));
+		Path jdkArchive = classData.jdkArchive();
+		assertThat(jdkArchive).isRegularFile().isNotEmptyFile();
+		assertThat(archives).isDirectoryContaining("glob:**app-*.{jsa,aot}")
+			.isDirectoryNotContaining("glob:**.{tmp,failed}");
+		assertThat(jdkArchive.getParent()).isDirectoryNotContaining("glob:**.{tmp,classlist,log,failed}");
+
+		ChildCommandLine newJar = new ChildCommandLine(java, List.of("-jar", runnableJar("new.jar", "two").toString()));
+		ClassDataArchive.Prepared prepared = classData.prepare(newJar);
+		assertThat(prepared.archive()).isEqualTo(jdkArchive);
+		assertThat(prepared.commandLine().arguments()).startsWith("-XX:SharedArchiveFile=" + jdkArchive);
+		// -Xshare:on: a JVM that cannot map the archive does not start. The class is none of the
+		// JDK's default archive: it comes from this one.
+		ChildCommandLine mapping = ChildCommandLine.withJvmOptions(java, prepared.commandLine().arguments(),
+				List.of("-Xshare:on", "-Xlog:class+load=info"));
+		Process process = new ProcessBuilder(mapping.argv()).redirectErrorStream(true).start();
+		String output = new String(process.getInputStream().readAllBytes());
+		assertThat(process.waitFor()).as(output).isZero();
+		assertThat(output).contains("java.util.PriorityQueue source: shared objects file");
+
+		assertThat(classData.prepare(new ChildCommandLine(java, List.of("-jar", archives.resolveSibling("app.jar").toString())))
+			.archive()).as("a jar with an archive of its own uses that").isNotEqualTo(jdkArchive).isNotNull();
+	}
+
+	/** What the runnable jar runs: JDK classes that the JDK's default archive does not hold. */
+	public static final class UsesTheJdk {
+
+		public static void main(String[] args) {
+			java.util.PriorityQueue<String> queue = new java.util.PriorityQueue<>(List.of(args));
+			new java.util.concurrent.ConcurrentLinkedDeque<>(queue).forEach(System.out::println);
+		}
+
+	}
+
+	/** A jar whose main class is {@link UsesTheJdk}; {@code content} tells two such jars apart. */
+	private Path runnableJar(String name, String content) throws Exception {
+		java.util.jar.Manifest manifest = new java.util.jar.Manifest();
+		manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+		manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MAIN_CLASS, UsesTheJdk.class.getName());
+		Path jar = this.dir.resolve(name);
+		String entry = UsesTheJdk.class.getName().replace('.', '/') + ".class";
+		try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar), manifest);
+				var bytes = UsesTheJdk.class.getResourceAsStream("/" + entry)) {
+			out.putNextEntry(new java.util.jar.JarEntry(entry));
+			bytes.transferTo(out);
+			out.putNextEntry(new java.util.jar.JarEntry("content.txt"));
+			out.write(content.getBytes());
+		}
+		return jar;
+	}
+
+	@Test
 	void theNextGenerationStartsFromTheDigestThisOneReadAndReadsAReplacedJarAgain() throws Exception {
 		Path archives = this.dir.resolve("archives");
 		ChildCommandLine command = command(jar("app.jar", "one"));

@@ -23,7 +23,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * A new generation boots at a lower CPU priority, warms itself up through a private connector
  * before it takes over, and gets its priority back: on both servers, real processes. Generations
- * after the first run the jar extracted, which the class-data archive can hold.
+ * after the first run the jar extracted, which the class-data archive can hold; a new jar starts
+ * from the archive of the JDK's classes.
  */
 class WarmGenerationIntegrationTests {
 
@@ -92,11 +93,17 @@ class WarmGenerationIntegrationTests {
 			assertThat(jarDigestHandedTo(second)).as("the jar's digest travels: the generation need not read it again")
 				.isEqualTo(sha256(app.jar()));
 
+			// Once per JDK, also in the background: the archive of the JDK's classes, for any jar.
+			await("the JDK's archive recorded").atMost(Duration.ofSeconds(150))
+				.until(() -> app.log().contains("JDK class-data archive "));
 			app.deployVersion("2");
 			SampleApp.signal(second, "HUP");
 			long third = app.awaitTakeover(second);
 			assertThat(app.get("/hello").body()).as("the new jar").isEqualTo("Hello from version 2 pid " + third + "\n");
 			assertThat(jarRunBy(third)).as("run as it is: extracting it would delay the restart").isEqualTo(app.jar());
+			assertThat(ProcessHandle.of(third).flatMap((process) -> process.info().arguments()).orElseThrow())
+				.as("a new jar has no archive of its own yet: it starts from the JDK's")
+				.anyMatch((argument) -> argument.startsWith("-XX:SharedArchiveFile=") && argument.contains("/jdk/jdk"));
 			assertThat(jarDigestHandedTo(third)).as("the new jar's").isEqualTo(sha256(app.jar()));
 			await("the new jar extracted in the background, for the next restart").atMost(Duration.ofSeconds(150))
 				.until(() -> extractions(app) == 2);
