@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -251,10 +252,10 @@ public final class ClassDataArchive {
 			ChildCommandLine run = ChildCommandLine.withJvmOptions(current.executable(), nextRun(current).arguments(),
 					List.of("-Dspring.context.exit=onRefresh", "-XX:DumpLoadedClassList=" + classList));
 			long start = System.nanoTime();
-			String failure = runToTheEnd(run.argv(), output);
+			String failure = runToTheEnd(run.argv(), output, null);
 			if (failure == null) {
 				failure = runToTheEnd(List.of(current.executable(), "-Xshare:dump",
-						"-XX:SharedClassListFile=" + classList, "-XX:SharedArchiveFile=" + dumped), output);
+						"-XX:SharedClassListFile=" + classList, "-XX:SharedArchiveFile=" + dumped), output, null);
 			}
 			if (failure == null && Files.isRegularFile(dumped) && Files.size(dumped) > 0) {
 				Files.move(dumped, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -285,14 +286,18 @@ public final class ClassDataArchive {
 	}
 
 	/**
-	 * Run one background JVM to its end, its output into {@code output}.
+	 * Run one background JVM to its end, its output into {@code output}; {@code started}, if
+	 * any, is given the process once it runs.
 	 * @return null when it succeeded, an empty string when it was stopped or not started (this
 	 * generation is closing), else what went wrong
 	 */
-	private String runToTheEnd(List<String> argv, Path output) throws IOException {
+	private String runToTheEnd(List<String> argv, Path output, Consumer<Process> started) throws IOException {
 		Process process = startInBackground(argv, output);
 		if (process == null) {
 			return "";
+		}
+		if (started != null) {
+			started.accept(process);
 		}
 		try {
 			if (!process.waitFor(TRAINING_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
@@ -313,9 +318,9 @@ public final class ClassDataArchive {
 	}
 
 	/**
-	 * Start a background JVM (an extraction's, a training run's) at the lowest CPU priority
-	 * ({@code nice 19} where the machine has {@code /usr/bin/nice}). Not a generation: no inherited
-	 * sockets, nothing to tell systemd.
+	 * Start a background JVM (a training run, the runs for the JDK archive) at the lowest CPU
+	 * priority ({@code nice 19} where the machine has {@code /usr/bin/nice}). Not a generation: no
+	 * inherited sockets, nothing to tell systemd.
 	 * @return the process, or null when this generation is closing
 	 */
 	private Process startInBackground(List<String> argv, Path output) throws IOException {
@@ -345,46 +350,25 @@ public final class ClassDataArchive {
 				prepared.commandLine().arguments(), List.of("-Dspring.context.exit=onRefresh"));
 		Path output = prepared.recording().resolveSibling(prepared.recording().getFileName() + ".log");
 		long start = System.nanoTime();
-		Process process = startInBackground(training.argv(), output);
-		if (process == null) {
-			return false;
-		}
-		started(prepared, (int) process.pid());
-		boolean recorded = false;
 		try {
-			if (!process.waitFor(TRAINING_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-				BackgroundProcesses.kill(process);
-				process.waitFor();
-				delete(prepared.recording());
-				String failure = "took more than " + TRAINING_TIMEOUT + " and was stopped";
-				logger.warn("The training run for the class-data archive " + failure + "; "
-						+ markFailed(prepared.recording(), failure));
-			}
-			else if (process.exitValue() != 0) {
-				// What a killed recorder wrote is no archive.
-				delete(prepared.recording());
-				if (!this.background.isClosed()) {
-					String failure = "failed (exit code " + process.exitValue() + ")";
-					logger.warn("The training run for the class-data archive " + failure + "; "
-							+ markFailed(prepared.recording(), failure) + ": " + tail(output));
-				}
-			}
-			else {
+			String failure = runToTheEnd(training.argv(), output, (process) -> started(prepared, (int) process.pid()));
+			if (failure == null) {
 				logger.info("Training run for the class-data archive done in "
 						+ TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms");
-				recorded = true;
+				return true;
 			}
-			promoteCompleted();
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			BackgroundProcesses.kill(process);
+			// What a killed or failed recorder wrote is no archive.
+			delete(prepared.recording());
+			if (!failure.isEmpty() && !this.background.isClosed()) {
+				logger.warn("The training run for the class-data archive " + failure + "; "
+						+ markFailed(prepared.recording(), failure) + ": " + tail(output));
+			}
+			return false;
 		}
 		finally {
-			this.background.ended(process);
+			promoteCompleted();
 			delete(output);
 		}
-		return recorded;
 	}
 
 	/**
