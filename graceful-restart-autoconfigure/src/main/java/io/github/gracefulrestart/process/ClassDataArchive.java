@@ -54,6 +54,9 @@ public final class ClassDataArchive {
 
 	private static final java.time.Duration TRAINING_TIMEOUT = java.time.Duration.ofMinutes(10);
 
+	/** How a JVM ends on SIGHUP, SIGINT, SIGKILL and SIGTERM: 128 + the signal. */
+	private static final Set<Integer> STOPPED_FROM_OUTSIDE = Set.of(129, 130, 137, 143);
+
 	private static final List<String> USER_OPTIONS = List.of("-XX:SharedArchiveFile", "-XX:ArchiveClassesAtExit",
 			"-XX:AOTCache", "-XX:AOTCacheOutput", "-XX:AOTMode", "-XX:AOTConfiguration", "-Xshare:off",
 			"-XX:+AutoCreateSharedArchive");
@@ -305,7 +308,17 @@ public final class ClassDataArchive {
 				process.waitFor();
 				return "took more than " + TRAINING_TIMEOUT + " and was stopped";
 			}
-			return (process.exitValue() == 0) ? null : "failed (exit code " + process.exitValue() + ")";
+			int exit = process.exitValue();
+			if (STOPPED_FROM_OUTSIDE.contains(exit)) {
+				// SIGHUP, SIGINT, SIGKILL, SIGTERM: stopped with the rest of the service (systemd's
+				// KillMode=control-group, Ctrl-C on a terminal), not failed; the next generation
+				// tries again.
+				if (!this.background.isClosed()) {
+					logger.info("A background run for the class-data archive was stopped (exit code " + exit + ")");
+				}
+				return "";
+			}
+			return (exit == 0) ? null : "failed (exit code " + exit + ")";
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

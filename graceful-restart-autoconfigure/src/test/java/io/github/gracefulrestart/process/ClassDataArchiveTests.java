@@ -146,6 +146,21 @@ class ClassDataArchiveTests {
 	}
 
 	@Test
+	void aTrainingRunStoppedFromOutsideIsNoFailureAndIsTriedAgain() throws Exception {
+		// What systemd's KillMode=control-group does at a stop: SIGTERM to every process, the
+		// training run too. A stand-in java that gets it, as the JVM would.
+		Path archives = this.dir.resolve("archives");
+		ClassDataArchive classData = new ClassDataArchive(archives, 2, false, 17);
+		Path java = this.dir.resolve("java");
+		Files.writeString(java, "#!/bin/sh\nkill -TERM $$\n");
+		java.toFile().setExecutable(true);
+		ChildCommandLine command = new ChildCommandLine(java.toString(), List.of("-jar", jar("app.jar", "one").toString()));
+		classData.prepareAhead(command);
+		assertThat(archives).isDirectoryNotContaining("glob:**.{failed,tmp}");
+		assertThat(classData.plan(command, true).recording()).as("tried again by the next generation").isNotNull();
+	}
+
+	@Test
 	void closingEndsATrainingRunUnderWayBeforeItReturnsAndStartsNoOther() throws Exception {
 		Path archives = this.dir.resolve("archives");
 		ClassDataArchive classData = new ClassDataArchive(archives, 2, false, 17);
