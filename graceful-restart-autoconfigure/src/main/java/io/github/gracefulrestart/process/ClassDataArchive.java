@@ -681,6 +681,25 @@ public final class ClassDataArchive {
 		}
 		// Failed training runs of jars long replaced.
 		leastRecent(files("*.failed")).forEach(ClassDataArchive::delete);
+		// What a JVM killed in the middle of a background run left: the run's output, the JDK
+		// archive's class list and half-written dump. An hour old, surely no run's any more.
+		deleteStale(this.directory, "*.tmp.log");
+		deleteStale(this.directory, ExtractedJar.OUTPUT_PREFIX + "*.log");
+		Path jdkArchives = jdkArchive().getParent();
+		if (Files.isDirectory(jdkArchives)) {
+			deleteStale(jdkArchives, "*.{classlist,tmp,log}");
+		}
+	}
+
+	private static void deleteStale(Path directory, String glob) throws IOException {
+		long before = System.currentTimeMillis() - TimeUnit.HOURS.toMillis(1);
+		try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory, glob)) {
+			for (Path file : stream) {
+				if (Files.isRegularFile(file) && lastModified(file).toMillis() < before) {
+					delete(file);
+				}
+			}
+		}
 	}
 
 	private List<Path> leastRecent(List<Path> files) {

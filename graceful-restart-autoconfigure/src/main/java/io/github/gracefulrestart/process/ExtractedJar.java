@@ -47,6 +47,9 @@ public final class ExtractedJar {
 	 */
 	static final Path NICE = Path.of("/usr/bin/nice");
 
+	/** How the files that hold an extraction's output while it runs are named: extract*.log. */
+	static final String OUTPUT_PREFIX = "extract";
+
 	private static final List<String> LAUNCHERS = List.of("org.springframework.boot.loader.launch.JarLauncher",
 			"org.springframework.boot.loader.JarLauncher");
 
@@ -178,7 +181,7 @@ public final class ExtractedJar {
 	}
 
 	private boolean run(String java, Path jar, Path destination) throws IOException {
-		Path output = Files.createTempFile(this.directory, "extract", ".log");
+		Path output = Files.createTempFile(this.directory, OUTPUT_PREFIX, ".log");
 		try {
 			List<String> command = new ArrayList<>();
 			if (Files.isExecutable(NICE)) {

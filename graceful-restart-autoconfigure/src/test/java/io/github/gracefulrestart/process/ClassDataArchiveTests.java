@@ -113,6 +113,23 @@ class ClassDataArchiveTests {
 	}
 
 	@Test
+	void whatAJvmKilledInTheMiddleOfABackgroundRunLeftIsSweptOnceAnHourOld() throws Exception {
+		Path archives = Files.createDirectories(this.dir.resolve("archives"));
+		Path jdk = Files.createDirectories(archives.resolve("jdk"));
+		List<Path> left = List.of(archives.resolve("app-0123456789abcdef-jdk17.jsa.1a2b3c4d.tmp.log"),
+				archives.resolve("extract123.log"), jdk.resolve("jdk17.jsa.1a2b3c4d.classlist"),
+				jdk.resolve("jdk17.jsa.1a2b3c4d.tmp"), jdk.resolve("jdk17.jsa.1a2b3c4d.log"));
+		for (Path file : left) {
+			Files.writeString(file, "left");
+			Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis() - TimeUnit.HOURS.toMillis(2)));
+		}
+		Path running = Files.writeString(archives.resolve("extract456.log"), "an extraction under way");
+		new ClassDataArchive(archives, 2, false, 17).prepare(command(jar("app.jar", "one")));
+		assertThat(left).allSatisfy((file) -> assertThat(file).doesNotExist());
+		assertThat(running).exists();
+	}
+
+	@Test
 	void aGenerationThatFailedWithTheArchiveHasItDeleted() throws Exception {
 		ClassDataArchive classData = new ClassDataArchive(this.dir.resolve("archives"), 2, false, 17);
 		ChildCommandLine command = command(jar("app.jar", "one"));
