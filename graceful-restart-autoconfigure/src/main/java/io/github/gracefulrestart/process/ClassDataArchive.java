@@ -252,7 +252,11 @@ public final class ClassDataArchive {
 		Path dumped = archive.resolveSibling(archive.getFileName() + "." + unique + ".tmp");
 		Path output = archive.resolveSibling(archive.getFileName() + "." + unique + ".log");
 		try {
-			ChildCommandLine run = ChildCommandLine.withJvmOptions(current.executable(), nextRun(current).arguments(),
+			// No web server and none of this library: a run that a restart kills (SIGKILL) leaves
+			// nothing behind in java.io.tmpdir (a server's temporary directories, jnr's library).
+			List<String> arguments = new ArrayList<>(nextRun(current).arguments());
+			arguments.addAll(List.of("--spring.main.web-application-type=none", "--graceful-restart.enabled=false"));
+			ChildCommandLine run = ChildCommandLine.withJvmOptions(current.executable(), arguments,
 					List.of("-Dspring.context.exit=onRefresh", "-XX:DumpLoadedClassList=" + classList));
 			long start = System.nanoTime();
 			String failure = runToTheEnd(run.argv(), output, null);
