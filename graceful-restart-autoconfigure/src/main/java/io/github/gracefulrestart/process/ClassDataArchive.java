@@ -246,7 +246,6 @@ public final class ClassDataArchive {
 			return;
 		}
 		Files.createDirectories(archive.getParent());
-		deleteOldJdkArchives();
 		String unique = UUID.randomUUID().toString().substring(0, 8);
 		Path classList = archive.resolveSibling(archive.getFileName() + "." + unique + ".classlist");
 		Path dumped = archive.resolveSibling(archive.getFileName() + "." + unique + ".tmp");
@@ -281,15 +280,6 @@ public final class ClassDataArchive {
 			delete(dumped);
 			delete(output);
 		}
-	}
-
-	/** The JDK archives of other JDKs, least recently used first, beyond {@code keep}. */
-	private void deleteOldJdkArchives() throws IOException {
-		List<Path> archives = new ArrayList<>();
-		try (DirectoryStream<Path> stream = Files.newDirectoryStream(jdkArchive().getParent(), "*.jsa")) {
-			stream.forEach(archives::add);
-		}
-		leastRecent(archives).forEach(ClassDataArchive::delete);
 	}
 
 	/**
@@ -691,17 +681,17 @@ public final class ClassDataArchive {
 		deleteStale(this.directory, ExtractedJar.OUTPUT_PREFIX + "*.log");
 		Path jdkArchives = jdkArchive().getParent();
 		if (Files.isDirectory(jdkArchives)) {
+			// The JDK archives of other JDKs, beyond keep, the least recently used first.
+			leastRecent(files(jdkArchives, "*.jsa")).forEach(ClassDataArchive::delete);
 			deleteStale(jdkArchives, "*.{classlist,tmp,log}");
 		}
 	}
 
 	private static void deleteStale(Path directory, String glob) throws IOException {
 		long before = System.currentTimeMillis() - TimeUnit.HOURS.toMillis(1);
-		try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory, glob)) {
-			for (Path file : stream) {
-				if (Files.isRegularFile(file) && lastModified(file).toMillis() < before) {
-					delete(file);
-				}
+		for (Path file : files(directory, glob)) {
+			if (Files.isRegularFile(file) && lastModified(file).toMillis() < before) {
+				delete(file);
 			}
 		}
 	}
@@ -713,8 +703,12 @@ public final class ClassDataArchive {
 	}
 
 	private List<Path> files(String glob) throws IOException {
+		return files(this.directory, glob);
+	}
+
+	private static List<Path> files(Path directory, String glob) throws IOException {
 		List<Path> files = new ArrayList<>();
-		try (DirectoryStream<Path> stream = Files.newDirectoryStream(this.directory, glob)) {
+		try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory, glob)) {
 			stream.forEach(files::add);
 		}
 		return files;

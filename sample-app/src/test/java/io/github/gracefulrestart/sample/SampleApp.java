@@ -35,7 +35,7 @@ final class SampleApp implements AutoCloseable {
 	 * Where the apps keep class-data archives and extracted jars (one set per test, as they are keyed
 	 * by the jar's place): out of {@code /tmp}, gone with {@code mvn clean}.
 	 */
-	private static final Path CLASS_DATA = Path.of("target", "class-data").toAbsolutePath();
+	static final Path CLASS_DATA = Path.of("target", "class-data").toAbsolutePath();
 
 	private static final Pattern PORT = Pattern.compile("(?:Tomcat|Jetty) started on port (\\d+)");
 
