@@ -1,21 +1,32 @@
 package io.github.gracefulrestart.process;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
  * The child processes a generation runs in the background ahead of the next restart (the jar's
- * extraction, a training run). None starts once they are {@link #close closed}, and closing
+ * extraction, a training run): each at the lowest CPU priority, in a directory of its own that
+ * holds its output and serves as its {@code java.io.tmpdir}, deleted once it ended, so that a run
+ * killed before it could clean up (a web server's temporary directories, a native library
+ * unpacked) leaves nothing behind. None starts once they are {@link #close closed}, and closing
  * kills those under way, with what they started, and waits until they have ended: none outlives
  * its generation. Under systemd one that did would be found in the service's control group after
  * the main process ended, and SIGKILLed there.
@@ -24,33 +35,127 @@ final class BackgroundProcesses {
 
 	private static final Log logger = LogFactory.getLog(BackgroundProcesses.class);
 
+	/**
+	 * Raises a run's nice value: a child process, unlike a thread of this JVM, takes nothing else
+	 * with it (a thread's nice value would pass to the threads it creates, such as the JDK's
+	 * process reaper).
+	 */
+	static final Path NICE = Path.of("/usr/bin/nice");
+
+	/** The directory, beside the archives, under which each run gets a directory of its own. */
+	static final String RUNS = "runs";
+
 	/** A SIGKILLed process ends at once; this only bounds a shutdown against the unforeseen. */
 	private static final Duration END_WAIT = Duration.ofSeconds(10);
 
-	private final Set<Process> running = new HashSet<>();
+	/**
+	 * Exit statuses of SIGHUP, SIGINT, SIGKILL and SIGTERM: a run stopped with the rest of the
+	 * service (systemd's KillMode=control-group, Ctrl-C on a terminal), not failed.
+	 */
+	private static final Set<Integer> STOPPED_FROM_OUTSIDE = Set.of(129, 130, 137, 143);
+
+	/** What a generation killed in the middle of a run left is deleted once this old. */
+	private static final Duration STALE = Duration.ofHours(1);
+
+	private final Path runs;
+
+	private final Map<Process, Path> running = new HashMap<>();
 
 	private boolean closed;
 
 	/**
-	 * Start a background process, unless closed.
-	 * @param builder what to start
-	 * @return the process, to be {@link #ended} once waited for, or null when closed
+	 * Create an instance.
+	 * @param runs the directory under which each run gets a directory of its own
+	 */
+	BackgroundProcesses(Path runs) {
+		this.runs = runs;
+	}
+
+	/**
+	 * Run a JVM in the background to its end: at the lowest CPU priority ({@code nice 19} where
+	 * the machine has {@code /usr/bin/nice}), with a {@code java.io.tmpdir} of its own, and
+	 * without what would make it a generation (inherited sockets, systemd's variables).
+	 * @param argv the JVM's argument vector, the {@code java} executable first
+	 * @param timeout how long it may take before it is killed
+	 * @param started given the process once it runs, or null
+	 * @return how it ended
 	 * @throws IOException if it cannot be started
 	 */
-	synchronized Process start(ProcessBuilder builder) throws IOException {
+	Outcome run(List<String> argv, Duration timeout, Consumer<Process> started) throws IOException {
+		Files.createDirectories(this.runs);
+		Path directory = Files.createTempDirectory(this.runs, "run");
+		try {
+			Path output = directory.resolve("output.log");
+			Path tmp = Files.createDirectory(directory.resolve("tmp"));
+			Process process = start(builder(argv, output, tmp), directory);
+			if (process == null) {
+				return Outcome.STOPPED;
+			}
+			if (started != null) {
+				started.accept(process);
+			}
+			try {
+				if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+					kill(process);
+					process.waitFor();
+					return Outcome.failed("took more than " + timeout + " and was stopped", output);
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				kill(process);
+				return Outcome.STOPPED;
+			}
+			finally {
+				ended(process);
+			}
+			int exit = process.exitValue();
+			if (STOPPED_FROM_OUTSIDE.contains(exit)) {
+				if (!isClosed()) {
+					logger.info("A background run (pid " + process.pid() + ") was stopped from outside (exit code "
+							+ exit + "); the next generation tries again");
+				}
+				return Outcome.STOPPED;
+			}
+			if (exit != 0) {
+				return isClosed() ? Outcome.STOPPED : Outcome.failed("failed (exit code " + exit + ")", output);
+			}
+			return Outcome.SUCCEEDED;
+		}
+		finally {
+			deleteQuietly(directory);
+		}
+	}
+
+	private static ProcessBuilder builder(List<String> argv, Path output, Path tmp) {
+		List<String> command = new ArrayList<>();
+		if (Files.isExecutable(NICE)) {
+			command.addAll(List.of(NICE.toString(), "-n", "19"));
+		}
+		// After the user's own options, so that it is the one that counts.
+		List<String> jvm = new ArrayList<>(argv);
+		int jar = jvm.indexOf("-jar");
+		jvm.add((jar > 0) ? jar : 1, "-Djava.io.tmpdir=" + tmp);
+		command.addAll(jvm);
+		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+			.redirectOutput(output.toFile())
+			.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+		builder.environment().keySet().removeIf((name) -> name.startsWith("GRACEFUL_RESTART_")
+				|| name.startsWith("LISTEN_") || name.equals("NOTIFY_SOCKET") || name.equals("WATCHDOG_USEC")
+				|| name.equals("WATCHDOG_PID"));
+		return builder;
+	}
+
+	private synchronized Process start(ProcessBuilder builder, Path directory) throws IOException {
 		if (this.closed) {
 			return null;
 		}
 		Process process = builder.start();
-		this.running.add(process);
+		this.running.put(process, directory);
 		return process;
 	}
 
-	/**
-	 * Forget a process that has ended.
-	 * @param process a process {@link #start started} here
-	 */
-	synchronized void ended(Process process) {
+	private synchronized void ended(Process process) {
 		this.running.remove(process);
 	}
 
@@ -60,13 +165,16 @@ final class BackgroundProcesses {
 
 	/**
 	 * Start none from now on, and kill those under way and wait (a bounded time) until they have
-	 * ended.
+	 * ended, then delete their directories (the threads that wait for them may not get to it
+	 * before this JVM exits).
 	 */
 	void close() {
 		List<ProcessHandle> killed = new ArrayList<>();
+		List<Path> directories;
 		synchronized (this) {
 			this.closed = true;
-			this.running.forEach((process) -> killed.addAll(kill(process)));
+			this.running.keySet().forEach((process) -> killed.addAll(kill(process)));
+			directories = List.copyOf(this.running.values());
 		}
 		long deadline = System.nanoTime() + END_WAIT.toNanos();
 		for (ProcessHandle process : killed) {
@@ -82,6 +190,25 @@ final class BackgroundProcesses {
 				return;
 			}
 		}
+		directories.forEach(BackgroundProcesses::deleteQuietly);
+	}
+
+	/**
+	 * Delete the directories of runs that a generation killed in the middle of one left (an hour
+	 * old, surely no run's any more).
+	 */
+	void deleteStale() {
+		long before = System.currentTimeMillis() - STALE.toMillis();
+		try (DirectoryStream<Path> directories = Files.newDirectoryStream(this.runs)) {
+			for (Path directory : directories) {
+				if (Files.getLastModifiedTime(directory).toMillis() < before) {
+					deleteQuietly(directory);
+				}
+			}
+		}
+		catch (IOException ex) {
+			// None yet, or not readable: nothing to sweep.
+		}
 	}
 
 	/**
@@ -95,6 +222,71 @@ final class BackgroundProcesses {
 		killed.add(process.toHandle());
 		killed.forEach(ProcessHandle::destroyForcibly);
 		return killed;
+	}
+
+	static void deleteRecursively(Path path) throws IOException {
+		if (!Files.exists(path)) {
+			return;
+		}
+		try (Stream<Path> walk = Files.walk(path)) {
+			for (Path file : walk.sorted(Comparator.reverseOrder()).toList()) {
+				Files.deleteIfExists(file);
+			}
+		}
+	}
+
+	private static void deleteQuietly(Path directory) {
+		try {
+			deleteRecursively(directory);
+		}
+		catch (IOException | UncheckedIOException ex) {
+			logger.debug("Cannot delete " + directory + ": " + ex.getMessage());
+		}
+	}
+
+	/**
+	 * How a background run ended.
+	 *
+	 * @param ending succeeded, stopped (from outside, or because this generation closes: not a
+	 * failure, the next generation tries again) or failed
+	 * @param failure what went wrong, or null
+	 * @param output the end of what a failed run wrote, or null
+	 */
+	record Outcome(Ending ending, String failure, String output) {
+
+		static final Outcome SUCCEEDED = new Outcome(Ending.SUCCEEDED, null, null);
+
+		static final Outcome STOPPED = new Outcome(Ending.STOPPED, null, null);
+
+		static Outcome failed(String failure, Path output) {
+			return new Outcome(Ending.FAILED, failure, tail(output));
+		}
+
+		/** Its last 20 lines. */
+		private static String tail(Path output) {
+			try {
+				List<String> lines = Files.readAllLines(output);
+				return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size())).trim();
+			}
+			catch (IOException | RuntimeException ex) {
+				return "(no output: " + ex.getMessage() + ")";
+			}
+		}
+
+		boolean succeeded() {
+			return this.ending == Ending.SUCCEEDED;
+		}
+
+		boolean failed() {
+			return this.ending == Ending.FAILED;
+		}
+
+	}
+
+	enum Ending {
+
+		SUCCEEDED, STOPPED, FAILED
+
 	}
 
 }

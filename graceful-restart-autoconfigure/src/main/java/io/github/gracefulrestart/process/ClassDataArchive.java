@@ -19,7 +19,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -54,9 +53,6 @@ public final class ClassDataArchive {
 
 	private static final java.time.Duration TRAINING_TIMEOUT = java.time.Duration.ofMinutes(10);
 
-	/** How a JVM ends on SIGHUP, SIGINT, SIGKILL and SIGTERM: 128 + the signal. */
-	private static final Set<Integer> STOPPED_FROM_OUTSIDE = Set.of(129, 130, 137, 143);
-
 	private static final List<String> USER_OPTIONS = List.of("-XX:SharedArchiveFile", "-XX:ArchiveClassesAtExit",
 			"-XX:AOTCache", "-XX:AOTCacheOutput", "-XX:AOTMode", "-XX:AOTConfiguration", "-Xshare:off",
 			"-XX:+AutoCreateSharedArchive");
@@ -71,7 +67,7 @@ public final class ClassDataArchive {
 
 	private volatile Digest lastDigest;
 
-	private final BackgroundProcesses background = new BackgroundProcesses();
+	private final BackgroundProcesses background;
 
 	/**
 	 * Create an archive manager.
@@ -87,6 +83,7 @@ public final class ClassDataArchive {
 	ClassDataArchive(Path directory, int keep, boolean extract, int jdkFeature) {
 		this.directory = directory;
 		this.keep = keep;
+		this.background = new BackgroundProcesses(runs());
 		this.extractedJar = extract ? new ExtractedJar(directory, keep, this.background) : null;
 		this.jdkFeature = jdkFeature;
 	}
@@ -206,6 +203,11 @@ public final class ClassDataArchive {
 		}
 	}
 
+	/** Where the background runs' directories are. */
+	Path runs() {
+		return this.directory.resolve(BackgroundProcesses.RUNS);
+	}
+
 	/**
 	 * The archive of the JDK's own classes for this JDK, in a directory of its own (apart from the
 	 * jars' archives, which {@code keep} counts).
@@ -249,100 +251,35 @@ public final class ClassDataArchive {
 		String unique = UUID.randomUUID().toString().substring(0, 8);
 		Path classList = archive.resolveSibling(archive.getFileName() + "." + unique + ".classlist");
 		Path dumped = archive.resolveSibling(archive.getFileName() + "." + unique + ".tmp");
-		Path output = archive.resolveSibling(archive.getFileName() + "." + unique + ".log");
 		try {
-			// No web server and none of this library: a run that a restart kills (SIGKILL) leaves
-			// nothing behind in java.io.tmpdir (a server's temporary directories, jnr's library).
+			// No web server and none of this library: the JDK classes of the application's start,
+			// in a shorter run.
 			List<String> arguments = new ArrayList<>(nextRun(current).arguments());
 			arguments.addAll(List.of("--spring.main.web-application-type=none", "--graceful-restart.enabled=false"));
 			ChildCommandLine run = ChildCommandLine.withJvmOptions(current.executable(), arguments,
 					List.of("-Dspring.context.exit=onRefresh", "-XX:DumpLoadedClassList=" + classList));
 			long start = System.nanoTime();
-			String failure = runToTheEnd(run.argv(), output, null);
-			if (failure == null) {
-				failure = runToTheEnd(List.of(current.executable(), "-Xshare:dump",
-						"-XX:SharedClassListFile=" + classList, "-XX:SharedArchiveFile=" + dumped), output, null);
+			BackgroundProcesses.Outcome outcome = this.background.run(run.argv(), TRAINING_TIMEOUT, null);
+			if (outcome.succeeded()) {
+				outcome = this.background.run(List.of(current.executable(), "-Xshare:dump",
+						"-XX:SharedClassListFile=" + classList, "-XX:SharedArchiveFile=" + dumped), TRAINING_TIMEOUT, null);
 			}
-			if (failure == null && Files.isRegularFile(dumped) && Files.size(dumped) > 0) {
+			if (outcome.succeeded() && Files.isRegularFile(dumped) && Files.size(dumped) > 0) {
 				Files.move(dumped, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
 				logger.info("JDK class-data archive " + archive + " recorded (" + Files.size(archive) / (1024 * 1024)
 						+ " MB) in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)
 						+ " ms; a generation of a jar that has no archive of its own uses it");
 			}
-			else if (failure != null && !failure.isEmpty() && !this.background.isClosed()) {
-				Files.writeString(failed, failure + "\n");
-				logger.warn("Recording the JDK class-data archive " + failure + "; no generation uses one (delete "
-						+ failed + " to try again): " + tail(output));
+			else if (outcome.failed()) {
+				Files.writeString(failed, outcome.failure() + "\n");
+				logger.warn("Recording the JDK class-data archive " + outcome.failure() + "; no generation uses one (delete "
+						+ failed + " to try again): " + outcome.output());
 			}
 		}
 		finally {
 			delete(classList);
 			delete(dumped);
-			delete(output);
 		}
-	}
-
-	/**
-	 * Run one background JVM to its end, its output into {@code output}; {@code started}, if
-	 * any, is given the process once it runs.
-	 * @return null when it succeeded, an empty string when it was stopped or not started (this
-	 * generation is closing), else what went wrong
-	 */
-	private String runToTheEnd(List<String> argv, Path output, Consumer<Process> started) throws IOException {
-		Process process = startInBackground(argv, output);
-		if (process == null) {
-			return "";
-		}
-		if (started != null) {
-			started.accept(process);
-		}
-		try {
-			if (!process.waitFor(TRAINING_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-				BackgroundProcesses.kill(process);
-				process.waitFor();
-				return "took more than " + TRAINING_TIMEOUT + " and was stopped";
-			}
-			int exit = process.exitValue();
-			if (STOPPED_FROM_OUTSIDE.contains(exit)) {
-				// SIGHUP, SIGINT, SIGKILL, SIGTERM: stopped with the rest of the service (systemd's
-				// KillMode=control-group, Ctrl-C on a terminal), not failed; the next generation
-				// tries again.
-				if (!this.background.isClosed()) {
-					logger.info("A background run for the class-data archive was stopped (exit code " + exit + ")");
-				}
-				return "";
-			}
-			return (exit == 0) ? null : "failed (exit code " + exit + ")";
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			BackgroundProcesses.kill(process);
-			return "";
-		}
-		finally {
-			this.background.ended(process);
-		}
-	}
-
-	/**
-	 * Start a background JVM (a training run, the runs for the JDK archive) at the lowest CPU
-	 * priority ({@code nice 19} where the machine has {@code /usr/bin/nice}). Not a generation: no
-	 * inherited sockets, nothing to tell systemd.
-	 * @return the process, or null when this generation is closing
-	 */
-	private Process startInBackground(List<String> argv, Path output) throws IOException {
-		List<String> command = new ArrayList<>();
-		if (Files.isExecutable(ExtractedJar.NICE)) {
-			command.addAll(List.of(ExtractedJar.NICE.toString(), "-n", "19"));
-		}
-		command.addAll(argv);
-		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-			.redirectOutput(output.toFile())
-			.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-		builder.environment().keySet().removeIf((name) -> name.startsWith("GRACEFUL_RESTART_")
-				|| name.startsWith("LISTEN_") || name.equals("NOTIFY_SOCKET") || name.equals("WATCHDOG_USEC")
-				|| name.equals("WATCHDOG_PID"));
-		return this.background.start(builder);
 	}
 
 	/**
@@ -355,26 +292,25 @@ public final class ClassDataArchive {
 		}
 		ChildCommandLine training = ChildCommandLine.withJvmOptions(prepared.commandLine().executable(),
 				prepared.commandLine().arguments(), List.of("-Dspring.context.exit=onRefresh"));
-		Path output = prepared.recording().resolveSibling(prepared.recording().getFileName() + ".log");
 		long start = System.nanoTime();
 		try {
-			String failure = runToTheEnd(training.argv(), output, (process) -> started(prepared, (int) process.pid()));
-			if (failure == null) {
+			BackgroundProcesses.Outcome outcome = this.background.run(training.argv(), TRAINING_TIMEOUT,
+					(process) -> started(prepared, (int) process.pid()));
+			if (outcome.succeeded()) {
 				logger.info("Training run for the class-data archive done in "
 						+ TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms");
 				return true;
 			}
 			// What a killed or failed recorder wrote is no archive.
 			delete(prepared.recording());
-			if (!failure.isEmpty() && !this.background.isClosed()) {
-				logger.warn("The training run for the class-data archive " + failure + "; "
-						+ markFailed(prepared.recording(), failure) + ": " + tail(output));
+			if (outcome.failed()) {
+				logger.warn("The training run for the class-data archive " + outcome.failure() + "; "
+						+ markFailed(prepared.recording(), outcome.failure()) + ": " + outcome.output());
 			}
 			return false;
 		}
 		finally {
 			promoteCompleted();
-			delete(output);
 		}
 	}
 
@@ -415,16 +351,6 @@ public final class ClassDataArchive {
 	 */
 	public void close() {
 		this.background.close();
-	}
-
-	private static String tail(Path output) {
-		try {
-			List<String> lines = Files.readAllLines(output);
-			return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size())).trim();
-		}
-		catch (IOException | RuntimeException ex) {
-			return "(no output: " + ex.getMessage() + ")";
-		}
 	}
 
 	/**
@@ -675,15 +601,14 @@ public final class ClassDataArchive {
 		}
 		// Failed training runs of jars long replaced.
 		leastRecent(files("*.failed")).forEach(ClassDataArchive::delete);
-		// What a JVM killed in the middle of a background run left: the run's output, the JDK
+		// What a JVM killed in the middle of a background run left: the run's directory, the JDK
 		// archive's class list and half-written dump. An hour old, surely no run's any more.
-		deleteStale(this.directory, "*.tmp.log");
-		deleteStale(this.directory, ExtractedJar.OUTPUT_PREFIX + "*.log");
+		this.background.deleteStale();
 		Path jdkArchives = jdkArchive().getParent();
 		if (Files.isDirectory(jdkArchives)) {
 			// The JDK archives of other JDKs, beyond keep, the least recently used first.
 			leastRecent(files(jdkArchives, "*.jsa")).forEach(ClassDataArchive::delete);
-			deleteStale(jdkArchives, "*.{classlist,tmp,log}");
+			deleteStale(jdkArchives, "*.{classlist,tmp}");
 		}
 	}
 

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -40,15 +41,8 @@ public final class ExtractedJar {
 
 	private static final String SUFFIX = ".extracted";
 
-	/**
-	 * Raises the extraction's nice value when nobody waits for it: a child process, unlike a
-	 * thread of this JVM, takes nothing else with it (a thread's nice value would pass to the
-	 * threads it creates, such as the JDK's process reaper).
-	 */
-	static final Path NICE = Path.of("/usr/bin/nice");
-
-	/** How the files that hold an extraction's output while it runs are named: extract*.log. */
-	static final String OUTPUT_PREFIX = "extract";
+	/** Extracting takes a second or two: this only bounds one that hangs. */
+	private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
 	private static final List<String> LAUNCHERS = List.of("org.springframework.boot.loader.launch.JarLauncher",
 			"org.springframework.boot.loader.JarLauncher");
@@ -66,7 +60,7 @@ public final class ExtractedJar {
 	 * next one's
 	 */
 	public ExtractedJar(Path directory, int keep) {
-		this(directory, keep, new BackgroundProcesses());
+		this(directory, keep, new BackgroundProcesses(directory.resolve(BackgroundProcesses.RUNS)));
 	}
 
 	ExtractedJar(Path directory, int keep, BackgroundProcesses background) {
@@ -141,7 +135,7 @@ public final class ExtractedJar {
 				String unique = UUID.randomUUID().toString().substring(0, 8);
 				Path temporary = this.directory.resolve(key + SUFFIX + "." + unique + ".tmp");
 				if (!run(java, jar, temporary)) {
-					deleteRecursively(temporary);
+					BackgroundProcesses.deleteRecursively(temporary);
 					return null;
 				}
 				Files.writeString(temporary.resolve(SOURCE), jar.toAbsolutePath().toString(), StandardCharsets.UTF_8);
@@ -152,7 +146,7 @@ public final class ExtractedJar {
 				}
 				catch (IOException ex) {
 					// Another process extracted the same jar meanwhile: use its directory.
-					deleteRecursively(temporary);
+					BackgroundProcesses.deleteRecursively(temporary);
 				}
 			}
 			touch(target);
@@ -181,48 +175,18 @@ public final class ExtractedJar {
 	}
 
 	private boolean run(String java, Path jar, Path destination) throws IOException {
-		Path output = Files.createTempFile(this.directory, OUTPUT_PREFIX, ".log");
-		try {
-			List<String> command = new ArrayList<>();
-			if (Files.isExecutable(NICE)) {
-				command.addAll(List.of(NICE.toString(), "-n", "19"));
-			}
-			command.addAll(List.of(java, "-Djarmode=tools", "-jar", jar.toString(), "extract", "--destination",
-					destination.toString()));
-			Process process = this.background.start(new ProcessBuilder(command).redirectErrorStream(true)
-				.redirectOutput(output.toFile())
-				.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))));
-			if (process == null) {
-				return false; // this generation is shutting down
-			}
-			try {
-				if (!process.waitFor(60, TimeUnit.SECONDS)) {
-					BackgroundProcesses.kill(process);
-					process.waitFor();
-					logger.warn("Extracting " + jar + " took more than 60 s; the next generation runs it as it is");
-					return false;
-				}
-			}
-			catch (InterruptedException ex) {
-				BackgroundProcesses.kill(process);
-				Thread.currentThread().interrupt();
-				return false;
-			}
-			finally {
-				this.background.ended(process);
-			}
-			if (process.exitValue() != 0 || thinJar(destination) == null) {
-				if (!this.background.isClosed()) {
-					logger.warn("Extracting " + jar + " failed (exit code " + process.exitValue()
-							+ "); the next generation runs it as it is: " + Files.readString(output).trim());
-				}
-				return false;
-			}
-			return true;
+		BackgroundProcesses.Outcome outcome = this.background.run(List.of(java, "-Djarmode=tools", "-jar",
+				jar.toString(), "extract", "--destination", destination.toString()), TIMEOUT, null);
+		if (outcome.failed()) {
+			logger.warn("Extracting " + jar + " " + outcome.failure() + "; the next generation runs it as it is: "
+					+ outcome.output());
+			return false;
 		}
-		finally {
-			Files.deleteIfExists(output);
+		if (outcome.succeeded() && thinJar(destination) == null) {
+			logger.warn("Extracting " + jar + " left no jar in " + destination + "; the next generation runs it as it is");
+			return false;
 		}
+		return outcome.succeeded();
 	}
 
 	private static Path thinJar(Path extracted) throws IOException {
@@ -247,7 +211,7 @@ public final class ExtractedJar {
 			for (Path path : stream) {
 				if (path.getFileName().toString().endsWith(".tmp")) {
 					if (Files.getLastModifiedTime(path).toMillis() < System.currentTimeMillis() - TimeUnit.HOURS.toMillis(1)) {
-						deleteRecursively(path);
+						BackgroundProcesses.deleteRecursively(path);
 					}
 				}
 				else {
@@ -262,7 +226,7 @@ public final class ExtractedJar {
 				continue;
 			}
 			logger.info("Deleting the extracted jar " + old + " (graceful-restart.class-data.keep=" + this.keep + ")");
-			deleteRecursively(old);
+			BackgroundProcesses.deleteRecursively(old);
 		}
 	}
 
@@ -275,17 +239,6 @@ public final class ExtractedJar {
 	/** Its time is its last use: the directories used least recently go first. */
 	private static void touch(Path extracted) throws IOException {
 		Files.setLastModifiedTime(extracted.resolve(SOURCE), FileTime.fromMillis(System.currentTimeMillis()));
-	}
-
-	private static void deleteRecursively(Path path) throws IOException {
-		if (!Files.exists(path)) {
-			return;
-		}
-		try (var walk = Files.walk(path)) {
-			for (Path file : walk.sorted(Comparator.reverseOrder()).toList()) {
-				Files.deleteIfExists(file);
-			}
-		}
 	}
 
 	private static FileTime lastUse(Path extracted) {

@@ -116,17 +116,20 @@ class ClassDataArchiveTests {
 	void whatAJvmKilledInTheMiddleOfABackgroundRunLeftIsSweptOnceAnHourOld() throws Exception {
 		Path archives = Files.createDirectories(this.dir.resolve("archives"));
 		Path jdk = Files.createDirectories(archives.resolve("jdk"));
-		List<Path> left = List.of(archives.resolve("app-0123456789abcdef-jdk17.jsa.1a2b3c4d.tmp.log"),
-				archives.resolve("extract123.log"), jdk.resolve("jdk17.jsa.1a2b3c4d.classlist"),
-				jdk.resolve("jdk17.jsa.1a2b3c4d.tmp"), jdk.resolve("jdk17.jsa.1a2b3c4d.log"));
+		Path oldRun = Files.createDirectories(archives.resolve("runs").resolve("run123"));
+		Files.createDirectories(oldRun.resolve("tmp").resolve("tomcat.0.123"));
+		List<Path> left = List.of(Files.writeString(oldRun.resolve("output.log"), "left"),
+				jdk.resolve("jdk17.jsa.1a2b3c4d.classlist"), jdk.resolve("jdk17.jsa.1a2b3c4d.tmp"));
 		for (Path file : left) {
 			Files.writeString(file, "left");
 			Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis() - TimeUnit.HOURS.toMillis(2)));
 		}
-		Path running = Files.writeString(archives.resolve("extract456.log"), "an extraction under way");
+		Files.setLastModifiedTime(oldRun, FileTime.fromMillis(System.currentTimeMillis() - TimeUnit.HOURS.toMillis(2)));
+		Path running = Files.createDirectories(archives.resolve("runs").resolve("run456"));
 		new ClassDataArchive(archives, 2, false, 17).prepare(command(jar("app.jar", "one")));
 		assertThat(left).allSatisfy((file) -> assertThat(file).doesNotExist());
-		assertThat(running).exists();
+		assertThat(oldRun).doesNotExist();
+		assertThat(running).as("a run under way").exists();
 	}
 
 	@Test
@@ -150,10 +153,12 @@ class ClassDataArchiveTests {
 				Path.of(System.getProperty("java.home"), "bin", "java").toString(), List.of("-jar", jar.toString()));
 		classData.prepareAhead(command); // a real JVM, which fails: "Invalid or corrupt jarfile"
 		try (var files = Files.list(archives)) {
-			assertThat(files.map((file) -> file.getFileName().toString())).singleElement()
+			assertThat(files.map((file) -> file.getFileName().toString())).filteredOn((name) -> !name.equals("runs"))
+				.singleElement()
 				.asString()
 				.endsWith(".failed");
 		}
+		assertThat(classData.runs()).as("the run's output and java.io.tmpdir").isEmptyDirectory();
 		try (var markers = Files.newDirectoryStream(archives, "*.failed")) {
 			assertThat(markers.iterator().next()).content().contains("failed (exit code 1)");
 		}
@@ -190,13 +195,21 @@ class ClassDataArchiveTests {
 
 	/**
 	 * Prepare ahead with a {@code java} whose every run (extraction, training run) would take two
-	 * minutes, close once the first has started, and check that it has ended, and been reaped, when
-	 * {@code close} returns.
+	 * minutes after it wrote into its {@code java.io.tmpdir}, as a web server does, close once the
+	 * first has started, and check that it has ended, and been reaped, when {@code close}
+	 * returns, and that what it wrote is gone.
 	 * @return the command line prepared
 	 */
 	static ChildCommandLine closeWhileABackgroundRunIsUnderWay(ClassDataArchive classData, Path java, Path jar)
 			throws Exception {
-		Files.writeString(java, "#!/bin/sh\nexec sleep 120\n");
+		Files.writeString(java, """
+				#!/bin/sh
+				for argument; do
+				  case "$argument" in -Djava.io.tmpdir=*) tmp="${argument#-Djava.io.tmpdir=}" ;; esac
+				done
+				mkdir "$tmp/tomcat.0.123" && echo work > "$tmp/tomcat.0.123/work" || exit 1
+				exec sleep 120
+				""");
 		java.toFile().setExecutable(true);
 		ChildCommandLine command = new ChildCommandLine(java.toString(), List.of("-jar", jar.toString()));
 		CompletableFuture<Void> ahead = CompletableFuture.runAsync(() -> classData.prepareAhead(command));
@@ -204,8 +217,14 @@ class ClassDataArchiveTests {
 			ProcessHandle run = await("the background run").atMost(Duration.ofSeconds(30))
 				.until(ClassDataArchiveTests::sleepingChild, Optional::isPresent)
 				.get();
+			Path runs = classData.runs();
+			try (Stream<Path> files = Files.walk(runs)) {
+				assertThat(files.map(Path::toString)).as("its java.io.tmpdir is its own, in a directory of its own")
+					.anyMatch((file) -> file.endsWith("/tmp/tomcat.0.123/work"));
+			}
 			classData.close();
 			assertThat(run.isAlive()).as("ended, and reaped, when close returns").isFalse();
+			assertThat(runs).as("what the run wrote is deleted when close returns").isEmptyDirectory();
 			ahead.get(30, TimeUnit.SECONDS);
 			assertThat(sleepingChild()).as("nothing started after it").isEmpty();
 			return command;

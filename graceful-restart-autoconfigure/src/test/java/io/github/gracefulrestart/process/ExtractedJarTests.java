@@ -136,8 +136,9 @@ class ExtractedJarTests {
 		assertThat(old.get(3)).isDirectory();
 		try (var files = Files.list(directory)) {
 			assertThat(files.map((file) -> file.getFileName().toString())).as("nothing of the failed extraction")
-				.containsExactlyInAnyOrder("app-1.extracted", "app-3.extracted", "app-4.extracted");
+				.containsExactlyInAnyOrder("app-1.extracted", "app-3.extracted", "app-4.extracted", "runs");
 		}
+		assertThat(directory.resolve("runs")).as("the run's output and java.io.tmpdir").isEmptyDirectory();
 	}
 
 	/** A jar that looks like a Spring Boot one carrying the extraction tool (no classes in it). */
