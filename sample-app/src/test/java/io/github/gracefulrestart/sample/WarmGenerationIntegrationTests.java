@@ -79,6 +79,13 @@ class WarmGenerationIntegrationTests {
 				.until(() -> extractions(app) == 1 && app.log().contains("Class-data archive "));
 			assertThat(app.log()).contains("Training run for the class-data archive done in ")
 				.doesNotContain("No class-data archive");
+			try (var files = Files.list(SampleApp.tmpDir(this.workDir))) {
+				// A training run ends at onRefresh, where its server's directories exist and are
+				// never deleted: it runs with a java.io.tmpdir of its own.
+				assertThat(files.map((file) -> file.getFileName().toString()).filter((name) -> name.startsWith("tomcat")))
+					.as("the serving generation's temporary directories (two per server), none of the training run's")
+					.hasSize(4);
+			}
 			SampleApp.signal(first, "HUP");
 			long second = app.awaitTakeover(first);
 			assertThat(extractions(app)).as("no extraction again at the restart").isEqualTo(1);
