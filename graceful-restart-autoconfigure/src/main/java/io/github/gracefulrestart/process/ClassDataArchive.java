@@ -252,11 +252,9 @@ public final class ClassDataArchive {
 		Path classList = archive.resolveSibling(archive.getFileName() + "." + unique + ".classlist");
 		Path dumped = archive.resolveSibling(archive.getFileName() + "." + unique + ".tmp");
 		try {
-			// No web server and none of this library: the JDK classes of the application's start,
-			// in a shorter run.
-			List<String> arguments = new ArrayList<>(nextRun(current).arguments());
-			arguments.addAll(List.of("--spring.main.web-application-type=none", "--graceful-restart.enabled=false"));
-			ChildCommandLine run = ChildCommandLine.withJvmOptions(current.executable(), arguments,
+			// As the training run runs (a run without a web server lists no fewer JDK classes that
+			// matter, measured, but fails an application whose beans need a servlet context).
+			ChildCommandLine run = ChildCommandLine.withJvmOptions(current.executable(), nextRun(current).arguments(),
 					List.of("-Dspring.context.exit=onRefresh", "-XX:DumpLoadedClassList=" + classList));
 			long start = System.nanoTime();
 			BackgroundProcesses.Outcome outcome = this.background.run(run.argv(), TRAINING_TIMEOUT, null);
