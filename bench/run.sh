@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Re-runs the benchmark on this machine and rewrites docs/benchmarks.md and docs/benchmarks.png.
-# Not a test: it measures, it never fails on a figure. About 10 minutes on 2 cores.
+# Not a test: it measures, it never fails on a figure. About 15 minutes on 2 cores; `--start-times`, `--latency`
+# and `--overhead` run one part of it and only print.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! command -v nginx >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
   apt-get update -q && apt-get install -y -q nginx-light || apt-get install -y -q nginx || true
+fi
+if ! command -v wrk >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+  apt-get install -y -q wrk || true
 fi
 mvn -B -q install -DskipTests
 mvn -B -q -pl bench exec:java -Dexec.args="${*:---out docs}"
