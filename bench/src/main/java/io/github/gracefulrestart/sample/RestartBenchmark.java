@@ -203,7 +203,7 @@ public final class RestartBenchmark {
 					colds.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
 				}
 			}
-			long cold = colds.stream().sorted().toList().get(1);
+			long cold = median(colds);
 			try (SampleApp app = SampleApp.start(SampleApp.Server.TOMCAT, dir, List.of(),
 					"--graceful-restart.class-data.directory=" + dir.resolve("class-data"))) {
 				long[] pid = { app.servingPid() };
@@ -219,9 +219,9 @@ public final class RestartBenchmark {
 				long[] archived3 = restart(app, pid);
 				List<Long> archived = List.of(archived1[0], archived2[0], archived3[0]);
 				List<Long> warmups = List.of(archived1[1], archived2[1], archived3[1]);
-				long median = archived.stream().sorted().toList().get(1);
-				long medianWithoutWarmup = List.of(archived1[0] - archived1[1], archived2[0] - archived2[1],
-						archived3[0] - archived3[1]).stream().sorted().toList().get(1);
+				long median = median(archived);
+				long medianWithoutWarmup = median(List.of(archived1[0] - archived1[1], archived2[0] - archived2[1],
+						archived3[0] - archived3[1]));
 				this.notes.add(String.format("JDK %s, no load: cold start of the jar %d ms (process start to serving, median of %s);"
 						+ " trigger to new generation serving (warm-up included; 10 s of quiet before each restart), with the class-data archive %s ms,"
 						+ " median %.2fx the cold start (warm-up %s ms of it; without the warm-up %.2fx);"

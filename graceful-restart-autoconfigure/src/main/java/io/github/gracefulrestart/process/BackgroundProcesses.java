@@ -159,7 +159,7 @@ final class BackgroundProcesses {
 		this.running.remove(process);
 	}
 
-	synchronized boolean isClosed() {
+	private synchronized boolean isClosed() {
 		return this.closed;
 	}
 

@@ -118,7 +118,7 @@ class ClassDataArchiveTests {
 		Path jdk = Files.createDirectories(archives.resolve("jdk"));
 		Path oldRun = Files.createDirectories(archives.resolve("runs").resolve("run123"));
 		Files.createDirectories(oldRun.resolve("tmp").resolve("tomcat.0.123"));
-		List<Path> left = List.of(Files.writeString(oldRun.resolve("output.log"), "left"),
+		List<Path> left = List.of(oldRun.resolve("output.log"),
 				jdk.resolve("jdk17.jsa.1a2b3c4d.classlist"), jdk.resolve("jdk17.jsa.1a2b3c4d.tmp"));
 		for (Path file : left) {
 			Files.writeString(file, "left");
