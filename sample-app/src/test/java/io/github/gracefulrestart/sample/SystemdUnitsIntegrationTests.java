@@ -15,6 +15,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -372,15 +373,25 @@ class SystemdUnitsIntegrationTests {
 			.resolve("test-ports.conf");
 	}
 
-	/** The pid in the answer of {@code GET /hello}: a pid of the container's namespace. */
-	private static long servingPid(int port) {
-		return await("an answer on port " + port).atMost(SampleApp.STARTUP).ignoreExceptions().until(() -> {
-			try (RawHttp http = new RawHttp(port)) {
-				RawHttp.Response response = http.get("/hello");
-				assertThat(response.status()).isEqualTo(200);
-				return SampleApp.pidIn(response.body());
-			}
-		}, (pid) -> pid > 0);
+	/**
+	 * The pid in the answer of {@code GET /hello}: a pid of the container's namespace. Without an
+	 * answer, the failure holds the end of the container's journal: what systemd and the
+	 * generations said meanwhile.
+	 */
+	private long servingPid(int port) throws Exception {
+		try {
+			return await("an answer on port " + port).atMost(SampleApp.STARTUP).ignoreExceptions().until(() -> {
+				try (RawHttp http = new RawHttp(port)) {
+					RawHttp.Response response = http.get("/hello");
+					assertThat(response.status()).isEqualTo(200);
+					return SampleApp.pidIn(response.body());
+				}
+			}, (pid) -> pid > 0);
+		}
+		catch (ConditionTimeoutException ex) {
+			throw new AssertionError(ex.getMessage() + "\n" + inContainer("systemctl", "list-units", "--all", "app*")
+					+ inContainer("journalctl", "--no-pager", "-o", "short-monotonic", "-n", "60"), ex);
+		}
 	}
 
 	private long mainPid(String unit) throws Exception {
