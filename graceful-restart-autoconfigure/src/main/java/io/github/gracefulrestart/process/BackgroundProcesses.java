@@ -1,13 +1,15 @@
 package io.github.gracefulrestart.process;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +18,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -44,6 +45,8 @@ final class BackgroundProcesses {
 
 	/** The directory, beside the archives, under which each run gets a directory of its own. */
 	static final String RUNS = "runs";
+
+	private static final String OUTPUT = "output.log";
 
 	/** A SIGKILLed process ends at once; this only bounds a shutdown against the unforeseen. */
 	private static final Duration END_WAIT = Duration.ofSeconds(10);
@@ -82,15 +85,13 @@ final class BackgroundProcesses {
 	 * @throws IOException if it cannot be started
 	 */
 	Outcome run(List<String> argv, Duration timeout, Consumer<Process> started) throws IOException {
-		Files.createDirectories(this.runs);
-		Path directory = Files.createTempDirectory(this.runs, "run");
+		Started run = start(argv);
+		if (run == null) {
+			return Outcome.STOPPED;
+		}
+		Process process = run.process();
 		try {
-			Path output = directory.resolve("output.log");
-			Path tmp = Files.createDirectory(directory.resolve("tmp"));
-			Process process = start(builder(argv, output, tmp), directory);
-			if (process == null) {
-				return Outcome.STOPPED;
-			}
+			Path output = run.directory().resolve(OUTPUT);
 			if (started != null) {
 				started.accept(process);
 			}
@@ -123,7 +124,7 @@ final class BackgroundProcesses {
 			return Outcome.SUCCEEDED;
 		}
 		finally {
-			deleteQuietly(directory);
+			deleteQuietly(run.directory());
 		}
 	}
 
@@ -146,13 +147,29 @@ final class BackgroundProcesses {
 		return builder;
 	}
 
-	private synchronized Process start(ProcessBuilder builder, Path directory) throws IOException {
+	/**
+	 * Start a run in a directory of its own, both under the lock {@link #close()} takes: once
+	 * closed, no run starts and no directory is made that {@code close} would not see.
+	 */
+	private synchronized Started start(List<String> argv) throws IOException {
 		if (this.closed) {
 			return null;
 		}
-		Process process = builder.start();
-		this.running.put(process, directory);
-		return process;
+		Files.createDirectories(this.runs);
+		Path directory = Files.createTempDirectory(this.runs, "run");
+		try {
+			Path tmp = Files.createDirectory(directory.resolve("tmp"));
+			Process process = builder(argv, directory.resolve(OUTPUT), tmp).start();
+			this.running.put(process, directory);
+			return new Started(process, directory);
+		}
+		catch (IOException | RuntimeException ex) {
+			deleteQuietly(directory);
+			throw ex;
+		}
+	}
+
+	private record Started(Process process, Path directory) {
 	}
 
 	private synchronized void ended(Process process) {
@@ -224,22 +241,47 @@ final class BackgroundProcesses {
 		return killed;
 	}
 
+	/**
+	 * Delete a tree. A run's own thread and {@link #close()} may delete the same one at the same
+	 * time: what the other has deleted already counts as deleted, not as a failure that would
+	 * leave the rest behind.
+	 * @param path the tree, which may not exist
+	 * @throws IOException if a part of it cannot be deleted
+	 */
 	static void deleteRecursively(Path path) throws IOException {
-		if (!Files.exists(path)) {
-			return;
-		}
-		try (Stream<Path> walk = Files.walk(path)) {
-			for (Path file : walk.sorted(Comparator.reverseOrder()).toList()) {
+		Files.walkFileTree(path, new SimpleFileVisitor<>() {
+
+			@Override
+			public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
 				Files.deleteIfExists(file);
+				return FileVisitResult.CONTINUE;
 			}
-		}
+
+			@Override
+			public FileVisitResult visitFileFailed(Path file, IOException ex) throws IOException {
+				if (ex instanceof NoSuchFileException) {
+					return FileVisitResult.CONTINUE;
+				}
+				throw ex;
+			}
+
+			@Override
+			public FileVisitResult postVisitDirectory(Path directory, IOException ex) throws IOException {
+				if (ex != null && !(ex instanceof NoSuchFileException)) {
+					throw ex;
+				}
+				Files.deleteIfExists(directory);
+				return FileVisitResult.CONTINUE;
+			}
+
+		});
 	}
 
 	private static void deleteQuietly(Path directory) {
 		try {
 			deleteRecursively(directory);
 		}
-		catch (IOException | UncheckedIOException ex) {
+		catch (IOException ex) {
 			logger.debug("Cannot delete " + directory + ": " + ex.getMessage());
 		}
 	}
