@@ -410,14 +410,26 @@ public final class RestartBenchmark {
 		};
 	}
 
+	/** Run a command to its end, a minute at most (its output goes to a file, so the wait is bounded). */
 	private static String run(String... command) throws Exception {
-		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-		String out = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-		if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-			process.destroyForcibly();
-			throw new IllegalStateException(String.join(" ", command) + " failed: " + out);
+		Path output = Files.createTempFile("bench-command", ".out");
+		try {
+			Process process = new ProcessBuilder(command).redirectErrorStream(true)
+				.redirectOutput(output.toFile())
+				.start();
+			boolean ended = process.waitFor(60, TimeUnit.SECONDS);
+			if (!ended) {
+				process.destroyForcibly().waitFor();
+			}
+			String out = Files.readString(output);
+			if (!ended || process.exitValue() != 0) {
+				throw new IllegalStateException(String.join(" ", command) + " failed: " + out);
+			}
+			return out;
 		}
-		return out;
+		finally {
+			Files.delete(output);
+		}
 	}
 
 	/** @return requests per second, p50 and p99 latency in microseconds */
