@@ -189,7 +189,13 @@ class FailureSafetyIntegrationTests {
 				if (restart == 4) {
 					baseline = now;
 				}
-				assertThat(zombiesUnder(app.pids())).as("zombies after restart %d", restart).isEmpty();
+				// A child that has just exited is a zombie until its parent reaps it (a background
+				// run of the old generation, stopped as the restart began, is reaped while the old
+				// one closes at the lowest priority): only one that stays is a leak.
+				int after = restart;
+				await("no zombie after restart " + after).atMost(Duration.ofSeconds(30))
+					.untilAsserted(() -> assertThat(zombiesUnder(app.pids())).as("zombies after restart %d", after)
+						.isEmpty());
 				if (baseline != null) {
 					assertThat(now.fds()).as("fds after restart %d (baseline %s)", restart, baseline)
 						.isBetween(baseline.fds() - 3, baseline.fds() + 3);
