@@ -49,7 +49,14 @@ public final class Handoff {
 	/** The pid of the supervisor that started this generation, absent without a supervisor. */
 	public static final String SUPERVISOR_PID = "GRACEFUL_RESTART_SUPERVISOR_PID";
 
-	private static final List<String> VARIABLES = List.of(LISTENERS, CHANNEL, GENERATION, PARENT_PID, SUPERVISOR_PID);
+	/**
+	 * The nice value a generation takes back once ready, present when the generation before it
+	 * started it at a lowered one ({@code graceful-restart.boot-nice}).
+	 */
+	public static final String NORMAL_NICE = "GRACEFUL_RESTART_NORMAL_NICE";
+
+	private static final List<String> VARIABLES = List.of(LISTENERS, CHANNEL, GENERATION, PARENT_PID, SUPERVISOR_PID,
+			NORMAL_NICE);
 
 	private static final Log logger = LogFactory.getLog(Handoff.class);
 

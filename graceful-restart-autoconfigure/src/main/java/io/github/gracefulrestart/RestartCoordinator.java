@@ -9,6 +9,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -19,6 +20,7 @@ import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 
+import io.github.gracefulrestart.process.BootPriority;
 import io.github.gracefulrestart.process.ChildCommandLine;
 import io.github.gracefulrestart.process.ChildStopper;
 import io.github.gracefulrestart.process.ClassDataArchive;
@@ -112,6 +114,10 @@ public final class RestartCoordinator {
 
 	private ClassDataArchive.Prepared prepared;
 
+	private BootPriority bootPriority;
+
+	private int bootNice;
+
 	/**
 	 * Create a coordinator.
 	 * @param settings the timing
@@ -143,6 +149,16 @@ public final class RestartCoordinator {
 	 */
 	public void useClassDataArchive(ClassDataArchive classData) {
 		this.classData = classData;
+	}
+
+	/**
+	 * Start the next generations at a lowered CPU priority, which they take back once ready.
+	 * @param priority this process's priority
+	 * @param nice the nice value the next generations boot at
+	 */
+	public void useBootPriority(BootPriority priority, int nice) {
+		this.bootPriority = priority;
+		this.bootNice = nice;
 	}
 
 	/**
@@ -511,6 +527,13 @@ public final class RestartCoordinator {
 				generation() + 1, this.os.pid(), null);
 		if (this.classData != null) {
 			environment = this.classData.handDownDigest(environment);
+		}
+		Optional<ChildCommandLine> lowered = (this.bootPriority != null)
+				? this.bootPriority.startingLowered(command, this.bootNice) : Optional.empty();
+		if (lowered.isPresent()) {
+			command = lowered.get();
+			environment = new ArrayList<>(environment);
+			environment.add(Handoff.NORMAL_NICE + "=" + this.bootPriority.normal());
 		}
 		int pid = this.os.spawn(command.executable(), command.argv(), environment, fds);
 		if (prepared != null) {

@@ -9,10 +9,11 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.core.Ordered;
 
 /**
- * Lowers the CPU priority of a generation that boots while another one serves
- * ({@code graceful-restart.boot-nice}), as early as the configuration is known, and hands the
- * {@link BootPriority} to the application context (through the bootstrap context), whose
- * readiness takes the priority back.
+ * Hands the {@link BootPriority} of a generation that boots lowered while another one serves
+ * ({@code graceful-restart.boot-nice}) to the application context (through the bootstrap
+ * context), whose readiness takes the priority back. A generation that the serving one started
+ * lowered only notes the normal value it was told; one started at the normal priority (by a
+ * supervisor) lowers its threads here, as early as its configuration is known.
  */
 public class BootPriorityListener implements ApplicationListener<ApplicationEnvironmentPreparedEvent>, Ordered {
 
@@ -29,6 +30,13 @@ public class BootPriorityListener implements ApplicationListener<ApplicationEnvi
 		if (System.getenv(Handoff.PARENT_PID) == null) {
 			return;
 		}
+		String normal = System.getenv(Handoff.NORMAL_NICE);
+		if (normal != null) {
+			// No native call before the auto-configuration loads them: they are needed only to take
+			// the priority back.
+			register(event, new BootPriority(NativeSupportCondition::nativeOs, Integer.parseInt(normal)));
+			return;
+		}
 		GracefulRestartProperties properties = Binder.get(event.getEnvironment())
 			.bindOrCreate("graceful-restart", GracefulRestartProperties.class);
 		if (!properties.isEnabled()) {
@@ -42,10 +50,14 @@ public class BootPriorityListener implements ApplicationListener<ApplicationEnvi
 			return;
 		}
 		if (priority.lowerWhileBooting(properties.getBootNice())) {
-			event.getBootstrapContext().addCloseListener((closed) -> closed.getApplicationContext()
-				.getBeanFactory()
-				.registerSingleton(BEAN_NAME, priority));
+			register(event, priority);
 		}
+	}
+
+	private static void register(ApplicationEnvironmentPreparedEvent event, BootPriority priority) {
+		event.getBootstrapContext().addCloseListener((closed) -> closed.getApplicationContext()
+			.getBeanFactory()
+			.registerSingleton(BEAN_NAME, priority));
 	}
 
 }

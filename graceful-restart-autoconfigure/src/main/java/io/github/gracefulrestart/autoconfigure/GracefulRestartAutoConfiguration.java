@@ -72,7 +72,7 @@ public final class GracefulRestartAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	RestartCoordinator restartCoordinator(GracefulRestartProperties properties, NativeOs nativeOs, Handoff handoff,
-			RunningWebServers webServers, ConfigurableApplicationContext context) {
+			RunningWebServers webServers, ConfigurableApplicationContext context, ObjectProvider<BootPriority> bootPriority) {
 		RestartSettings settings = new RestartSettings(properties.getStartupTimeout(), properties.getDrainTimeout(),
 				properties.getStopTimeout());
 		RestartCoordinator coordinator = new RestartCoordinator(settings, nativeOs, handoff, webServers,
@@ -84,6 +84,9 @@ public final class GracefulRestartAutoConfiguration {
 			archive.inheritDigest(System.getenv(ClassDataArchive.JAR_DIGEST));
 			coordinator.useClassDataArchive(archive);
 		}
+		// A generation that booted lowered knows its normal priority from before; any other has it now.
+		coordinator.useBootPriority(bootPriority.getIfAvailable(() -> new BootPriority(nativeOs)),
+				properties.getBootNice());
 		return coordinator;
 	}
 

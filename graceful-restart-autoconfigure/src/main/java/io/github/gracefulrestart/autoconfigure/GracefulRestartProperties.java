@@ -60,10 +60,11 @@ public class GracefulRestartProperties {
 	private SupervisorMode supervisor = SupervisorMode.AUTO;
 
 	/**
-	 * Nice value a new generation boots with, so that it takes CPU from the serving generation
-	 * only when that one does not need it; it gets its priority back just before it takes over,
-	 * its JIT compiler threads 20 s later. Needs CAP_SYS_NICE or RLIMIT_NICE to take it back (else the generation boots at normal
-	 * priority). 0 turns it off.
+	 * Nice value the next generation boots with, so that it takes CPU from this, the serving
+	 * generation only when this one does not need it: started through nice(1), from its first
+	 * instruction. It gets its priority back just before it takes over, its JIT compiler threads
+	 * 20 s later. Needs CAP_SYS_NICE or RLIMIT_NICE to take it back (else the generation boots at
+	 * normal priority). 0 turns it off.
 	 */
 	private int bootNice = 10;
 

@@ -5,10 +5,13 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 import org.apache.commons.logging.Log;
@@ -19,6 +22,12 @@ import org.apache.commons.logging.LogFactory;
  * its class loading and JIT compilation take CPU from the requests being served. It boots with a
  * higher nice value, and takes the normal one back just before it takes over, its JIT compiler
  * threads a little later; the old generation, once drained, yields to the new one while it closes.
+ * <p>
+ * The serving generation starts the next one through {@code nice(1)} ({@link #startingLowered}):
+ * a JVM's threads inherit the nice value of the thread that makes them, so the whole new JVM boots
+ * lowered from its first instruction, and is told its normal value to take back. A generation
+ * that was not started that way (a supervisor's, or where there is no {@code nice}) lowers its
+ * threads itself once it has read its configuration ({@link #lowerWhileBooting}).
  * <p>
  * Raising a nice value is always allowed; lowering it back takes CAP_SYS_NICE or an RLIMIT_NICE
  * that allows it (systemd's {@code LimitNICE=}, {@code docker run --ulimit nice=20:20}). Without
@@ -34,24 +43,70 @@ public final class BootPriority {
 
 	private static final Pattern COMPILER_THREAD = Pattern.compile("(C1|C2|JVMCI) Compiler");
 
-	private final NativeOs os;
+	private final Supplier<NativeOs> os;
 
 	private final Path proc;
 
 	private final int normal;
 
 	/**
-	 * Create an instance for this process.
+	 * Create an instance for this process, whose priority now is its normal one.
 	 * @param os the native calls
 	 */
 	public BootPriority(NativeOs os) {
 		this(os, Path.of("/proc/self"));
 	}
 
+	/**
+	 * Create an instance for this process, started below its normal priority by the generation
+	 * before it; the native calls are loaded when first needed (taking the priority back).
+	 * @param os the native calls
+	 * @param normal the nice value to take back
+	 */
+	public BootPriority(Supplier<NativeOs> os, int normal) {
+		this(os, Path.of("/proc/self"), normal);
+	}
+
 	BootPriority(NativeOs os, Path proc) {
+		this(() -> os, proc, niceOf(proc));
+	}
+
+	private BootPriority(Supplier<NativeOs> os, Path proc, int normal) {
 		this.os = os;
 		this.proc = proc;
-		this.normal = niceOf(proc);
+		this.normal = normal;
+	}
+
+	/**
+	 * Return the nice value this process takes back, its normal one.
+	 * @return the nice value
+	 */
+	public int normal() {
+		return this.normal;
+	}
+
+	/**
+	 * Return {@code command} started at nice {@code nice} from its first instruction, if its
+	 * normal value can be restored: through {@code nice(1)}, which sets the value and executes the
+	 * command in the same process, so that the JVM and every thread it makes inherit it before any
+	 * of their code runs. Nothing of this process changes.
+	 * @param command the next generation's command line
+	 * @param nice the nice value it boots at
+	 * @return the command line, empty when the next generation is not to boot lowered or this
+	 * machine has no {@code /usr/bin/nice}
+	 */
+	public Optional<ChildCommandLine> startingLowered(ChildCommandLine command, int nice) {
+		if (nice <= this.normal || !Files.isExecutable(BackgroundProcesses.NICE) || !canRestore()) {
+			return Optional.empty();
+		}
+		// nice(1) adds to the value of the thread that starts it.
+		int increment = Math.min(nice, LOWEST) - niceOf(this.proc.resolveSibling("thread-self"));
+		if (increment <= 0) {
+			return Optional.empty();
+		}
+		List<String> arguments = new ArrayList<>(List.of("-n", String.valueOf(increment)));
+		arguments.addAll(command.argv());
+		return Optional.of(new ChildCommandLine(BackgroundProcesses.NICE.toString(), arguments));
 	}
 
 	/**
@@ -164,7 +219,7 @@ public final class BootPriority {
 		int set = 0;
 		try (DirectoryStream<Path> tasks = Files.newDirectoryStream(this.proc.resolve("task"))) {
 			for (Path task : tasks) {
-				if (named.test(threadName(task)) && this.os.setNice(Integer.parseInt(task.getFileName().toString()), nice)) {
+				if (named.test(threadName(task)) && this.os.get().setNice(Integer.parseInt(task.getFileName().toString()), nice)) {
 					set++;
 				}
 			}

@@ -73,6 +73,35 @@ class BootPriorityTests {
 	}
 
 	@Test
+	void theNextProcessStartsLoweredFromItsFirstInstructionAndNoThreadHereChanges() throws Exception {
+		BootPriority priority = new BootPriority(this.os);
+		assumeThat(priority.canRestore()).as("CAP_SYS_NICE or RLIMIT_NICE (root)").isTrue();
+		ChildCommandLine command = priority.startingLowered(new ChildCommandLine("/bin/sleep", List.of("60")), 10)
+			.orElseThrow();
+		assertThat(command.argv()).containsExactly("/usr/bin/nice", "-n", "10", "/bin/sleep", "60");
+		int pid = this.os.spawn(command.executable(), command.argv(), List.of(), new int[0]);
+		try {
+			Path process = Path.of("/proc", String.valueOf(pid));
+			// nice(1) sets the value, then executes the command in the same process.
+			await().atMost(Duration.ofSeconds(30))
+				.until(() -> Files.readString(process.resolve("cmdline")).startsWith("/bin/sleep"));
+			assertThat(niceOf(process)).as("the started process").isEqualTo(10);
+			assertThat(niceValues()).as("this JVM's threads").containsOnly(0);
+		}
+		finally {
+			this.os.kill(pid, 9);
+			this.os.waitFor(pid);
+		}
+	}
+
+	@Test
+	void aProcessAlreadyAtTheBootPriorityIsNotWrapped() {
+		BootPriority priority = new BootPriority(this.os);
+		assertThat(priority.startingLowered(new ChildCommandLine("/bin/sleep", List.of("60")), priority.normal()))
+			.isEmpty();
+	}
+
+	@Test
 	void compilerThreadsAreKnownByTheNameTheKernelKeeps() {
 		assertThat(List.of("C1 CompilerThre", "C2 CompilerThre", "JVMCI CompilerT"))
 			.allMatch(BootPriority::isCompiler);
@@ -106,6 +135,11 @@ class BootPriorityTests {
 			});
 		}
 		return threads;
+	}
+
+	private static int niceOf(Path task) throws IOException {
+		String stat = Files.readString(task.resolve("stat"));
+		return Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[16]);
 	}
 
 	private static List<Integer> niceValues() throws IOException {

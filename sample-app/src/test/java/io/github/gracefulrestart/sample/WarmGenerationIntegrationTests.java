@@ -41,10 +41,14 @@ class WarmGenerationIntegrationTests {
 			app.writeConfig("sample:\n  startup-delay: 4s\n");
 			SampleApp.signal(oldPid, "HUP");
 			long child = await("generation 2 to be spawned").atMost(Duration.ofSeconds(30))
-				.until(() -> ProcessHandle.of(oldPid).flatMap((old) -> old.children().filter(this::isGeneration).findFirst()),
+				.until(() -> ProcessHandle.of(oldPid).flatMap((old) -> old.children().filter(WarmGenerationIntegrationTests::isGeneration).findFirst()),
 						Optional::isPresent)
 				.get()
 				.pid();
+			// Started lowered, from its first instruction (through nice(1)); nothing of the serving one changes.
+			assertThat(niceValues(child)).as("every thread of the new generation as it starts: %s",
+					ProcessHandle.of(child).map(ProcessHandle::info)).containsOnly(10);
+			assertThat(niceValues(oldPid)).as("every thread of the serving generation").containsOnly(0);
 			await("generation 2 to boot niced").atMost(SampleApp.STARTUP)
 				.until(() -> app.log().contains("Delaying start-up"));
 			assertThat(niceValues(child)).as("every thread of the booting generation").containsOnly(10);
@@ -147,12 +151,21 @@ class WarmGenerationIntegrationTests {
 		return app.log().lines().filter((line) -> line.contains("Extracted " + app.jar() + " into ")).count();
 	}
 
-	/** Not the JVMs that extract the jar and train the class-data archive. */
-	private boolean isGeneration(ProcessHandle child) {
-		return child.info().arguments().map(List::of)
-			.map((arguments) -> !arguments.contains("-Djarmode=tools")
-					&& !arguments.contains("-Dspring.context.exit=onRefresh"))
-			.orElse(false);
+	/**
+	 * The next generation, once it runs its JVM: not the extraction or the training runs (whose
+	 * environment holds no handoff), not {@code nice} before it executes the JVM, and not the
+	 * moment between the spawn and that, when the child still shares its parent's memory (and so
+	 * its command line and environment).
+	 */
+	private static boolean isGeneration(ProcessHandle child) {
+		try {
+			String environment = Files.readString(Path.of("/proc/" + child.pid() + "/environ"), StandardCharsets.ISO_8859_1);
+			return child.info().command().filter((command) -> command.endsWith("/java")).isPresent()
+					&& List.of(environment.split("\0")).contains("GRACEFUL_RESTART_GENERATION=2");
+		}
+		catch (IOException ex) {
+			return false;
+		}
 	}
 
 	private static Path jarRunBy(long pid) {
