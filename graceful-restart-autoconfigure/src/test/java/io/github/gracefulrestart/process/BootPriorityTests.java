@@ -125,9 +125,7 @@ class BootPriorityTests {
 		try (var tasks = Files.list(Path.of("/proc/self/task"))) {
 			tasks.forEach((task) -> {
 				try {
-					String stat = Files.readString(task.resolve("stat"));
-					threads.add(Map.entry(Files.readString(task.resolve("comm")).strip(),
-							Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[16])));
+					threads.add(Map.entry(Files.readString(task.resolve("comm")).strip(), niceOf(task)));
 				}
 				catch (IOException ex) {
 					// a thread that ended meanwhile
@@ -137,6 +135,7 @@ class BootPriorityTests {
 		return threads;
 	}
 
+	/** The nice value of a thread or process ({@code stat}, the 19th field, counted after the name). */
 	private static int niceOf(Path task) throws IOException {
 		String stat = Files.readString(task.resolve("stat"));
 		return Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[16]);
@@ -146,8 +145,7 @@ class BootPriorityTests {
 		try (var tasks = Files.list(Path.of("/proc/self/task"))) {
 			return tasks.map((task) -> {
 				try {
-					String stat = Files.readString(task.resolve("stat"));
-					return Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[16]);
+					return niceOf(task);
 				}
 				catch (IOException ex) {
 					return 0;

@@ -41,7 +41,8 @@ class WarmGenerationIntegrationTests {
 			app.writeConfig("sample:\n  startup-delay: 4s\n");
 			SampleApp.signal(oldPid, "HUP");
 			long child = await("generation 2 to be spawned").atMost(Duration.ofSeconds(30))
-				.until(() -> ProcessHandle.of(oldPid).flatMap((old) -> old.children().filter(WarmGenerationIntegrationTests::isGeneration).findFirst()),
+				.until(() -> ProcessHandle.of(oldPid)
+					.flatMap((old) -> old.children().filter(WarmGenerationIntegrationTests::isGeneration).findFirst()),
 						Optional::isPresent)
 				.get()
 				.pid();
@@ -134,9 +135,7 @@ class WarmGenerationIntegrationTests {
 
 	/** The digest of its jar in a generation's environment (GRACEFUL_RESTART_JAR_DIGEST). */
 	private static String jarDigestHandedTo(long pid) throws IOException {
-		String environment = new String(Files.readAllBytes(Path.of("/proc/" + pid + "/environ")),
-				StandardCharsets.UTF_8);
-		return List.of(environment.split("\0")).stream()
+		return environmentOf(pid).stream()
 			.filter((entry) -> entry.startsWith("GRACEFUL_RESTART_JAR_DIGEST="))
 			.map((entry) -> entry.substring("GRACEFUL_RESTART_JAR_DIGEST=".length()).split("\\|")[0])
 			.findFirst()
@@ -159,13 +158,18 @@ class WarmGenerationIntegrationTests {
 	 */
 	private static boolean isGeneration(ProcessHandle child) {
 		try {
-			String environment = Files.readString(Path.of("/proc/" + child.pid() + "/environ"), StandardCharsets.ISO_8859_1);
 			return child.info().command().filter((command) -> command.endsWith("/java")).isPresent()
-					&& List.of(environment.split("\0")).contains("GRACEFUL_RESTART_GENERATION=2");
+					&& environmentOf(child.pid()).contains("GRACEFUL_RESTART_GENERATION=2");
 		}
 		catch (IOException ex) {
 			return false;
 		}
+	}
+
+	/** A process's environment as it started ({@code /proc/PID/environ}), {@code NAME=value} entries. */
+	private static List<String> environmentOf(long pid) throws IOException {
+		byte[] environment = Files.readAllBytes(Path.of("/proc/" + pid + "/environ"));
+		return List.of(new String(environment, StandardCharsets.UTF_8).split("\0"));
 	}
 
 	private static Path jarRunBy(long pid) {
