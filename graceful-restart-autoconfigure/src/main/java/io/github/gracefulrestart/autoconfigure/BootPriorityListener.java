@@ -1,6 +1,6 @@
 package io.github.gracefulrestart.autoconfigure;
 
-import io.github.gracefulrestart.Handoff;
+import io.github.gracefulrestart.handover.Handoff;
 import io.github.gracefulrestart.process.BootPriority;
 
 import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;

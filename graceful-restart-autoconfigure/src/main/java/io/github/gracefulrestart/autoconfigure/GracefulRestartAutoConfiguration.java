@@ -8,8 +8,8 @@ import java.util.Map;
 
 
 import io.github.gracefulrestart.CloseConnectionWhileDrainingFilter;
-import io.github.gracefulrestart.Handoff;
-import io.github.gracefulrestart.RestartCoordinator;
+import io.github.gracefulrestart.handover.Handoff;
+import io.github.gracefulrestart.handover.RestartCoordinator;
 import io.github.gracefulrestart.RestartSettings;
 import io.github.gracefulrestart.Warmup;
 import io.github.gracefulrestart.WarmupHook;
@@ -33,10 +33,12 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 import org.springframework.util.ClassUtils;
@@ -88,6 +90,21 @@ public final class GracefulRestartAutoConfiguration {
 		coordinator.useBootPriority(bootPriority.getIfAvailable(() -> new BootPriority(nativeOs)),
 				properties.getBootNice());
 		return coordinator;
+	}
+
+	/**
+	 * Tell the coordinator that this generation shuts down as soon as the context starts
+	 * closing, before Spring Boot's graceful shutdown of the web server: a new generation that
+	 * reports ready meanwhile must be stopped, not take over from a service that is stopping.
+	 */
+	@Bean
+	ApplicationListener<ContextClosedEvent> gracefulRestartShutdown(RestartCoordinator coordinator,
+			ConfigurableApplicationContext context) {
+		return (event) -> {
+			if (event.getApplicationContext() == context) {
+				coordinator.close();
+			}
+		};
 	}
 
 	/**

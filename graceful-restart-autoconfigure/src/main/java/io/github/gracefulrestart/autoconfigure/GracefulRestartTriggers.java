@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
 
-import io.github.gracefulrestart.RestartCoordinator;
+import io.github.gracefulrestart.handover.RestartCoordinator;
 import io.github.gracefulrestart.RestartableServer;
 import io.github.gracefulrestart.Warmup;
 import io.github.gracefulrestart.process.BootPriority;

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import io.github.gracefulrestart.Handoff;
+import io.github.gracefulrestart.handover.Handoff;
 import io.github.gracefulrestart.RestartSettings;
 import io.github.gracefulrestart.autoconfigure.GracefulRestartProperties.SupervisorMode;
 import io.github.gracefulrestart.process.ChildCommandLine;

@@ -1,5 +1,9 @@
 package io.github.gracefulrestart.process;
 
+import java.io.IOException;
+import java.nio.charset.Charset;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,22 +23,57 @@ public record ChildCommandLine(String executable, List<String> arguments) {
 	/**
 	 * Read this JVM's command line and add the JVM options that the next generation needs: access
 	 * to {@code sun.nio.ch} to adopt its sockets, and on JDK 24+ native access for jnr-ffi
-	 * (without it the JVM warns at every start).
+	 * (without it the JVM warns at every start). The arguments come from
+	 * {@code /proc/self/cmdline}, whole and byte for byte whatever their length (the JDK's
+	 * {@code ProcessHandle.Info} reports none past one page); the program is {@code bin/java} of
+	 * this JVM's {@code java.home}, by path, so that a JDK upgraded in place (its files replaced by
+	 * rename) starts the new one.
 	 * @return the command line
-	 * @throws IllegalStateException when the platform does not report it
+	 * @throws IllegalStateException when the command line cannot be read
 	 */
 	public static ChildCommandLine ofCurrentProcess() {
-		ProcessHandle.Info info = ProcessHandle.current().info();
-		String executable = info.command()
-			.orElseThrow(() -> new IllegalStateException("The platform does not report this JVM's executable"));
-		String[] arguments = info.arguments()
-			.orElseThrow(() -> new IllegalStateException("The platform does not report this JVM's arguments"));
+		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+		return of(Path.of("/proc/self/cmdline"), java);
+	}
+
+	/**
+	 * Read a JVM's command line from its {@code /proc/PID/cmdline}: see {@link #ofCurrentProcess()}.
+	 * @param cmdline the file: the arguments, each ended by a NUL byte
+	 * @param java the {@code java} executable of the next generation
+	 * @return the command line
+	 * @throws IllegalStateException when the file cannot be read or is empty
+	 */
+	static ChildCommandLine of(Path cmdline, String java) {
+		byte[] bytes;
+		try {
+			bytes = Files.readAllBytes(cmdline);
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("Cannot read this JVM's command line from " + cmdline + ": " + ex, ex);
+		}
+		// The launcher decoded its arguments with the platform's file-name encoding; so do we.
+		String encoding = System.getProperty("sun.jnu.encoding", "");
+		Charset charset = Charset.isSupported(encoding) ? Charset.forName(encoding) : Charset.defaultCharset();
+		List<String> argv = new ArrayList<>();
+		int start = 0;
+		for (int i = 0; i < bytes.length; i++) {
+			if (bytes[i] == 0) {
+				argv.add(new String(bytes, start, i - start, charset));
+				start = i + 1;
+			}
+		}
+		if (start < bytes.length) {
+			argv.add(new String(bytes, start, bytes.length - start, charset));
+		}
+		if (argv.isEmpty()) {
+			throw new IllegalStateException("This JVM's command line in " + cmdline + " is empty");
+		}
 		List<String> options = new ArrayList<>();
 		options.add(ChannelAdopter.ADD_OPENS);
 		if (Runtime.version().feature() >= 24) {
 			options.add("--enable-native-access=ALL-UNNAMED");
 		}
-		return withJvmOptions(executable, List.of(arguments), options);
+		return withJvmOptions(java, argv.subList(1, argv.size()), options);
 	}
 
 	/**

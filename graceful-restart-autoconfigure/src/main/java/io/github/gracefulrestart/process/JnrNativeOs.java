@@ -5,6 +5,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import jnr.ffi.LibraryLoader;
@@ -257,6 +258,16 @@ public final class JnrNativeOs implements NativeOs {
 			throw new IllegalStateException(call + " failed: " + this.posix.strerror(this.posix.errno()));
 		}
 		return result;
+	}
+
+	@Override
+	public Map<String, String> environment() {
+		return System.getenv();
+	}
+
+	@Override
+	public void halt(int status) {
+		java.lang.Runtime.getRuntime().halt(status);
 	}
 
 }

@@ -1,6 +1,7 @@
 package io.github.gracefulrestart.process;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -114,6 +115,18 @@ public interface NativeOs {
 	 * @param name the variable
 	 */
 	void unsetenv(String name);
+
+	/**
+	 * Return this process's environment, the one a next generation starts from.
+	 * @return the variables
+	 */
+	Map<String, String> environment();
+
+	/**
+	 * End this process at once, running no shutdown hook ({@code Runtime.halt}).
+	 * @param status the exit status
+	 */
+	void halt(int status);
 
 	/**
 	 * A child that ended.

@@ -35,13 +35,13 @@ public final class SupervisorJvm {
 	 * @return the command line, empty when the system class loader cannot reach the supervisor
 	 */
 	public static Optional<List<String>> command() {
-		Optional<String> java = ProcessHandle.current().info().command();
 		String classPath = System.getProperty("java.class.path", "");
-		if (java.isEmpty() || classPath.isEmpty()) {
+		if (classPath.isEmpty()) {
 			return Optional.empty();
 		}
 		List<String> command = new ArrayList<>();
-		command.add(java.get());
+		// By path, as the generations are started: a JDK upgraded in place starts anew.
+		command.add(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString());
 		command.add("-XX:+IgnoreUnrecognizedVMOptions");
 		String optionsFromEnvironment = System.getenv().getOrDefault("JAVA_TOOL_OPTIONS", "")
 				+ System.getenv().getOrDefault("JDK_JAVA_OPTIONS", "");

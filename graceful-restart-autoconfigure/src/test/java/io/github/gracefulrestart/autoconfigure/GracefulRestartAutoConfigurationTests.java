@@ -2,8 +2,8 @@ package io.github.gracefulrestart.autoconfigure;
 
 import java.time.Duration;
 
-import io.github.gracefulrestart.Handoff;
-import io.github.gracefulrestart.RestartCoordinator;
+import io.github.gracefulrestart.handover.Handoff;
+import io.github.gracefulrestart.handover.RestartCoordinator;
 import io.github.gracefulrestart.autoconfigure.GracefulRestartProperties.RestartSignal;
 import io.github.gracefulrestart.autoconfigure.tomcat.GracefulRestartTomcatAutoConfiguration;
 import io.github.gracefulrestart.process.JnrNativeOs;

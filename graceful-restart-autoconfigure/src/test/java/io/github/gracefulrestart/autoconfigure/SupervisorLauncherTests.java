@@ -24,7 +24,7 @@ class SupervisorLauncherTests {
 			.properties("graceful-restart.supervisor=always", "server.port=0", "spring.main.banner-mode=off")
 			.run()) {
 			assertThat(context.isActive()).isTrue();
-			assertThat(context.getBean(io.github.gracefulrestart.RestartCoordinator.class).status().mode())
+			assertThat(context.getBean(io.github.gracefulrestart.handover.RestartCoordinator.class).status().mode())
 				.isEqualTo("STANDALONE");
 		}
 	}

@@ -1,16 +1,27 @@
 package io.github.gracefulrestart.process;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import io.github.gracefulrestart.socket.ChannelAdopter;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Tests for {@link ChildCommandLine}.
  */
 class ChildCommandLineTests {
+
+	@TempDir
+	Path dir;
 
 	@Test
 	void jvmOptionsGoBeforeTheJarAndItsArguments() {
@@ -28,11 +39,47 @@ class ChildCommandLineTests {
 	}
 
 	@Test
-	void currentProcessIsThisJvmWithTheHandoffOptions() {
+	void currentProcessIsThisJdksJavaByPathWithThisJvmsArgumentsAndTheHandoffOptions() {
 		ChildCommandLine line = ChildCommandLine.ofCurrentProcess();
-		assertThat(line.executable()).isEqualTo(ProcessHandle.current().info().command().orElseThrow());
-		assertThat(line.arguments()).contains(ChannelAdopter.ADD_OPENS)
-			.containsSubsequence(ProcessHandle.current().info().arguments().orElseThrow());
+		assertThat(line.executable()).isEqualTo(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+		assertThat(line.arguments()).contains(ChannelAdopter.ADD_OPENS);
+		ProcessHandle.current().info().arguments()
+			.ifPresent((arguments) -> assertThat(line.arguments()).containsSubsequence(arguments));
+	}
+
+	@Test
+	void aCommandLineOfAnyLengthIsReadWholeAndByteForByte() throws Exception {
+		// A shell that stops itself (no child of its own to leave behind) and ignores its parameters.
+		List<String> arguments = new ArrayList<>(List.of("-c", "kill -STOP $$", "sh"));
+		for (int i = 0; i < 60; i++) {
+			arguments.add("-Dproperty" + i + "=" + "x".repeat(90) + " spaces, quotes \" and ünïcode");
+		}
+		List<String> argv = new ArrayList<>(List.of("sh"));
+		argv.addAll(arguments);
+		JnrNativeOs os = JnrNativeOs.load();
+		int pid = os.spawn("/bin/sh", argv, List.of(), new int[0]);
+		try {
+			Path cmdline = Path.of("/proc/" + pid + "/cmdline");
+			// Read once the child has executed sleep (before, it may show nothing or this JVM's).
+			await().atMost(Duration.ofSeconds(30)).until(() -> Files.readAllBytes(cmdline).length > 6 * 1024);
+			ChildCommandLine line = ChildCommandLine.of(cmdline, "/new/jdk/bin/java");
+			assertThat(line.executable()).isEqualTo("/new/jdk/bin/java");
+			assertThat(line.arguments()).endsWith(arguments.toArray(String[]::new));
+			assertThat(line.arguments().get(0)).isEqualTo(ChannelAdopter.ADD_OPENS);
+		}
+		finally {
+			os.kill(pid, 9);
+			os.waitFor(pid);
+		}
+	}
+
+	@Test
+	void anEmptyCommandLineIsAnErrorThatSaysWhere() throws Exception {
+		Path empty = Files.write(this.dir.resolve("cmdline"), new byte[0]);
+		assertThatIllegalStateException().isThrownBy(() -> ChildCommandLine.of(empty, "/jdk/bin/java"))
+			.withMessageContaining(empty.toString());
+		Path one = Files.write(this.dir.resolve("one"), "java\0".getBytes(StandardCharsets.UTF_8));
+		assertThat(ChildCommandLine.of(one, "/jdk/bin/java").arguments()).containsExactly(ChannelAdopter.ADD_OPENS);
 	}
 
 }

@@ -110,21 +110,6 @@ class JnrNativeOsTests {
 	}
 
 	@Test
-	void handshakeChannelCarriesLinesAndEndsWhenTheChildIsGone() throws Exception {
-		int[] pair = this.os.socketPair();
-		int pid = this.os.spawn("/bin/sh", List.of("sh", "-c", "echo READY >&3; read reply <&3; echo \"got $reply\" >&3"),
-				List.of(), new int[] { pair[1] });
-		this.os.close(pair[1]);
-		try (HandshakeChannel channel = new HandshakeChannel(this.os, pair[0])) {
-			assertThat(channel.receive()).isEqualTo(HandshakeChannel.READY);
-			channel.send("DRAINED in 5 ms");
-			assertThat(channel.receive()).isEqualTo("got DRAINED in 5 ms");
-			assertThat(channel.receive()).isNull();
-		}
-		assertThat(this.os.waitFor(pid).code()).isZero();
-	}
-
-	@Test
 	void waitForReportsExitCodesAndSignals() {
 		int exits = this.os.spawn("/bin/sh", List.of("sh", "-c", "exit 7"), List.of(), new int[0]);
 		assertThat(this.os.waitFor(exits)).isEqualTo(new ExitStatus(7, 0));

@@ -1,9 +1,9 @@
 package io.github.gracefulrestart.autoconfigure.actuate;
 
 import io.github.gracefulrestart.RestartAttempt;
-import io.github.gracefulrestart.RestartCoordinator;
-import io.github.gracefulrestart.RestartCoordinator.RestartRequest;
-import io.github.gracefulrestart.RestartCoordinator.RestartStatus;
+import io.github.gracefulrestart.handover.RestartCoordinator;
+import io.github.gracefulrestart.handover.RestartCoordinator.RestartRequest;
+import io.github.gracefulrestart.handover.RestartCoordinator.RestartStatus;
 import io.github.gracefulrestart.RestartState;
 
 import org.springframework.boot.actuate.endpoint.Access;

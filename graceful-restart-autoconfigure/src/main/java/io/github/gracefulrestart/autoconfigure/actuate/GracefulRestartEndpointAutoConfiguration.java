@@ -1,6 +1,6 @@
 package io.github.gracefulrestart.autoconfigure.actuate;
 
-import io.github.gracefulrestart.RestartCoordinator;
+import io.github.gracefulrestart.handover.RestartCoordinator;
 import io.github.gracefulrestart.autoconfigure.GracefulRestartAutoConfiguration;
 
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;

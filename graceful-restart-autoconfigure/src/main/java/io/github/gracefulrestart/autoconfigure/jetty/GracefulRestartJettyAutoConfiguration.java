@@ -2,7 +2,7 @@ package io.github.gracefulrestart.autoconfigure.jetty;
 
 import java.util.Optional;
 
-import io.github.gracefulrestart.Handoff;
+import io.github.gracefulrestart.handover.Handoff;
 import io.github.gracefulrestart.autoconfigure.GracefulRestartAutoConfiguration;
 import io.github.gracefulrestart.autoconfigure.WebServerRestartSupport;
 import io.github.gracefulrestart.jetty.JettyRestartableServer;

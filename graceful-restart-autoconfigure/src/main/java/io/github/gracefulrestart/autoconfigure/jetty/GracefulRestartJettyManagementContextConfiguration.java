@@ -1,6 +1,6 @@
 package io.github.gracefulrestart.autoconfigure.jetty;
 
-import io.github.gracefulrestart.Handoff;
+import io.github.gracefulrestart.handover.Handoff;
 import org.eclipse.jetty.server.Server;
 
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfiguration;

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Locale;
 
 import io.github.gracefulrestart.RestartAttempt;
-import io.github.gracefulrestart.RestartCoordinator;
+import io.github.gracefulrestart.handover.RestartCoordinator;
 import io.github.gracefulrestart.RestartListener;
 import io.github.gracefulrestart.RestartState;
 import io.micrometer.core.instrument.Counter;

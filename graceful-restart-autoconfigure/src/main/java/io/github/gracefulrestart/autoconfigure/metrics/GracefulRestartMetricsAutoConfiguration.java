@@ -1,6 +1,6 @@
 package io.github.gracefulrestart.autoconfigure.metrics;
 
-import io.github.gracefulrestart.RestartCoordinator;
+import io.github.gracefulrestart.handover.RestartCoordinator;
 import io.github.gracefulrestart.autoconfigure.GracefulRestartAutoConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
 

@@ -1,6 +1,6 @@
 package io.github.gracefulrestart.autoconfigure.tomcat;
 
-import io.github.gracefulrestart.Handoff;
+import io.github.gracefulrestart.handover.Handoff;
 import org.apache.catalina.startup.Tomcat;
 
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfiguration;

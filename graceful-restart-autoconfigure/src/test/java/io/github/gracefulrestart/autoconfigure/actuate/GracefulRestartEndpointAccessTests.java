@@ -5,7 +5,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
-import io.github.gracefulrestart.RestartCoordinator;
+import io.github.gracefulrestart.handover.RestartCoordinator;
 import io.github.gracefulrestart.RestartState;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;

@@ -3,9 +3,9 @@ package io.github.gracefulrestart.autoconfigure.metrics;
 import java.time.Duration;
 import java.util.List;
 
-import io.github.gracefulrestart.Handoff;
+import io.github.gracefulrestart.handover.Handoff;
 import io.github.gracefulrestart.RestartAttempt;
-import io.github.gracefulrestart.RestartCoordinator;
+import io.github.gracefulrestart.handover.RestartCoordinator;
 import io.github.gracefulrestart.RestartResult;
 import io.github.gracefulrestart.RestartSettings;
 import io.github.gracefulrestart.process.ChildCommandLine;

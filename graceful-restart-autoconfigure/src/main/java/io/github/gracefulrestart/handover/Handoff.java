@@ -1,4 +1,4 @@
-package io.github.gracefulrestart;
+package io.github.gracefulrestart.handover;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
-import io.github.gracefulrestart.process.HandshakeChannel;
+import io.github.gracefulrestart.handover.HandoverChannel;
 import io.github.gracefulrestart.process.NativeOs;
 import io.github.gracefulrestart.socket.InheritedListener;
 import io.github.gracefulrestart.socket.InheritedListeners;
@@ -66,11 +66,11 @@ public final class Handoff {
 
 	private final Integer supervisorPid;
 
-	private final HandshakeChannel channel;
+	private final HandoverChannel channel;
 
 	private final InheritedListeners listeners;
 
-	private Handoff(int generation, Integer parentPid, Integer supervisorPid, HandshakeChannel channel,
+	private Handoff(int generation, Integer parentPid, Integer supervisorPid, HandoverChannel channel,
 			InheritedListeners listeners) {
 		this.generation = generation;
 		this.parentPid = parentPid;
@@ -85,6 +85,19 @@ public final class Handoff {
 	 */
 	public static Handoff none() {
 		return new Handoff(1, null, null, null, InheritedListeners.none());
+	}
+
+	/**
+	 * Return the handoff of a generation that inherited no listener: for tests of the handover
+	 * without sockets.
+	 * @param generation the generation
+	 * @param parentPid the previous generation's pid, or null
+	 * @param supervisorPid the supervisor's pid, or null
+	 * @param channel the channel to the previous generation or the supervisor
+	 * @return the handoff
+	 */
+	static Handoff of(int generation, Integer parentPid, Integer supervisorPid, HandoverChannel channel) {
+		return new Handoff(generation, parentPid, supervisorPid, channel, InheritedListeners.none());
 	}
 
 	/**
@@ -118,7 +131,7 @@ public final class Handoff {
 		}
 		int channelFd = Integer.parseInt(environment.get(CHANNEL));
 		return new Handoff(Integer.parseInt(environment.get(GENERATION)), pid(environment, PARENT_PID),
-				pid(environment, SUPERVISOR_PID), new HandshakeChannel(os, channelFd), new InheritedListeners(listeners));
+				pid(environment, SUPERVISOR_PID), new HandoverChannel(os, channelFd), new InheritedListeners(listeners));
 	}
 
 	private static Integer pid(Map<String, String> environment, String name) {
@@ -216,7 +229,7 @@ public final class Handoff {
 	 * Return the handshake socket to the previous generation, or to the supervisor.
 	 * @return the channel, empty for a first generation
 	 */
-	public Optional<HandshakeChannel> channel() {
+	public Optional<HandoverChannel> channel() {
 		return Optional.ofNullable(this.channel);
 	}
 

@@ -1,13 +1,11 @@
-package io.github.gracefulrestart;
+package io.github.gracefulrestart.handover;
 
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -17,15 +15,20 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-import java.util.function.LongConsumer;
+import java.util.function.LongPredicate;
 import java.util.function.Supplier;
 
+import io.github.gracefulrestart.RestartAttempt;
+import io.github.gracefulrestart.RestartListener;
+import io.github.gracefulrestart.RestartListeners;
+import io.github.gracefulrestart.RestartResult;
+import io.github.gracefulrestart.RestartSettings;
+import io.github.gracefulrestart.RestartState;
+import io.github.gracefulrestart.RestartableServer;
+import io.github.gracefulrestart.Warmup;
 import io.github.gracefulrestart.process.BootPriority;
 import io.github.gracefulrestart.process.ChildCommandLine;
-import io.github.gracefulrestart.process.ChildStopper;
 import io.github.gracefulrestart.process.ClassDataArchive;
-import io.github.gracefulrestart.process.ExitStatus;
-import io.github.gracefulrestart.process.HandshakeChannel;
 import io.github.gracefulrestart.process.NativeOs;
 import io.github.gracefulrestart.socket.InheritedListener;
 import io.github.gracefulrestart.socket.ListeningSocket;
@@ -35,17 +38,16 @@ import org.apache.commons.logging.LogFactory;
 
 /**
  * The one owner of restart state in a generation: whether a restart runs, which child it started,
- * which generation this is, and the history. Triggers from any thread go through
- * {@link #requestRestart(String)}; the restart itself runs on the {@code graceful-restart} thread,
- * so there is one place where "two triggers" and "a child dying while the parent times out" are
- * decided.
+ * where the previous generation stands, and the history. Every decision that two threads could
+ * race over ("two triggers", "the child is ready while this generation shuts down", "a child dies
+ * while the parent times out") is taken under one lock, and no callback runs under it.
  * <p>
- * A restart: start the next generation with the listening sockets and one end of a socket pair;
- * wait until it reports {@code READY}, it ends, or {@code startupTimeout} passes. A child that
- * ends or times out is reaped (stopped first if needed) and nothing else changes. A child that is
- * ready takes over: every server stops accepting, its connections finish (at most
- * {@code drainTimeout}), the child hears {@code DRAINED}, and {@code handedOver} closes this
- * generation.
+ * A restart, on the {@code graceful-restart} thread: {@link Launcher launch} the next generation
+ * with the listening sockets and a channel; wait until it reports {@code READY}, it ends, or
+ * {@code startupTimeout} passes. A child that ends or times out is reaped (stopped first if
+ * needed) and nothing else changes. A child that is ready takes over: every server stops
+ * accepting, its connections finish (at most {@code drainTimeout}), the child hears
+ * {@code DRAINED}, and {@code handedOver} closes this generation.
  * <p>
  * A generation started by a {@code Supervisor} restarts nothing itself: it forwards triggers to
  * the supervisor over its channel, mirrors the attempts the supervisor reports, and drains when
@@ -54,8 +56,6 @@ import org.apache.commons.logging.LogFactory;
 public final class RestartCoordinator {
 
 	private static final Log logger = LogFactory.getLog(RestartCoordinator.class);
-
-	private static final int HISTORY_SIZE = 20;
 
 	private static final Duration SUPERVISOR_ANSWER = Duration.ofSeconds(10);
 
@@ -73,17 +73,23 @@ public final class RestartCoordinator {
 
 	private final Consumer<RestartAttempt> handedOver;
 
-	private final Clock clock;
+	private final Clock clock = Clock.systemUTC();
 
-	private final Object monitor = new Object();
+	private final Launcher launcher;
 
-	private final Deque<RestartAttempt> history = new ArrayDeque<>();
+	private final Predecessor predecessor;
 
 	private final RestartListeners listeners = new RestartListeners();
 
-	private final ChildStopper stopper;
-
 	private final Instant startedAt;
+
+	private final AtomicBoolean preparedAhead = new AtomicBoolean();
+
+	private final Object monitor = new Object();
+
+	// Guarded by the monitor.
+
+	private final History history = new History();
 
 	private boolean ready;
 
@@ -93,14 +99,7 @@ public final class RestartCoordinator {
 
 	private RestartAttempt current;
 
-	private Child child;
-
-	private boolean parentDraining;
-
-	/** The previous generation has reported drained, and has not exited yet. */
-	private boolean parentDrained;
-
-	private final AtomicBoolean preparedAhead = new AtomicBoolean();
+	private ChildProcess child;
 
 	private boolean closed;
 
@@ -137,10 +136,9 @@ public final class RestartCoordinator {
 		this.servers = servers;
 		this.commandLine = commandLine;
 		this.handedOver = handedOver;
-		this.clock = Clock.systemUTC();
 		this.startedAt = this.clock.instant();
-		this.parentDraining = handoff.parentPid().isPresent();
-		this.stopper = new ChildStopper(os, settings.stopTimeout());
+		this.launcher = new Launcher(os);
+		this.predecessor = new Predecessor(handoff);
 	}
 
 	/**
@@ -183,7 +181,7 @@ public final class RestartCoordinator {
 	 */
 	public void ready(Warmup.Result warmup) {
 		synchronized (this.monitor) {
-			if (this.ready) {
+			if (this.ready || this.closed) {
 				return;
 			}
 			this.ready = true;
@@ -194,13 +192,9 @@ public final class RestartCoordinator {
 			server.startAccepting();
 		}
 		this.handoff.listeners().closeUnclaimed(this.os::close);
-		this.handoff.channel().ifPresent(this::reportReady);
+		boolean handingOver = this.predecessor.reportReady(this::heard, this::channelEnded);
 		boolean first = this.handoff.parentPid().isEmpty();
-		notifyListeners((listener) -> listener.ready(generation(), first));
-		boolean handingOver;
-		synchronized (this.monitor) {
-			handingOver = this.parentDraining;
-		}
+		this.listeners.fire((listener) -> listener.ready(generation(), first));
 		if (!handingOver) {
 			prepareNextAhead();
 		}
@@ -218,77 +212,84 @@ public final class RestartCoordinator {
 		}
 	}
 
-	private void reportReady(HandshakeChannel channel) {
-		int parent = this.handoff.parentPid().orElse(0);
-		try {
-			channel.send(HandshakeChannel.READY);
+	/**
+	 * What the previous generation or the supervisor says, on the channel's reading thread.
+	 */
+	private void heard(Message message) {
+		if (message instanceof Message.Drained drained) {
+			tookOver(drained);
 		}
-		catch (RuntimeException ex) {
-			logger.warn("Generation " + this.handoff.generation() + " could not report ready to pid " + parent
-					+ " (already gone?): " + ex.getMessage());
-			channel.close();
-			prepareNextAhead();
-			return;
+		else if (message instanceof Message.Attempt attempt) {
+			supervisorReports(attempt.attempt());
 		}
-		Thread listener = new Thread(() -> awaitPreviousGeneration(channel, parent), "graceful-restart-handshake");
-		listener.setDaemon(true);
-		listener.start();
+		else if (message instanceof Message.Drain drain) {
+			daemon("graceful-restart-drain", () -> {
+				synchronized (this.monitor) {
+					this.state = RestartState.DRAINING;
+				}
+				drainAndClose(drain.attempt(), this.servers.get(), (drainMs) -> this.handoff.channel()
+					.orElseThrow()
+					.trySend(new Message.Drained(drainMs, List.of())));
+			});
+		}
+		else if (message instanceof Message.Accepted accepted) {
+			supervisorAnswers(new RestartRequest(true, accepted.attempt(), null));
+		}
+		else if (message instanceof Message.Refused refused) {
+			supervisorAnswers(new RestartRequest(false, refused.attempt(), refused.reason()));
+		}
+		else {
+			logger.warn("Ignoring handover message '" + message.encode() + "'");
+		}
 	}
 
-	private void awaitPreviousGeneration(HandshakeChannel channel, int parent) {
-		boolean supervised = isSupervised();
-		try {
-			String message;
-			while ((message = channel.receive()) != null) {
-				String[] parts = message.split(" ", 3);
-				switch (parts[0]) {
-					case HandshakeChannel.DRAINED -> {
-						tookOver(parent, parts);
-						if (supervised) {
-							previousGenerationGone();
-						}
-					}
-					case HandshakeChannel.ATTEMPT -> supervisorReports(RestartAttempt.decode(parts[1]).get(0));
-					case HandshakeChannel.DRAIN -> {
-						RestartAttempt succeeded = RestartAttempt.decode(parts[1]).get(0);
-						daemon("graceful-restart-drain", () -> stopAndDrain(succeeded, this.servers.get(),
-								(drainMs) -> channel.send(HandshakeChannel.DRAINED + " " + drainMs)));
-					}
-					case HandshakeChannel.ACCEPTED, HandshakeChannel.REFUSED -> supervisorAnswers(parts);
-					default -> logger.warn("Ignoring unknown handshake message '" + message + "'");
-				}
+	private void channelEnded() {
+		if (isSupervised()) {
+			synchronized (this.monitor) {
+				this.supervisorGone = true;
 			}
-			if (supervised && state() != RestartState.DRAINING) {
+			if (state() != RestartState.DRAINING) {
 				logger.warn("The supervisor (pid " + this.handoff.supervisorPid().get() + ") is gone: generation "
 						+ generation() + " keeps serving, but cannot restart any more");
 			}
+			supervisorAnswers(new RestartRequest(false, null, "the supervisor is gone"));
+			return;
 		}
-		catch (RuntimeException ex) {
-			logger.warn("Handshake with the " + (supervised ? "supervisor" : "previous generation (pid " + parent + ")")
-					+ " ended: " + ex.getMessage());
+		if (this.handoff.parentPid().isPresent()) {
+			logger.info("Generation " + (generation() - 1) + " (pid " + this.handoff.parentPid().get()
+					+ ") has ended; generation " + generation() + " serves alone");
 		}
-		finally {
-			synchronized (this.monitor) {
-				this.supervisorGone = supervised;
-			}
-			if (!supervised) {
-				// In supervised mode the drain may still be answering on it.
-				channel.close();
-				previousGenerationGone();
-			}
-		}
+		previousGenerationGone();
 	}
 
 	private void previousGenerationGone() {
-		synchronized (this.monitor) {
-			this.parentDraining = false;
-		}
-		notifyListeners((listener) -> listener.servingAlone(generation()));
+		this.listeners.fire((listener) -> listener.servingAlone(generation()));
 		prepareNextAhead();
 	}
 
+	private void tookOver(Message.Drained drained) {
+		List<RestartAttempt> inherited = drained.history();
+		logger.info("Previous generation drained in " + drained.drainMs() + " ms; generation " + generation()
+				+ " serves alone");
+		synchronized (this.monitor) {
+			this.history.addOlder(inherited);
+			if (this.current == null && !inherited.isEmpty()) {
+				this.current = inherited.get(0);
+			}
+		}
+		boolean wasBusy = this.predecessor.busy();
+		this.predecessor.drained();
+		if (!inherited.isEmpty() && this.handoff.parentPid().isPresent()) {
+			Duration drain = Duration.ofMillis(drained.drainMs());
+			this.listeners.fire((listener) -> listener.restartSucceeded(inherited.get(0), drain));
+		}
+		if (isSupervised() && wasBusy) {
+			previousGenerationGone();
+		}
+	}
+
 	private String previousGenerationBusy() {
-		if (!this.parentDrained) {
+		if (this.predecessor.state() == Predecessor.State.DRAINING) {
 			return "the previous generation is still draining";
 		}
 		return "the previous generation (pid " + this.handoff.parentPid().orElse(null)
@@ -300,6 +301,9 @@ public final class RestartCoordinator {
 	 * generation shows it in its status and hears of it as listeners do in the unsupervised case.
 	 */
 	private void supervisorReports(RestartAttempt attempt) {
+		if (attempt == null) {
+			return;
+		}
 		boolean started;
 		synchronized (this.monitor) {
 			if (this.state == RestartState.DRAINING) {
@@ -312,22 +316,18 @@ public final class RestartCoordinator {
 			}
 			else {
 				this.state = RestartState.SERVING;
-				this.history.addFirst(attempt);
-				trimHistory();
+				this.history.add(attempt);
 			}
 		}
 		if (started) {
-			notifyListeners((listener) -> listener.restartStarted(attempt));
+			this.listeners.fire((listener) -> listener.restartStarted(attempt));
 		}
 		if (attempt.result() != RestartResult.IN_PROGRESS) {
-			notifyListeners((listener) -> listener.restartFailed(attempt));
+			this.listeners.fire((listener) -> listener.restartFailed(attempt));
 		}
 	}
 
-	private void supervisorAnswers(String[] parts) {
-		List<RestartAttempt> attempt = RestartAttempt.decode(parts[1]);
-		RestartRequest answer = new RestartRequest(HandshakeChannel.ACCEPTED.equals(parts[0]),
-				attempt.isEmpty() ? null : attempt.get(0), (parts.length > 2) ? parts[2] : null);
+	private void supervisorAnswers(RestartRequest answer) {
 		CompletableFuture<RestartRequest> waiting;
 		synchronized (this.monitor) {
 			waiting = this.supervisorAnswer;
@@ -339,7 +339,6 @@ public final class RestartCoordinator {
 
 	private RestartRequest askSupervisor(String trigger) {
 		int supervisor = this.handoff.supervisorPid().orElseThrow();
-		HandshakeChannel channel = this.handoff.channel().orElseThrow();
 		CompletableFuture<RestartRequest> answer = new CompletableFuture<>();
 		synchronized (this.monitor) {
 			if (this.supervisorAnswer != null) {
@@ -348,7 +347,7 @@ public final class RestartCoordinator {
 			this.supervisorAnswer = answer;
 		}
 		try {
-			channel.send(HandshakeChannel.RESTART + " " + trigger);
+			this.handoff.channel().orElseThrow().send(new Message.Restart(trigger));
 			RestartRequest request = answer.get(SUPERVISOR_ANSWER.toMillis(), TimeUnit.MILLISECONDS);
 			logger.info("Restart requested by " + trigger + (request.accepted() ? " handed to" : " refused by")
 					+ " the supervisor (pid " + supervisor + ")" + (request.accepted() ? "" : ": " + request.reason()));
@@ -373,40 +372,23 @@ public final class RestartCoordinator {
 		return this.handoff.supervisorPid().isPresent();
 	}
 
-	private void tookOver(int parent, String[] drained) {
-		Duration drain = Duration.ofMillis(Long.parseLong(drained[1]));
-		List<RestartAttempt> inherited = (drained.length > 2) ? RestartAttempt.decode(drained[2]) : List.of();
-		logger.info("Previous generation (pid " + parent + ") drained in " + drain.toMillis() + " ms; generation "
-				+ generation() + " serves alone");
-		synchronized (this.monitor) {
-			this.parentDrained = true;
-			inherited.forEach(this.history::addLast);
-			trimHistory();
-			if (this.current == null && !inherited.isEmpty()) {
-				this.current = inherited.get(0);
-			}
-		}
-		if (!inherited.isEmpty()) {
-			notifyListeners((listener) -> listener.restartSucceeded(inherited.get(0), drain));
-		}
-	}
-
 	/**
 	 * Ask for a restart. At most one runs at a time: a request while one runs (or before this
-	 * generation is ready, or while it drains) starts nothing and returns the running attempt.
+	 * generation is ready, or while it or the previous one drains) starts nothing and returns the
+	 * running attempt.
 	 * @param trigger what asks ({@code SIGHUP}, {@code ENDPOINT}, ...)
 	 * @return whether a restart was started, and the attempt that runs
 	 */
 	public RestartRequest requestRestart(String trigger) {
 		RestartAttempt attempt;
 		synchronized (this.monitor) {
-			if (!this.ready || this.closed || this.supervisorGone || this.parentDraining
-					|| this.state != RestartState.SERVING) {
-				String why = !this.ready ? "this generation is not ready yet"
-						: this.closed ? "this generation is shutting down"
-								: this.supervisorGone ? "the supervisor is gone"
-										: this.parentDraining ? previousGenerationBusy()
-												: "a restart is already " + this.state;
+			String why = !this.ready ? "this generation is not ready yet"
+					: this.closed ? "this generation is shutting down"
+							: this.supervisorGone ? "the supervisor is gone"
+									: this.predecessor.busy() ? previousGenerationBusy()
+											: (this.state != RestartState.SERVING) ? "a restart is already " + this.state
+													: null;
+			if (why != null) {
 				logger.info("Restart requested by " + trigger + " ignored: " + why);
 				return new RestartRequest(false, this.current, why);
 			}
@@ -425,75 +407,47 @@ public final class RestartCoordinator {
 		}
 		logger.info("Restart " + attempt.id() + " triggered by " + trigger + ": starting generation "
 				+ (generation() + 1));
-		Thread thread = new Thread(() -> run(attempt), "graceful-restart");
-		thread.setDaemon(true);
-		thread.start();
+		daemon("graceful-restart", () -> run(attempt));
 		return new RestartRequest(true, attempt, null);
 	}
 
 	private void run(RestartAttempt attempt) {
-		HandshakeChannel channel = null;
-		Child child = null;
-		RestartAttempt started = attempt;
-		notifyListeners((listener) -> listener.restartStarted(started));
+		ChildProcess started = null;
+		this.listeners.fire((listener) -> listener.restartStarted(attempt));
 		try {
 			List<RestartableServer> running = this.servers.get();
-			int[] pair = this.os.socketPair();
-			channel = new HandshakeChannel(this.os, pair[0]);
-			try {
-				child = reaped(spawn(running, pair[1]));
-			}
-			finally {
-				// The child has its own copy: ours must go, or we would never see end of stream.
-				this.os.close(pair[1]);
-			}
-			attempt = attempt.withNewPid(child.pid());
+			started = spawn(running);
+			started.reapWith();
+			started.listen((message) -> {
+			});
+			RestartAttempt withPid = attempt.withNewPid(started.pid());
 			boolean closing;
 			synchronized (this.monitor) {
-				this.current = attempt;
-				this.child = child;
+				this.current = withPid;
+				this.child = started;
 				closing = this.closed;
 			}
 			if (closing) {
 				// Shut down while the child was prepared and spawned (the jar extracted, say):
 				// close() did not see it, so it goes here.
-				throw new IllegalStateException("this generation is shutting down; generation "
-						+ (generation() + 1) + " (pid " + child.pid() + ") is stopped");
+				started.stop(this.settings.stopTimeout());
+				fail(withPid, RestartResult.FAILED, "this generation is shutting down; stopped " + started);
+				return;
 			}
 			logger.info("Restart " + attempt.id() + ": generation " + (generation() + 1) + " started as pid "
-					+ child.pid());
-			awaitReadyAndTakeOver(attempt, channel, child, running);
+					+ started.pid());
+			awaitReadyAndTakeOver(withPid, started, running);
 		}
 		catch (RuntimeException ex) {
 			logger.error("Restart " + attempt.id() + " failed: " + ex.getMessage(), ex);
-			if (child != null) {
-				stopAndReap(child);
+			if (started != null) {
+				started.stop(this.settings.stopTimeout());
 			}
-			finish(attempt.ended(RestartResult.FAILED, this.clock.instant(), ex.getMessage()));
-			if (channel != null) {
-				channel.close();
-			}
+			fail(attempt, RestartResult.FAILED, ex.getMessage());
 		}
 	}
 
-	/**
-	 * Start the one thread that waits for {@code pid} to end and reaps it. Exactly one per child:
-	 * a second {@code waitpid} on the same pid would race the first and fail with ECHILD.
-	 */
-	private Child reaped(int pid) {
-		CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
-		daemon("graceful-restart-reaper", () -> {
-			try {
-				exit.complete(this.os.waitFor(pid));
-			}
-			catch (RuntimeException ex) {
-				exit.completeExceptionally(ex);
-			}
-		});
-		return new Child(pid, exit);
-	}
-
-	private int spawn(List<RestartableServer> running, int channelFd) {
+	private ChildProcess spawn(List<RestartableServer> running) {
 		List<String> names = new ArrayList<>();
 		List<ListeningSocket> handedOver = new ArrayList<>();
 		for (RestartableServer server : running) {
@@ -505,11 +459,6 @@ public final class RestartCoordinator {
 				handedOver.add(socket);
 			}
 		}
-		int[] fds = new int[handedOver.size() + 1];
-		for (int i = 0; i < handedOver.size(); i++) {
-			fds[i] = handedOver.get(i).fd();
-		}
-		fds[handedOver.size()] = channelFd;
 		List<String> activated = this.handoff.listeners().claimed().stream().filter(InheritedListener::activated)
 			.map(InheritedListener::name).toList();
 		ChildCommandLine command = this.commandLine.get();
@@ -523,7 +472,7 @@ public final class RestartCoordinator {
 		if (prepared != null) {
 			command = prepared.commandLine();
 		}
-		List<String> environment = Handoff.childEnvironment(System.getenv(), names, activated, handedOver,
+		List<String> environment = Handoff.childEnvironment(this.os.environment(), names, activated, handedOver,
 				generation() + 1, this.os.pid(), null);
 		if (this.classData != null) {
 			environment = this.classData.handDownDigest(environment);
@@ -535,95 +484,74 @@ public final class RestartCoordinator {
 			environment = new ArrayList<>(environment);
 			environment.add(Handoff.NORMAL_NICE + "=" + this.bootPriority.normal());
 		}
-		int pid = this.os.spawn(command.executable(), command.argv(), environment, fds);
-		if (prepared != null) {
-			this.prepared = prepared;
-		}
-		return pid;
+		int[] fds = handedOver.stream().mapToInt(ListeningSocket::fd).toArray();
+		ChildProcess started = this.launcher.launch(generation() + 1, command, environment, fds, prepared);
+		this.prepared = prepared;
+		return started;
 	}
 
-	private void awaitReadyAndTakeOver(RestartAttempt attempt, HandshakeChannel channel, Child child,
-			List<RestartableServer> running) {
-		int pid = child.pid();
-		CompletableFuture<ExitStatus> exit = child.exit();
-		CompletableFuture<Boolean> ready = new CompletableFuture<>();
-		daemon("graceful-restart-handshake", () -> {
-			try {
-				ready.complete(HandshakeChannel.READY.equals(channel.receive()));
-			}
-			catch (RuntimeException ex) {
-				ready.completeExceptionally(ex);
-			}
-		});
+	private void awaitReadyAndTakeOver(RestartAttempt attempt, ChildProcess started, List<RestartableServer> running) {
 		Duration timeout = this.settings.startupTimeout();
-		try {
-			Object first = CompletableFuture.anyOf(ready, exit).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-			if (Boolean.TRUE.equals(first)) {
-				if (isClosed()) {
-					stopAndReap(child);
-					fail(attempt, channel, ready, RestartResult.FAILED,
-							"this generation is shutting down; stopped pid " + pid);
+		switch (started.awaitReady(timeout)) {
+			case READY -> {
+				boolean closing;
+				synchronized (this.monitor) {
+					closing = this.closed;
+					if (!closing) {
+						// Committed: from here on close() leaves the next generation serving.
+						this.state = RestartState.DRAINING;
+					}
+				}
+				if (closing) {
+					// close() saw it starting, and stops it.
+					fail(attempt, RestartResult.FAILED, "this generation is shutting down; stopped " + started);
 					return;
 				}
-				takeOver(attempt, channel, running);
-				return;
+				takeOver(attempt, started, running);
 			}
-			// End of stream or an exit: the child is gone or going; its status says why.
-			ExitStatus status = exit.get(this.settings.stopTimeout().toMillis(), TimeUnit.MILLISECONDS);
-			if (this.classData != null && this.prepared != null) {
-				this.classData.failed(this.prepared);
+			case ENDED -> {
+				String status = started.awaitExit(this.settings.stopTimeout());
+				// Not reaped (the reaper failed, or it closed its channel and lives on): make sure.
+				started.stop(this.settings.stopTimeout());
+				if (this.classData != null && this.prepared != null) {
+					this.classData.failed(this.prepared);
+				}
+				fail(attempt, RestartResult.FAILED, started + " ended before it was ready: " + status);
 			}
-			fail(attempt, channel, ready, RestartResult.FAILED,
-					"generation " + (generation() + 1) + " (pid " + pid + ") ended before it was ready: " + status);
-		}
-		catch (TimeoutException ex) {
-			stopAndReap(child);
-			fail(attempt, channel, ready, RestartResult.TIMED_OUT, "generation " + (generation() + 1) + " (pid " + pid
-					+ ") was not ready within " + timeout + "; stopped it");
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			stopAndReap(child);
-			fail(attempt, channel, ready, RestartResult.FAILED, "interrupted while waiting for pid " + pid);
-		}
-		catch (ExecutionException ex) {
-			stopAndReap(child);
-			fail(attempt, channel, ready, RestartResult.FAILED, "lost pid " + pid + ": " + ex.getCause());
+			case TIMED_OUT -> {
+				started.stop(this.settings.stopTimeout());
+				fail(attempt, RestartResult.TIMED_OUT, started + " was not ready within " + timeout + "; stopped it");
+			}
+			case INTERRUPTED -> {
+				started.stop(this.settings.stopTimeout());
+				fail(attempt, RestartResult.FAILED, "interrupted while waiting for " + started);
+			}
 		}
 	}
 
-	private void fail(RestartAttempt attempt, HandshakeChannel channel, CompletableFuture<Boolean> reader,
-			RestartResult result, String message) {
-		// The reader may still be in read(2) on the channel: closing under it could hand its
-		// descriptor number to another file. The child is gone, so end of stream comes at once;
-		// only a grandchild holding the socket could delay it, and then the descriptor is left open.
-		try {
-			reader.handle((ready, ex) -> null).get(this.settings.stopTimeout().toMillis(), TimeUnit.MILLISECONDS);
-			channel.close();
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-		catch (ExecutionException | TimeoutException ex) {
-			logger.warn("The handshake socket of restart " + attempt.id() + " stays open: something still holds it");
-		}
+	private void fail(RestartAttempt attempt, RestartResult result, String message) {
 		logger.error("Restart " + attempt.id() + " " + result + ": " + message + "; this generation keeps serving");
-		finish(attempt.ended(result, this.clock.instant(), message));
+		RestartAttempt ended = attempt.ended(result, this.clock.instant(), message);
+		synchronized (this.monitor) {
+			this.current = ended;
+			this.child = null;
+			this.history.add(ended);
+			this.state = RestartState.SERVING;
+		}
+		this.listeners.fire((listener) -> listener.restartFailed(ended));
 	}
 
-	private void takeOver(RestartAttempt attempt, HandshakeChannel channel, List<RestartableServer> running) {
+	private void takeOver(RestartAttempt attempt, ChildProcess next, List<RestartableServer> running) {
 		long readyMs = Duration.between(attempt.startedAt(), this.clock.instant()).toMillis();
 		logger.info("Restart " + attempt.id() + ": pid " + attempt.newPid() + " ready after " + readyMs + " ms");
 		RestartAttempt succeeded = attempt.ended(RestartResult.SUCCEEDED, this.clock.instant(),
 				"generation " + (generation() + 1) + " (pid " + attempt.newPid() + ") took over");
-		stopAndDrain(succeeded, running, (drainMs) -> {
-			List<RestartAttempt> handedHistory = new ArrayList<>();
-			handedHistory.add(succeeded);
+		drainAndClose(succeeded, running, (drainMs) -> {
+			List<RestartAttempt> handed;
 			synchronized (this.monitor) {
-				handedHistory.addAll(this.history);
+				handed = this.history.with(succeeded);
 			}
-			channel.send(HandshakeChannel.DRAINED + " " + drainMs + " "
-					+ RestartAttempt.encode(handedHistory.subList(0, Math.min(HISTORY_SIZE, handedHistory.size()))));
+			return next.send(new Message.Drained(drainMs, handed));
 		});
 	}
 
@@ -631,108 +559,35 @@ public final class RestartCoordinator {
 	 * Stop accepting, let the open connections finish (at most {@code drainTimeout}), report the
 	 * drain to whoever waits for it, then close this generation.
 	 */
-	private void stopAndDrain(RestartAttempt succeeded, List<RestartableServer> running, LongConsumer reportDrain) {
+	private void drainAndClose(RestartAttempt succeeded, List<RestartableServer> running, LongPredicate reportDrain) {
+		Drain drain = new Drain(running, this.settings.drainTimeout());
+		drain.stopAccepting();
 		synchronized (this.monitor) {
-			this.state = RestartState.DRAINING;
+			this.current = succeeded;
 		}
-		for (RestartableServer server : running) {
-			try {
-				server.stopAccepting();
-			}
-			catch (RuntimeException ex) {
-				logger.error("Could not stop " + server.type() + " accepting cleanly", ex);
-			}
-		}
-		update(succeeded);
-		notifyListeners((listener) -> listener.handedOver(succeeded));
-		int open = openConnections(running);
+		this.listeners.fire((listener) -> listener.handedOver(succeeded));
 		logger.info("Restart " + succeeded.id() + ": pid " + succeeded.newPid() + " took over; stopped accepting, draining "
-				+ open + " connection(s)");
-		long drainStart = System.nanoTime();
-		boolean drained = awaitDrained(running);
-		long drainMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - drainStart);
-		if (drained) {
-			logger.info("Restart " + succeeded.id() + ": drained in " + drainMs + " ms; closing generation "
+				+ drain.openConnections() + " connection(s)");
+		Drain.Outcome outcome = drain.await();
+		if (outcome.result() == Drain.Result.IDLE) {
+			logger.info("Restart " + succeeded.id() + ": drained in " + outcome.millis() + " ms; closing generation "
 					+ generation());
 		}
 		else {
-			logger.warn("Restart " + succeeded.id() + ": " + openConnections(running) + " connection(s) still open after "
+			logger.warn("Restart " + succeeded.id() + ": " + drain.openConnections() + " connection(s) still open after "
 					+ this.settings.drainTimeout() + "; closing them with generation " + generation());
 		}
-		try {
-			reportDrain.accept(drainMs);
-		}
-		catch (RuntimeException ex) {
-			logger.warn("Could not report the drain of restart " + succeeded.id() + ": " + ex.getMessage());
+		if (!reportDrain.test(outcome.millis())) {
+			logger.warn("Could not report the drain of restart " + succeeded.id() + ": the other end is gone");
 		}
 		exitWatchdog(succeeded);
 		this.handedOver.accept(succeeded);
-	}
-
-	private boolean awaitDrained(List<RestartableServer> running) {
-		long deadline = System.nanoTime() + this.settings.drainTimeout().toNanos();
-		while (openConnections(running) > 0) {
-			if (System.nanoTime() >= deadline) {
-				return false;
-			}
-			try {
-				// Tomcat and Jetty offer no callback for "last connection closed"; Spring Boot's
-				// own graceful shutdown polls in the same way.
-				Thread.sleep(20);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				return false;
-			}
-		}
-		return true;
-	}
-
-	private static int openConnections(List<RestartableServer> running) {
-		return running.stream().mapToInt(RestartableServer::openConnections).sum();
-	}
-
-	private void stopAndReap(Child child) {
-		this.stopper.stop(child.pid(), child.exit(), "pid " + child.pid());
 	}
 
 	private static void daemon(String name, Runnable task) {
 		Thread thread = new Thread(task, name);
 		thread.setDaemon(true);
 		thread.start();
-	}
-
-	private void update(RestartAttempt attempt) {
-		synchronized (this.monitor) {
-			this.current = attempt;
-		}
-	}
-
-	private void finish(RestartAttempt attempt) {
-		synchronized (this.monitor) {
-			this.current = attempt;
-			this.child = null;
-			this.history.addFirst(attempt);
-			trimHistory();
-			this.state = RestartState.SERVING;
-		}
-		notifyListeners((listener) -> listener.restartFailed(attempt));
-	}
-
-	private boolean isClosed() {
-		synchronized (this.monitor) {
-			return this.closed;
-		}
-	}
-
-	private void trimHistory() {
-		while (this.history.size() > HISTORY_SIZE) {
-			this.history.removeLast();
-		}
-	}
-
-	private void notifyListeners(Consumer<RestartListener> event) {
-		this.listeners.fire(event);
 	}
 
 	/** How long a generation that handed over may take to drain and close, at most. */
@@ -756,26 +611,31 @@ public final class RestartCoordinator {
 			}
 			logger.error("Restart " + attempt.id() + ": generation " + generation() + " did not close within " + grace
 					+ "; halting it");
-			Runtime.getRuntime().halt(1);
+			this.os.halt(1);
 		});
 	}
 
 	/**
-	 * Stop a new generation that is still starting: this one is shutting down (SIGTERM during a
-	 * restart), so neither must stay. A new generation that already took over is left serving.
-	 * A generation whose previous one still drains waits until that one has ended: a service
-	 * manager that stops this one, its main process, takes its end for the service's and kills
-	 * what is left (systemd's {@code KillMode=}), requests still in flight in the previous one.
+	 * Shut this generation down without handing over (the service stops): stop a new generation
+	 * that is still starting, so that neither stays; a new generation that already took over is
+	 * left serving. A generation whose previous one still drains waits until that one has ended: a
+	 * service manager that stops this one, its main process, takes its end for the service's and
+	 * kills what is left (systemd's {@code KillMode=}), requests still in flight in the previous
+	 * one. A previous generation that was still serving (this one never became ready) is left
+	 * alone. Called as early as the shutdown starts, and again when the context is destroyed.
 	 */
 	public void close() {
-		Child starting;
+		ChildProcess starting;
 		boolean handedOver;
-		Integer draining;
+		boolean first;
 		synchronized (this.monitor) {
+			first = !this.closed;
 			this.closed = true;
 			starting = (this.state == RestartState.RESTARTING) ? this.child : null;
 			handedOver = this.state == RestartState.DRAINING;
-			draining = (this.parentDraining && !isSupervised()) ? this.handoff.parentPid().orElse(null) : null;
+		}
+		if (!first) {
+			return;
 		}
 		if (this.classData != null) {
 			// A training run or an extraction under way ends with its generation, before it exits
@@ -784,34 +644,20 @@ public final class RestartCoordinator {
 			this.classData.close();
 		}
 		if (!handedOver) {
-			notifyListeners(RestartListener::stopping);
+			this.listeners.fire(RestartListener::stopping);
 		}
 		if (starting != null) {
-			logger.info("Shutting down during a restart: stopping generation " + (generation() + 1) + " (pid "
-					+ starting.pid() + ")");
-			stopAndReap(starting);
+			logger.info("Shutting down during a restart: stopping " + starting);
+			starting.stop(this.settings.stopTimeout());
 		}
-		if (draining != null) {
-			awaitPreviousGenerationEnd(draining);
-		}
-	}
-
-	private void awaitPreviousGenerationEnd(int pid) {
-		ProcessHandle previous = ProcessHandle.of(pid).orElse(null);
-		if (previous == null) {
-			return;
-		}
-		Duration limit = closeLimit();
-		logger.info("Shutting down while generation " + (generation() - 1) + " (pid " + pid
-				+ ") still drains: waiting until it has ended (at most " + limit + ")");
-		try {
-			previous.onExit().get(limit.toMillis(), TimeUnit.MILLISECONDS);
-		}
-		catch (TimeoutException | ExecutionException ex) {
-			logger.warn("Generation " + (generation() - 1) + " (pid " + pid + ") did not end within " + limit);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
+		if (!isSupervised() && this.predecessor.busy()) {
+			Duration limit = closeLimit();
+			logger.info("Shutting down while generation " + (generation() - 1) + " (pid "
+					+ this.handoff.parentPid().orElse(null) + ") still drains: waiting until it has ended (at most "
+					+ limit + ")");
+			if (!this.predecessor.awaitGone(limit)) {
+				logger.warn("Generation " + (generation() - 1) + " did not end within " + limit);
+			}
 		}
 	}
 
@@ -850,11 +696,11 @@ public final class RestartCoordinator {
 			}
 		}
 		synchronized (this.monitor) {
-			Integer parent = this.parentDraining ? this.handoff.parentPid().orElse(null) : null;
+			Integer parent = this.predecessor.present() ? this.handoff.parentPid().orElse(null) : null;
 			Integer supervisor = this.handoff.supervisorPid().orElse(null);
 			return new RestartStatus(this.state, generation(), this.os.pid(), parent,
 					(supervisor != null) ? "SUPERVISED" : "STANDALONE", supervisor, server, this.startedAt, listeners,
-					this.warmup, this.current, List.copyOf(this.history));
+					this.warmup, this.current, this.history.list());
 		}
 	}
 
@@ -862,13 +708,6 @@ public final class RestartCoordinator {
 		String host = address.getAddress().getHostAddress();
 		return (address.getAddress() instanceof Inet6Address) ? "[" + host + "]:" + address.getPort()
 				: host + ":" + address.getPort();
-	}
-
-	/**
-	 * A started child and its exit, reaped by its one reaper thread.
-	 */
-	private record Child(int pid, CompletableFuture<ExitStatus> exit) {
-
 	}
 
 	/**

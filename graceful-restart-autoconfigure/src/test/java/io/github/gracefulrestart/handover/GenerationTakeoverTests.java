@@ -1,4 +1,4 @@
-package io.github.gracefulrestart;
+package io.github.gracefulrestart.handover;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -10,7 +10,12 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import io.github.gracefulrestart.process.HandshakeChannel;
+import io.github.gracefulrestart.RestartAttempt;
+import io.github.gracefulrestart.RestartListener;
+import io.github.gracefulrestart.RestartResult;
+import io.github.gracefulrestart.RestartSettings;
+import io.github.gracefulrestart.RestartState;
+import io.github.gracefulrestart.RestartableServer;
 import io.github.gracefulrestart.process.JnrNativeOs;
 import io.github.gracefulrestart.socket.ListeningSocket;
 import io.github.gracefulrestart.socket.ProcSocketTable;
@@ -60,13 +65,13 @@ class GenerationTakeoverTests {
 			});
 			assertThat(coordinator.status().parentPid()).isEqualTo(4100);
 			coordinator.ready();
-			try (HandshakeChannel previous = new HandshakeChannel(this.os, pair[0])) {
-				assertThat(previous.receive()).isEqualTo(HandshakeChannel.READY);
+			try (HandoverChannel previous = new HandoverChannel(this.os, pair[0])) {
+				assertThat(previous.receive()).isEqualTo(new Message.Ready());
 				RestartAttempt succeeded = new RestartAttempt("r2", "SIGHUP", RestartResult.SUCCEEDED, Instant.now(), 4210L,
 						4100, this.os.pid(), "took over");
 				RestartAttempt failed = new RestartAttempt("r1", "ENDPOINT", RestartResult.FAILED, Instant.now(), 12L, 4100,
 						4000, "exit code 1");
-				previous.send(HandshakeChannel.DRAINED + " 42 " + RestartAttempt.encode(List.of(succeeded, failed)));
+				previous.send(new Message.Drained(42, List.of(succeeded, failed)));
 				assertThat(drain.get(30, TimeUnit.SECONDS)).isEqualTo(Duration.ofMillis(42));
 				assertThat(coordinator.status().lastRestart()).isEqualTo(succeeded);
 				assertThat(coordinator.status().history()).containsExactly(succeeded, failed);
@@ -102,26 +107,26 @@ class GenerationTakeoverTests {
 			assertThat(coordinator.status().mode()).isEqualTo("SUPERVISED");
 			assertThat(coordinator.status().supervisorPid()).isEqualTo(1);
 			coordinator.ready();
-			try (HandshakeChannel supervisor = new HandshakeChannel(this.os, pair[0])) {
-				assertThat(supervisor.receive()).isEqualTo(HandshakeChannel.READY);
+			try (HandoverChannel supervisor = new HandoverChannel(this.os, pair[0])) {
+				assertThat(supervisor.receive()).isEqualTo(new Message.Ready());
 				CompletableFuture<RestartCoordinator.RestartRequest> request = CompletableFuture
 					.supplyAsync(() -> coordinator.requestRestart("ENDPOINT"));
-				assertThat(supervisor.receive()).isEqualTo(HandshakeChannel.RESTART + " ENDPOINT");
+				assertThat(supervisor.receive()).isEqualTo(new Message.Restart("ENDPOINT"));
 				RestartAttempt running = new RestartAttempt("r1", "ENDPOINT", RestartResult.IN_PROGRESS, Instant.now(),
 						null, this.os.pid(), null, "starting generation 2");
-				supervisor.send(HandshakeChannel.ATTEMPT + " " + RestartAttempt.encode(List.of(running)));
-				supervisor.send(HandshakeChannel.ACCEPTED + " " + RestartAttempt.encode(List.of(running)));
+				supervisor.send(new Message.Attempt(running));
+				supervisor.send(new Message.Accepted(running));
 				assertThat(request.get(30, TimeUnit.SECONDS).accepted()).isTrue();
 				assertThat(coordinator.state()).isEqualTo(RestartState.RESTARTING);
 				RestartAttempt failed = running.ended(RestartResult.FAILED, Instant.now(), "exit code 1");
-				supervisor.send(HandshakeChannel.ATTEMPT + " " + RestartAttempt.encode(List.of(failed)));
+				supervisor.send(new Message.Attempt(failed));
 				await().atMost(Duration.ofSeconds(30)).until(() -> coordinator.state() == RestartState.SERVING);
 				assertThat(coordinator.status().history()).containsExactly(failed);
 
 				RestartAttempt succeeded = new RestartAttempt("r2", "SIGHUP", RestartResult.SUCCEEDED, Instant.now(), 9L,
 						this.os.pid(), 4242, "generation 2 took over");
-				supervisor.send(HandshakeChannel.DRAIN + " " + RestartAttempt.encode(List.of(succeeded)));
-				assertThat(supervisor.receive()).startsWith(HandshakeChannel.DRAINED + " ");
+				supervisor.send(new Message.Drain(succeeded));
+				assertThat(supervisor.receive()).isInstanceOf(Message.Drained.class);
 				assertThat(recording.stoppedAccepting).isTrue();
 				assertThat(closed.get(30, TimeUnit.SECONDS)).isEqualTo(succeeded);
 				assertThat(coordinator.requestRestart("SIGHUP").accepted()).as("a draining generation").isFalse();

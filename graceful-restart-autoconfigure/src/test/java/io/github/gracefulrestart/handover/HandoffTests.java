@@ -1,4 +1,4 @@
-package io.github.gracefulrestart;
+package io.github.gracefulrestart.handover;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

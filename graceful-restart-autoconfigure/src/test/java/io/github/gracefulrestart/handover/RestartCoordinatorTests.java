@@ -1,4 +1,4 @@
-package io.github.gracefulrestart;
+package io.github.gracefulrestart.handover;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -12,7 +12,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import io.github.gracefulrestart.RestartCoordinator.RestartRequest;
+import io.github.gracefulrestart.RestartAttempt;
+import io.github.gracefulrestart.RestartResult;
+import io.github.gracefulrestart.RestartSettings;
+import io.github.gracefulrestart.RestartState;
+import io.github.gracefulrestart.RestartableServer;
+import io.github.gracefulrestart.handover.RestartCoordinator.RestartRequest;
 import io.github.gracefulrestart.process.ChildCommandLine;
 import io.github.gracefulrestart.process.JnrNativeOs;
 import org.junit.jupiter.api.AfterEach;

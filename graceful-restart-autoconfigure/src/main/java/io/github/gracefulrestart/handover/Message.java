@@ -1,0 +1,166 @@
+package io.github.gracefulrestart.handover;
+
+import java.util.List;
+
+import io.github.gracefulrestart.RestartAttempt;
+
+/**
+ * One line on the channel between two generations, or between the supervisor and a generation.
+ * <p>
+ * Between two generations: the new one sends {@link Ready} once it serves; the old one answers
+ * {@link Drained} (with the history) before it exits. With a supervisor the channel lasts the
+ * generation's life: the generation sends {@link Restart} and hears {@link Accepted} or
+ * {@link Refused}; the supervisor reports its attempts with {@link Attempt}, tells the old
+ * generation {@link Drain} (answered with {@link Drained}) and the new one {@link Drained} once
+ * the old one is gone. The text form is the wire format; generations of different versions of
+ * this library must keep understanding each other.
+ */
+public sealed interface Message {
+
+	/**
+	 * Return this message as one line of text, without line break.
+	 * @return the line
+	 */
+	String encode();
+
+	/**
+	 * Parse one line.
+	 * @param line the line, without line break
+	 * @return the message
+	 * @throws IllegalArgumentException when the line is no message of this protocol
+	 */
+	static Message parse(String line) {
+		Message message;
+		try {
+			message = decode(line, line.split(" ", 3));
+		}
+		catch (RuntimeException ex) {
+			throw new IllegalArgumentException("Malformed handover message '" + line + "'", ex);
+		}
+		if (message == null) {
+			throw new IllegalArgumentException("Unknown handover message '" + line + "'");
+		}
+		return message;
+	}
+
+	private static Message decode(String line, String[] parts) {
+		return switch (parts[0]) {
+			case "READY" -> new Ready();
+			case "DRAINED" -> new Drained(Long.parseLong(parts[1].trim()),
+					(parts.length > 2) ? RestartAttempt.decode(parts[2]) : List.of());
+			case "RESTART" -> new Restart(line.substring("RESTART ".length()));
+			case "ACCEPTED" -> new Accepted(first(parts[1]));
+			case "REFUSED" -> new Refused(first(parts[1]), (parts.length > 2) ? parts[2] : "");
+			case "ATTEMPT" -> new Attempt(first(parts[1]));
+			case "DRAIN" -> new Drain(first(parts[1]));
+			default -> null;
+		};
+	}
+
+	private static RestartAttempt first(String encoded) {
+		List<RestartAttempt> attempts = RestartAttempt.decode(encoded);
+		return attempts.isEmpty() ? null : attempts.get(0);
+	}
+
+	private static String one(RestartAttempt attempt) {
+		return RestartAttempt.encode((attempt != null) ? List.of(attempt) : List.of());
+	}
+
+	/** The new generation serves: the old one may stop accepting. */
+	record Ready() implements Message {
+
+		@Override
+		public String encode() {
+			return "READY";
+		}
+
+	}
+
+	/**
+	 * The old generation drained (sent to the supervisor or to the new generation, which also
+	 * hears the history of restarts).
+	 *
+	 * @param drainMs how long the drain took
+	 * @param history the last restarts, newest first (empty when sent to a supervisor)
+	 */
+	record Drained(long drainMs, List<RestartAttempt> history) implements Message {
+
+		@Override
+		public String encode() {
+			return "DRAINED " + this.drainMs + (this.history.isEmpty() ? "" : " " + RestartAttempt.encode(this.history));
+		}
+
+	}
+
+	/**
+	 * A supervised generation asks its supervisor for a restart.
+	 *
+	 * @param trigger what asked, such as {@code SIGHUP}
+	 */
+	record Restart(String trigger) implements Message {
+
+		@Override
+		public String encode() {
+			return "RESTART " + this.trigger;
+		}
+
+	}
+
+	/**
+	 * The supervisor started the restart a generation asked for.
+	 *
+	 * @param attempt the started attempt
+	 */
+	record Accepted(RestartAttempt attempt) implements Message {
+
+		@Override
+		public String encode() {
+			return "ACCEPTED " + one(this.attempt);
+		}
+
+	}
+
+	/**
+	 * The supervisor did not start the restart a generation asked for.
+	 *
+	 * @param attempt the running attempt, or null
+	 * @param reason why not
+	 */
+	record Refused(RestartAttempt attempt, String reason) implements Message {
+
+		@Override
+		public String encode() {
+			return "REFUSED " + one(this.attempt) + " " + this.reason;
+		}
+
+	}
+
+	/**
+	 * The supervisor's attempt as it stands, told to the serving generation.
+	 *
+	 * @param attempt the attempt
+	 */
+	record Attempt(RestartAttempt attempt) implements Message {
+
+		@Override
+		public String encode() {
+			return "ATTEMPT " + one(this.attempt);
+		}
+
+	}
+
+	/**
+	 * The supervisor tells the old generation that the new one serves: stop accepting and drain.
+	 *
+	 * @param attempt the succeeded attempt
+	 */
+	record Drain(RestartAttempt attempt) implements Message {
+
+		@Override
+		public String encode() {
+			return "DRAIN " + one(this.attempt);
+		}
+
+	}
+
+}

@@ -1,0 +1,285 @@
+package io.github.gracefulrestart.handover;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.github.gracefulrestart.RestartAttempt;
+import io.github.gracefulrestart.RestartResult;
+import io.github.gracefulrestart.RestartSettings;
+import io.github.gracefulrestart.RestartState;
+import io.github.gracefulrestart.RestartableServer;
+import io.github.gracefulrestart.handover.RestartCoordinator.RestartRequest;
+import io.github.gracefulrestart.process.ChildCommandLine;
+import io.github.gracefulrestart.process.FakeOs;
+import io.github.gracefulrestart.process.FakeOs.FakeChild;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The failure orders of a restart, over a fake OS: the next generation dying, hanging or
+ * reporting ready at each phase, the previous generation dying at each phase, a shutdown during
+ * a restart. Each ends in seconds in a state from which the next restart works.
+ */
+class RestartCoordinatorFailureTests {
+
+	private static final Duration WAIT = Duration.ofSeconds(10);
+
+	private final FakeOs os = new FakeOs(4100);
+
+	private final CompletableFuture<RestartAttempt> handedOver = new CompletableFuture<>();
+
+	private final Server server = new Server();
+
+	// The parent side: this generation restarts.
+
+	@Test
+	void whenTheNextGenerationEndsBeforeItIsReadyTheRestartFailsAtOnceAndTheNextOneIsAccepted() {
+		RestartCoordinator coordinator = serving(settings(Duration.ofMinutes(2)));
+		assertThat(coordinator.requestRestart("SIGHUP").accepted()).isTrue();
+		FakeChild child = this.os.awaitSpawn();
+		child.exit(1);
+		RestartAttempt failed = awaitLast(coordinator, RestartResult.FAILED);
+		assertThat(failed.message()).isEqualTo("generation 2 (pid " + child.pid() + ") ended before it was ready: exit code 1");
+		assertThat(coordinator.state()).isEqualTo(RestartState.SERVING);
+		assertThat(this.server.stoppedAccepting).isFalse();
+		assertThat(coordinator.requestRestart("ENDPOINT").accepted()).isTrue();
+	}
+
+	@Test
+	void whenTheNextGenerationIsNotReadyInTimeItIsStoppedAndTheRestartTimesOut() {
+		RestartCoordinator coordinator = serving(settings(Duration.ofMillis(300)));
+		coordinator.requestRestart("SIGHUP");
+		FakeChild child = this.os.awaitSpawn();
+		RestartAttempt timedOut = awaitLast(coordinator, RestartResult.TIMED_OUT);
+		assertThat(timedOut.message()).contains("was not ready within PT0.3S");
+		assertThat(child.signals()).containsExactly(15);
+		assertThat(child.ended()).isTrue();
+		assertThat(coordinator.requestRestart("SIGHUP").accepted()).isTrue();
+	}
+
+	@Test
+	void aHungNextGenerationThatIgnoresSigtermIsKilled() {
+		RestartCoordinator coordinator = serving(settings(Duration.ofMillis(300)));
+		coordinator.requestRestart("SIGHUP");
+		FakeChild child = this.os.awaitSpawn();
+		child.ignoreSigterm();
+		awaitLast(coordinator, RestartResult.TIMED_OUT);
+		assertThat(child.signals()).containsExactly(15, 9);
+	}
+
+	@Test
+	void whenTheReaperFailsTheNextGenerationIsStillKilled() {
+		this.os.failWaits();
+		RestartCoordinator coordinator = serving(settings(Duration.ofMillis(300)));
+		coordinator.requestRestart("SIGHUP");
+		FakeChild child = this.os.awaitSpawn();
+		RestartAttempt failed = awaitLast(coordinator, RestartResult.FAILED);
+		assertThat(failed.message()).contains("not reaped");
+		assertThat(child.signals()).containsExactly(15, 9);
+		assertThat(coordinator.requestRestart("SIGHUP").accepted()).isTrue();
+	}
+
+	@Test
+	void whenTheNextGenerationCannotBeStartedTheRestartFailsAndTheNextOneIsAccepted() {
+		this.os.failSpawns();
+		RestartCoordinator coordinator = serving(settings(WAIT));
+		coordinator.requestRestart("SIGHUP");
+		RestartAttempt failed = awaitLast(coordinator, RestartResult.FAILED);
+		assertThat(failed.message()).contains("posix_spawn failed");
+		assertThat(coordinator.requestRestart("SIGHUP").accepted()).isTrue();
+	}
+
+	@Test
+	void aReadyNextGenerationTakesOverAndHearsTheDrainWithTheHistory() throws Exception {
+		RestartCoordinator coordinator = serving(settings(WAIT));
+		coordinator.requestRestart("SIGHUP");
+		FakeChild child = this.os.awaitSpawn();
+		assertThat(child.environment()).containsEntry(Handoff.GENERATION, "2").containsEntry(Handoff.PARENT_PID, "4100");
+		child.ready();
+		RestartAttempt succeeded = this.handedOver.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+		assertThat(succeeded.result()).isEqualTo(RestartResult.SUCCEEDED);
+		assertThat(this.server.stoppedAccepting).isTrue();
+		assertThat(coordinator.state()).isEqualTo(RestartState.DRAINING);
+		Message drained = Message.parse(child.hear());
+		assertThat(drained).isInstanceOfSatisfying(Message.Drained.class,
+				(message) -> assertThat(message.history()).containsExactly(succeeded));
+		assertThat(coordinator.requestRestart("SIGHUP").accepted()).as("a draining generation").isFalse();
+	}
+
+	@Test
+	void garbageFromTheNextGenerationIsSkippedAndItsReadyStillCounts() throws Exception {
+		RestartCoordinator coordinator = serving(settings(WAIT));
+		coordinator.requestRestart("SIGHUP");
+		FakeChild child = this.os.awaitSpawn();
+		child.say("HELLO there");
+		child.ready();
+		assertThat(this.handedOver.get(WAIT.toSeconds(), TimeUnit.SECONDS).result()).isEqualTo(RestartResult.SUCCEEDED);
+	}
+
+	@Test
+	void aShutdownDuringARestartStopsTheNextGenerationEvenWhenItReportsReadyMeanwhile() throws Exception {
+		RestartCoordinator coordinator = serving(settings(WAIT));
+		coordinator.requestRestart("SIGHUP");
+		FakeChild child = this.os.awaitSpawn();
+		child.ignoreSigterm();
+		CompletableFuture<Void> closing = CompletableFuture.runAsync(coordinator::close);
+		await().atMost(WAIT).until(() -> child.signals().contains(15));
+		child.ready();
+		closing.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+		assertThat(child.signals()).containsExactly(15, 9);
+		RestartAttempt failed = awaitLast(coordinator, RestartResult.FAILED);
+		assertThat(failed.message()).contains("shutting down");
+		assertThat(this.handedOver).isNotDone();
+		assertThat(this.server.stoppedAccepting).isFalse();
+		assertThat(coordinator.state()).isNotEqualTo(RestartState.DRAINING);
+	}
+
+	// The child side: this generation was started by a restart.
+
+	@Test
+	void aGenerationThatFailsToStartShutsDownAtOnceWithoutWaitingForTheServingOne() throws Exception {
+		FakeOs.Peer parent = this.os.peer();
+		RestartCoordinator coordinator = child(parent, null);
+		CompletableFuture<Void> closing = CompletableFuture.runAsync(coordinator::close);
+		closing.get(2, TimeUnit.SECONDS);
+		assertThat(parent.other().hear(Duration.ofMillis(100))).as("said nothing to the serving generation").isNull();
+	}
+
+	@Test
+	void whenThePreviousGenerationDiedBeforeReadyThisOneServesAndRestartsLikeAnyOther() {
+		FakeOs.Peer parent = this.os.peer();
+		RestartCoordinator coordinator = child(parent, null);
+		parent.other().close();
+		coordinator.ready();
+		assertThat(coordinator.status().parentPid()).isNull();
+		assertThat(coordinator.requestRestart("SIGHUP").accepted()).isTrue();
+	}
+
+	@Test
+	void whenThePreviousGenerationDiesWhileDrainingTheNextRestartWorks() {
+		FakeOs.Peer parent = this.os.peer();
+		RestartCoordinator coordinator = child(parent, null);
+		coordinator.ready();
+		assertThat(parent.other().hear(WAIT)).isEqualTo("READY");
+		RestartRequest refused = coordinator.requestRestart("SIGHUP");
+		assertThat(refused.accepted()).isFalse();
+		assertThat(refused.reason()).isEqualTo("the previous generation is still draining");
+		parent.other().close();
+		await().atMost(WAIT).until(() -> coordinator.requestRestart("SIGHUP").accepted());
+	}
+
+	@Test
+	void aPreviousGenerationThatDrainedCountsAsGoneOnceItsChannelClosesReapedOrNot() {
+		FakeOs.Peer parent = this.os.peer();
+		RestartCoordinator coordinator = child(parent, null);
+		coordinator.ready();
+		parent.other().hear(WAIT);
+		parent.other().say("DRAINED 12");
+		await().atMost(WAIT).until(() -> coordinator.requestRestart("SIGHUP").reason(),
+				(reason) -> reason != null && reason.contains("has drained and is still shutting down"));
+		// It exited: its descriptors closed, whether anyone reaped it yet or not (a zombie).
+		parent.other().close();
+		await().atMost(WAIT).until(() -> coordinator.requestRestart("SIGHUP").accepted());
+	}
+
+	@Test
+	void aStopWhileThePreviousGenerationDrainsWaitsUntilItEnded() throws Exception {
+		FakeOs.Peer parent = this.os.peer();
+		RestartCoordinator coordinator = child(parent, null);
+		coordinator.ready();
+		parent.other().hear(WAIT);
+		CompletableFuture<Void> closing = CompletableFuture.runAsync(coordinator::close);
+		Thread.sleep(300);
+		assertThat(closing).as("waits for the draining generation").isNotDone();
+		parent.other().close();
+		closing.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+	}
+
+	@Test
+	void garbageFromThePreviousGenerationIsSkipped() {
+		FakeOs.Peer parent = this.os.peer();
+		RestartCoordinator coordinator = child(parent, null);
+		coordinator.ready();
+		parent.other().hear(WAIT);
+		parent.other().say("DRAINED soon");
+		parent.other().say("DRAINED 3");
+		await().atMost(WAIT).until(() -> coordinator.requestRestart("SIGHUP").reason(),
+				(reason) -> reason != null && reason.contains("has drained"));
+	}
+
+	@Test
+	void whenTheSupervisorIsGoneASupervisedGenerationKeepsServingAndRefusesRestarts() {
+		FakeOs.Peer supervisor = this.os.peer();
+		RestartCoordinator coordinator = child(supervisor, 1);
+		coordinator.ready();
+		assertThat(supervisor.other().hear(WAIT)).isEqualTo("READY");
+		supervisor.other().close();
+		await().atMost(WAIT).until(() -> coordinator.requestRestart("SIGHUP").reason(),
+				(reason) -> "the supervisor is gone".equals(reason));
+		assertThat(coordinator.state()).isEqualTo(RestartState.SERVING);
+	}
+
+	private RestartCoordinator serving(RestartSettings settings) {
+		RestartCoordinator coordinator = new RestartCoordinator(settings, this.os, Handoff.none(),
+				() -> List.of(this.server), () -> new ChildCommandLine("/jdk/bin/java", List.of("-jar", "app.jar")),
+				this.handedOver::complete);
+		coordinator.ready();
+		return coordinator;
+	}
+
+	private RestartCoordinator child(FakeOs.Peer channel, Integer supervisorPid) {
+		Handoff handoff = Handoff.of(2, (supervisorPid != null) ? null : 4000, supervisorPid,
+				new HandoverChannel(this.os, channel.fd()));
+		return new RestartCoordinator(settings(WAIT), this.os, handoff, () -> List.of(this.server),
+				() -> new ChildCommandLine("/jdk/bin/java", List.of("-jar", "app.jar")), this.handedOver::complete);
+	}
+
+	private static RestartSettings settings(Duration startupTimeout) {
+		return new RestartSettings(startupTimeout, Duration.ofSeconds(5), Duration.ofMillis(300));
+	}
+
+	private static RestartAttempt awaitLast(RestartCoordinator coordinator, RestartResult result) {
+		return await().atMost(WAIT)
+			.until(() -> coordinator.status().history().stream().findFirst().orElse(null),
+					(attempt) -> attempt != null && attempt.result() == result);
+	}
+
+	/** A server without sockets: it records what the coordinator told it. */
+	static final class Server implements RestartableServer {
+
+		volatile boolean stoppedAccepting;
+
+		final List<String> calls = new ArrayList<>();
+
+		@Override
+		public String type() {
+			return "fake";
+		}
+
+		@Override
+		public List<Listener> listeners() {
+			return List.of();
+		}
+
+		@Override
+		public void startAccepting() {
+		}
+
+		@Override
+		public void stopAccepting() {
+			this.stoppedAccepting = true;
+		}
+
+		@Override
+		public int openConnections() {
+			return 0;
+		}
+
+	}
+
+}
