@@ -436,7 +436,7 @@ public final class Supervisor {
 
 	private void servingEnded(ChildProcess child, ExitStatus status) {
 		this.serving = null;
-		this.lost = child + " ended (" + status + ")";
+		this.lost = child + " ended while serving (" + status + ")";
 		if (this.stopping) {
 			return;
 		}
@@ -454,7 +454,7 @@ public final class Supervisor {
 		Instant readyAt = child.ready().getNow(null);
 		boolean healthy = readyAt != null && readyAt.plus(HEALTHY).isBefore(this.clock.instant());
 		this.failuresInARow = healthy ? 0 : this.failuresInARow;
-		recover(this.lost + " while serving", child.pid());
+		recover(this.lost, child.pid());
 	}
 
 	/**

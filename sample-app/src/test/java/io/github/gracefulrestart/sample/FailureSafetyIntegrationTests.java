@@ -40,6 +40,8 @@ class FailureSafetyIntegrationTests {
 			app.writeConfig("sample:\n  fail-on-start: true\n");
 			assertFails(app, pid, "POST", "ended before it was ready: exit code 1");
 			assertThat(app.log()).contains("sample.fail-on-start is set");
+			// A generation that never became ready has no draining predecessor to wait for.
+			assertThat(app.log()).doesNotContain("still drains: waiting until it has ended");
 
 			app.deleteConfig();
 			Path corrupt = this.workDir.resolve("corrupt.jar");
@@ -117,6 +119,13 @@ class FailureSafetyIntegrationTests {
 				assertThat(app.pids()).containsExactly(next);
 				assertThat((Integer) JsonPath.read(app.status(), "$.generation")).isEqualTo(2);
 			}
+			// The survivor restarts like any other generation.
+			app.deleteConfig();
+			long survivor = app.servingPid();
+			SampleApp.signal(survivor, "HUP");
+			long third = app.awaitTakeover(survivor);
+			assertThat((Integer) JsonPath.read(app.status(), "$.generation")).isEqualTo(3);
+			assertThat(app.pids()).containsExactly(third);
 		}
 	}
 

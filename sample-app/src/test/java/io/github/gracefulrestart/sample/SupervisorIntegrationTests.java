@@ -78,7 +78,7 @@ class SupervisorIntegrationTests {
 	}
 
 	@Test
-	void asAServicesMainProcessItTakesEndpointRestartsRecoversFromACrashAndSurvivesABadDeploy() throws Exception {
+	void asAServicesMainProcessItTakesEndpointRestartsRecoversFromCrashesAtAnyMomentAndSurvivesABadDeploy() throws Exception {
 		try (SampleApp app = SampleApp.start(Server.TOMCAT, this.workDir, List.of(), "--graceful-restart.supervisor=always")) {
 			long supervisor = app.firstPid();
 			long first = app.servingPid();
@@ -100,17 +100,41 @@ class SupervisorIntegrationTests {
 			assertThat((String) JsonPath.read(status, "$.lastRestart.message")).contains("killed by signal 9");
 			assertThat(app.log()).contains("ended while serving (killed by signal 9); starting a new generation in 1 s");
 
-			// A deploy that cannot start leaves the serving generation untouched.
+			// The new generation killed while the old one drains a long request: another starts and
+			// serves, the old one finishes that request, and no connection is refused meanwhile.
 			long third = app.servingPid();
+			CompletableFuture<RawHttp.Response> slow = CompletableFuture.supplyAsync(() -> get(app, "/sleep?ms=20000"));
+			await("the slow request to start").atMost(Duration.ofSeconds(30))
+				.until(() -> app.log().contains("Holding a request for 20000 ms"));
+			SampleApp.signal(supervisor, "HUP");
+			await("generation 4 to take over").atMost(SampleApp.STARTUP)
+				.ignoreExceptions()
+				.until(app::status, (json) -> JsonPath.read(json, "$.generation").equals(4)
+						&& JsonPath.read(json, "$.parentPid") != null);
+			long fourth = app.servingPid();
+			try (HttpLoad newConnections = HttpLoad.start(app.port(), 0, 10, Duration.ofMinutes(5))) {
+				SampleApp.signal(fourth, "KILL");
+				status = awaitServingAlone(app, 5);
+				newConnections.stop();
+				assertThat(newConnections.connectErrors()).as("%s", newConnections).isZero();
+			}
+			assertThat((String) JsonPath.read(status, "$.lastRestart.trigger")).isEqualTo("CRASH");
+			assertThat((String) JsonPath.read(status, "$.lastRestart.message")).contains("killed by signal 9");
+			assertThat(slow.get(60, TimeUnit.SECONDS).status()).isEqualTo(200);
+			await("generation 3 to end").atMost(Duration.ofSeconds(60)).until(() -> !SampleApp.isAlive(third));
+
+			// A deploy that cannot start leaves the serving generation untouched.
+			long fifth = app.servingPid();
 			app.writeConfig("sample:\n  fail-on-start: true\n");
 			SampleApp.signal(supervisor, "HUP");
 			status = await("the failed restart").atMost(SampleApp.STARTUP)
 				.until(app::status, (json) -> "FAILED".equals(JsonPath.read(json, "$.lastRestart.result")));
 			assertThat((String) JsonPath.read(status, "$.state")).isEqualTo("SERVING");
 			assertThat((String) JsonPath.read(status, "$.lastRestart.message")).contains("ended before it was ready");
-			assertThat(app.servingPid()).isEqualTo(third);
-			assertThat(app.pids()).containsExactlyInAnyOrder(supervisor, third);
-			assertThat((Integer) JsonPath.read(status, "$.history.length()")).isEqualTo(3);
+			assertThat(app.servingPid()).isEqualTo(fifth);
+			assertThat(app.pids()).containsExactlyInAnyOrder(supervisor, fifth);
+			assertThat((List<String>) JsonPath.read(status, "$.history[*].trigger")).containsExactly("SIGHUP", "CRASH",
+					"SIGHUP", "CRASH", "ENDPOINT");
 		}
 	}
 
