@@ -1,7 +1,10 @@
 package io.github.gracefulrestart.handover;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
+import io.github.gracefulrestart.process.BootPriority;
 import io.github.gracefulrestart.process.ChildCommandLine;
 import io.github.gracefulrestart.process.ClassDataArchive;
 import io.github.gracefulrestart.process.NativeOs;
@@ -9,18 +12,33 @@ import io.github.gracefulrestart.process.NativeOs;
 /**
  * Starts a generation: the listening sockets at descriptors 3, 4, ... in the order given, one end
  * of a new socket pair right after them (as {@link Handoff#childEnvironment} describes), and no
- * other descriptor. The serving generation and the supervisor both start theirs here.
+ * other descriptor; with the class-data archive of the running jar when there is one, and at the
+ * boot priority when one is set (applied last, so that the archive's options stay on the JVM's
+ * command line). The serving generation and the supervisor both start theirs here.
  */
 public final class Launcher {
 
 	private final NativeOs os;
 
+	private final ClassDataArchive classData;
+
+	private final BootPriority priority;
+
+	private final int bootNice;
+
 	/**
 	 * Create a launcher.
 	 * @param os the native calls
+	 * @param classData the class-data archives, or null
+	 * @param priority the priority of this process, or null when the generation is not to boot
+	 * lowered
+	 * @param bootNice the nice value to boot at
 	 */
-	public Launcher(NativeOs os) {
+	public Launcher(NativeOs os, ClassDataArchive classData, BootPriority priority, int bootNice) {
 		this.os = os;
+		this.classData = classData;
+		this.priority = priority;
+		this.bootNice = bootNice;
 	}
 
 	/**
@@ -30,11 +48,22 @@ public final class Launcher {
 	 * @param environment its complete environment, from {@link Handoff#childEnvironment}
 	 * @param sockets the descriptors of the listening sockets, in the order the environment
 	 * describes them
-	 * @param prepared the class-data archive it was started with, or null
 	 * @return the started generation
 	 */
-	public ChildProcess launch(int number, ChildCommandLine command, List<String> environment, int[] sockets,
-			ClassDataArchive.Prepared prepared) {
+	public ChildProcess launch(int number, ChildCommandLine command, List<String> environment, int[] sockets) {
+		ClassDataArchive.Prepared prepared = null;
+		if (this.classData != null) {
+			prepared = this.classData.prepare(command);
+			command = (prepared != null) ? prepared.commandLine() : command;
+			environment = this.classData.handDownDigest(environment);
+		}
+		Optional<ChildCommandLine> lowered = (this.priority != null)
+				? this.priority.startingLowered(command, this.bootNice) : Optional.empty();
+		if (lowered.isPresent()) {
+			command = lowered.get();
+			environment = new ArrayList<>(environment);
+			environment.add(Handoff.NORMAL_NICE + "=" + this.priority.normal());
+		}
 		int[] pair = this.os.socketPair();
 		try {
 			int[] fds = new int[sockets.length + 1];

@@ -57,8 +57,6 @@ public final class RestartCoordinator {
 
 	private static final Log logger = LogFactory.getLog(RestartCoordinator.class);
 
-	private static final Duration SUPERVISOR_ANSWER = Duration.ofSeconds(10);
-
 	private final RestartSettings settings;
 
 	private final NativeOs os;
@@ -75,9 +73,9 @@ public final class RestartCoordinator {
 
 	private final Clock clock = Clock.systemUTC();
 
-	private final Launcher launcher;
-
 	private final Predecessor predecessor;
+
+	private final SupervisorRequests supervisorRequests;
 
 	private final RestartListeners listeners = new RestartListeners();
 
@@ -103,15 +101,11 @@ public final class RestartCoordinator {
 
 	private boolean closed;
 
-	private CompletableFuture<RestartRequest> supervisorAnswer;
-
 	private boolean supervisorGone;
 
 	private Warmup.Result warmup;
 
 	private ClassDataArchive classData;
-
-	private ClassDataArchive.Prepared prepared;
 
 	private BootPriority bootPriority;
 
@@ -137,8 +131,8 @@ public final class RestartCoordinator {
 		this.commandLine = commandLine;
 		this.handedOver = handedOver;
 		this.startedAt = this.clock.instant();
-		this.launcher = new Launcher(os);
 		this.predecessor = new Predecessor(handoff);
+		this.supervisorRequests = new SupervisorRequests(handoff);
 	}
 
 	/**
@@ -233,10 +227,10 @@ public final class RestartCoordinator {
 			});
 		}
 		else if (message instanceof Message.Accepted accepted) {
-			supervisorAnswers(new RestartRequest(true, accepted.attempt(), null));
+			this.supervisorRequests.answered(new RestartRequest(true, accepted.attempt(), null));
 		}
 		else if (message instanceof Message.Refused refused) {
-			supervisorAnswers(new RestartRequest(false, refused.attempt(), refused.reason()));
+			this.supervisorRequests.answered(new RestartRequest(false, refused.attempt(), refused.reason()));
 		}
 		else {
 			logger.warn("Ignoring handover message '" + message.encode() + "'");
@@ -252,7 +246,7 @@ public final class RestartCoordinator {
 				logger.warn("The supervisor (pid " + this.handoff.supervisorPid().get() + ") is gone: generation "
 						+ generation() + " keeps serving, but cannot restart any more");
 			}
-			supervisorAnswers(new RestartRequest(false, null, "the supervisor is gone"));
+			this.supervisorRequests.answered(new RestartRequest(false, null, "the supervisor is gone"));
 			return;
 		}
 		if (this.handoff.parentPid().isPresent()) {
@@ -327,44 +321,9 @@ public final class RestartCoordinator {
 		}
 	}
 
-	private void supervisorAnswers(RestartRequest answer) {
-		CompletableFuture<RestartRequest> waiting;
+	private RestartAttempt current() {
 		synchronized (this.monitor) {
-			waiting = this.supervisorAnswer;
-		}
-		if (waiting != null) {
-			waiting.complete(answer);
-		}
-	}
-
-	private RestartRequest askSupervisor(String trigger) {
-		int supervisor = this.handoff.supervisorPid().orElseThrow();
-		CompletableFuture<RestartRequest> answer = new CompletableFuture<>();
-		synchronized (this.monitor) {
-			if (this.supervisorAnswer != null) {
-				return new RestartRequest(false, this.current, "a restart request is already on its way to the supervisor");
-			}
-			this.supervisorAnswer = answer;
-		}
-		try {
-			this.handoff.channel().orElseThrow().send(new Message.Restart(trigger));
-			RestartRequest request = answer.get(SUPERVISOR_ANSWER.toMillis(), TimeUnit.MILLISECONDS);
-			logger.info("Restart requested by " + trigger + (request.accepted() ? " handed to" : " refused by")
-					+ " the supervisor (pid " + supervisor + ")" + (request.accepted() ? "" : ": " + request.reason()));
-			return request;
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return new RestartRequest(false, this.current, "interrupted while asking the supervisor");
-		}
-		catch (ExecutionException | TimeoutException | RuntimeException ex) {
-			logger.warn("The supervisor (pid " + supervisor + ") did not answer the restart request: " + ex);
-			return new RestartRequest(false, this.current, "the supervisor (pid " + supervisor + ") did not answer");
-		}
-		finally {
-			synchronized (this.monitor) {
-				this.supervisorAnswer = null;
-			}
+			return this.current;
 		}
 	}
 
@@ -403,7 +362,7 @@ public final class RestartCoordinator {
 			}
 		}
 		if (attempt == null) {
-			return askSupervisor(trigger);
+			return this.supervisorRequests.ask(trigger, current());
 		}
 		logger.info("Restart " + attempt.id() + " triggered by " + trigger + ": starting generation "
 				+ (generation() + 1));
@@ -461,32 +420,17 @@ public final class RestartCoordinator {
 		}
 		List<String> activated = this.handoff.listeners().claimed().stream().filter(InheritedListener::activated)
 			.map(InheritedListener::name).toList();
-		ChildCommandLine command = this.commandLine.get();
 		if (this.classData != null) {
 			// The next generation takes precedence over a training run still under way (of a jar
 			// replaced on disk since this one started, say): it would compete with the boot, and the
 			// next generation starts its own once it serves.
 			this.classData.close();
 		}
-		ClassDataArchive.Prepared prepared = (this.classData != null) ? this.classData.prepare(command) : null;
-		if (prepared != null) {
-			command = prepared.commandLine();
-		}
 		List<String> environment = Handoff.childEnvironment(this.os.environment(), names, activated, handedOver,
 				generation() + 1, this.os.pid(), null);
-		if (this.classData != null) {
-			environment = this.classData.handDownDigest(environment);
-		}
-		Optional<ChildCommandLine> lowered = (this.bootPriority != null)
-				? this.bootPriority.startingLowered(command, this.bootNice) : Optional.empty();
-		if (lowered.isPresent()) {
-			command = lowered.get();
-			environment = new ArrayList<>(environment);
-			environment.add(Handoff.NORMAL_NICE + "=" + this.bootPriority.normal());
-		}
 		int[] fds = handedOver.stream().mapToInt(ListeningSocket::fd).toArray();
-		ChildProcess started = this.launcher.launch(generation() + 1, command, environment, fds, prepared);
-		this.prepared = prepared;
+		ChildProcess started = new Launcher(this.os, this.classData, this.bootPriority, this.bootNice)
+			.launch(generation() + 1, this.commandLine.get(), environment, fds);
 		return started;
 	}
 
@@ -513,8 +457,8 @@ public final class RestartCoordinator {
 				String status = started.awaitExit(this.settings.stopTimeout());
 				// Not reaped (the reaper failed, or it closed its channel and lives on): make sure.
 				started.stop(this.settings.stopTimeout());
-				if (this.classData != null && this.prepared != null) {
-					this.classData.failed(this.prepared);
+				if (this.classData != null && started.prepared() != null) {
+					this.classData.failed(started.prepared());
 				}
 				fail(attempt, RestartResult.FAILED, started + " ended before it was ready: " + status);
 			}
@@ -686,12 +630,12 @@ public final class RestartCoordinator {
 		List<RestartableServer> running = this.servers.get();
 		String server = running.stream().map(RestartableServer::type).distinct().reduce((a, b) -> a + "," + b)
 			.orElse(null);
-		List<ListenerStatus> listeners = new ArrayList<>();
+		List<RestartStatus.ListenerStatus> listeners = new ArrayList<>();
 		List<String> inherited = this.handoff.listeners().claimed().stream().map(InheritedListener::name).toList();
 		for (RestartableServer each : running) {
 			for (RestartableServer.Listener listener : each.listeners()) {
 				Integer fd = this.sockets.find(listener.address()).map(ListeningSocket::fd).orElse(null);
-				listeners.add(new ListenerStatus(listener.name(), format(listener.address()), fd,
+				listeners.add(new RestartStatus.ListenerStatus(listener.name(), format(listener.address()), fd,
 						inherited.contains(listener.name())));
 			}
 		}
@@ -708,53 +652,6 @@ public final class RestartCoordinator {
 		String host = address.getAddress().getHostAddress();
 		return (address.getAddress() instanceof Inet6Address) ? "[" + host + "]:" + address.getPort()
 				: host + ":" + address.getPort();
-	}
-
-	/**
-	 * The answer to a restart request.
-	 *
-	 * @param accepted whether a restart was started
-	 * @param attempt the started attempt, or the running one when not accepted (may be null)
-	 * @param reason why it was not accepted, or null
-	 */
-	public record RestartRequest(boolean accepted, RestartAttempt attempt, String reason) {
-
-	}
-
-	/**
-	 * What a generation is doing.
-	 *
-	 * @param state the state
-	 * @param generation the generation
-	 * @param pid this process
-	 * @param parentPid the previous generation while it still drains, else null
-	 * @param mode {@code SUPERVISED} when a supervisor started this generation, else
-	 * {@code STANDALONE}
-	 * @param supervisorPid the supervisor's pid, or null
-	 * @param server the kind of web server, such as {@code tomcat}
-	 * @param startedAt when this generation started
-	 * @param listeners the listening sockets
-	 * @param warmup what the warm-up before this generation took over did, or null
-	 * @param lastRestart the last or running restart, or null
-	 * @param history the last restarts, newest first, across generations
-	 */
-	public record RestartStatus(RestartState state, int generation, int pid, Integer parentPid, String mode,
-			Integer supervisorPid, String server,
-			Instant startedAt, List<ListenerStatus> listeners, Warmup.Result warmup, RestartAttempt lastRestart,
-			List<RestartAttempt> history) {
-
-	}
-
-	/**
-	 * A listening socket of this generation.
-	 *
-	 * @param name the listener's name
-	 * @param address the local address
-	 * @param fd its descriptor in this process
-	 * @param inherited whether it came from the previous generation
-	 */
-	public record ListenerStatus(String name, String address, Integer fd, boolean inherited) {
-
 	}
 
 }

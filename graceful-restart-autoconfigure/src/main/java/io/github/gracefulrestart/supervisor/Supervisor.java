@@ -82,8 +82,6 @@ public final class Supervisor {
 
 	private final List<SupervisedSocket> sockets;
 
-	private final Launcher launcher;
-
 	private final RestartListeners listeners = new RestartListeners();
 
 	private final Clock clock = Clock.systemUTC();
@@ -149,7 +147,6 @@ public final class Supervisor {
 		// Only the supervisor speaks to systemd: its pid is the unit's main pid.
 		this.environment.remove(SdNotify.NOTIFY_SOCKET);
 		this.sockets = List.copyOf(sockets);
-		this.launcher = new Launcher(os);
 		this.reaper = new Reaper(os, (reaped) -> post(() -> exited(reaped.pid(), reaped.status())));
 		ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, (task) -> {
 			Thread thread = new Thread(task, "graceful-restart-supervisor-timer");
@@ -288,21 +285,15 @@ public final class Supervisor {
 	 */
 	private void launch(RestartAttempt attempt, ChildProcess previous) {
 		int number = this.lastNumber + 1;
-		ChildCommandLine command = this.commandLine;
-		ClassDataArchive.Prepared prepared = (this.classData != null) ? this.classData.prepare(command) : null;
 		List<String> environment = Handoff.childEnvironment(this.environment,
 				this.sockets.stream().map(SupervisedSocket::name).toList(),
 				this.sockets.stream().filter(SupervisedSocket::activated).map(SupervisedSocket::name).toList(),
 				this.sockets.stream().map(SupervisedSocket::socket).toList(), number,
 				(previous != null) ? previous.pid() : null, this.os.pid());
-		if (prepared != null) {
-			command = prepared.commandLine();
-			environment = this.classData.handDownDigest(environment);
-		}
 		ChildProcess child;
 		try {
 			int[] fds = this.sockets.stream().mapToInt((socket) -> socket.socket().fd()).toArray();
-			child = this.launcher.launch(number, command, environment, fds, prepared);
+			child = new Launcher(this.os, this.classData, null, 0).launch(number, this.commandLine, environment, fds);
 		}
 		catch (RuntimeException ex) {
 			String message = "could not start generation " + number + ": " + ex.getMessage();
@@ -423,10 +414,15 @@ public final class Supervisor {
 		}
 		else if (child == this.draining) {
 			this.draining = null;
-			// Unless the generation that took over has ended meanwhile, and another is on its way.
-			if (this.serving != null && this.serving.pid() == this.takeover.newPid()) {
-				announce(this.serving, this.takeover, Math.max(0, child.drained().getNow(-1L)));
-			}
+			RestartAttempt takeover = this.takeover;
+			// Its DRAINED may still be on its way on the channel's own thread: at the latest, the
+			// channel's end completes it.
+			child.drained().thenAccept((drainMs) -> post(() -> {
+				// Unless the generation that took over has ended meanwhile, and another is on its way.
+				if (this.serving != null && this.serving.pid() == takeover.newPid()) {
+					announce(this.serving, takeover, Math.max(0, drainMs));
+				}
+			}));
 		}
 		else if (child == this.serving) {
 			servingEnded(child, status);

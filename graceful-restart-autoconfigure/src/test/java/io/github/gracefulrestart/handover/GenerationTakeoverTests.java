@@ -76,7 +76,7 @@ class GenerationTakeoverTests {
 				assertThat(coordinator.status().lastRestart()).isEqualTo(succeeded);
 				assertThat(coordinator.status().history()).containsExactly(succeeded, failed);
 				// Drained but not exited (closing its context): one restart at a time.
-				RestartCoordinator.RestartRequest early = coordinator.requestRestart("SIGHUP");
+				RestartRequest early = coordinator.requestRestart("SIGHUP");
 				assertThat(early.accepted()).isFalse();
 				assertThat(early.reason())
 					.isEqualTo("the previous generation (pid 4100) has drained and is still shutting down");
@@ -109,7 +109,7 @@ class GenerationTakeoverTests {
 			coordinator.ready();
 			try (HandoverChannel supervisor = new HandoverChannel(this.os, pair[0])) {
 				assertThat(supervisor.receive()).isEqualTo(new Message.Ready());
-				CompletableFuture<RestartCoordinator.RestartRequest> request = CompletableFuture
+				CompletableFuture<RestartRequest> request = CompletableFuture
 					.supplyAsync(() -> coordinator.requestRestart("ENDPOINT"));
 				assertThat(supervisor.receive()).isEqualTo(new Message.Restart("ENDPOINT"));
 				RestartAttempt running = new RestartAttempt("r1", "ENDPOINT", RestartResult.IN_PROGRESS, Instant.now(),

@@ -1,7 +1,6 @@
 package io.github.gracefulrestart.handover;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -10,8 +9,6 @@ import io.github.gracefulrestart.RestartAttempt;
 import io.github.gracefulrestart.RestartResult;
 import io.github.gracefulrestart.RestartSettings;
 import io.github.gracefulrestart.RestartState;
-import io.github.gracefulrestart.RestartableServer;
-import io.github.gracefulrestart.handover.RestartCoordinator.RestartRequest;
 import io.github.gracefulrestart.process.ChildCommandLine;
 import io.github.gracefulrestart.process.FakeOs;
 import io.github.gracefulrestart.process.FakeOs.FakeChild;
@@ -33,7 +30,7 @@ class RestartCoordinatorFailureTests {
 
 	private final CompletableFuture<RestartAttempt> handedOver = new CompletableFuture<>();
 
-	private final Server server = new Server();
+	private final GenerationTakeoverTests.RecordingServer server = new GenerationTakeoverTests.RecordingServer();
 
 	// The parent side: this generation restarts.
 
@@ -249,39 +246,6 @@ class RestartCoordinatorFailureTests {
 		return await().atMost(WAIT)
 			.until(() -> coordinator.status().history().stream().findFirst().orElse(null),
 					(attempt) -> attempt != null && attempt.result() == result);
-	}
-
-	/** A server without sockets: it records what the coordinator told it. */
-	static final class Server implements RestartableServer {
-
-		volatile boolean stoppedAccepting;
-
-		final List<String> calls = new ArrayList<>();
-
-		@Override
-		public String type() {
-			return "fake";
-		}
-
-		@Override
-		public List<Listener> listeners() {
-			return List.of();
-		}
-
-		@Override
-		public void startAccepting() {
-		}
-
-		@Override
-		public void stopAccepting() {
-			this.stoppedAccepting = true;
-		}
-
-		@Override
-		public int openConnections() {
-			return 0;
-		}
-
 	}
 
 }

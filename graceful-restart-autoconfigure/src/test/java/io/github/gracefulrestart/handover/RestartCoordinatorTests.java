@@ -17,7 +17,6 @@ import io.github.gracefulrestart.RestartResult;
 import io.github.gracefulrestart.RestartSettings;
 import io.github.gracefulrestart.RestartState;
 import io.github.gracefulrestart.RestartableServer;
-import io.github.gracefulrestart.handover.RestartCoordinator.RestartRequest;
 import io.github.gracefulrestart.process.ChildCommandLine;
 import io.github.gracefulrestart.process.JnrNativeOs;
 import org.junit.jupiter.api.AfterEach;

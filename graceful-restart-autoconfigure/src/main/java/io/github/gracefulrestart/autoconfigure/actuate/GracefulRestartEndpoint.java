@@ -2,8 +2,8 @@ package io.github.gracefulrestart.autoconfigure.actuate;
 
 import io.github.gracefulrestart.RestartAttempt;
 import io.github.gracefulrestart.handover.RestartCoordinator;
-import io.github.gracefulrestart.handover.RestartCoordinator.RestartRequest;
-import io.github.gracefulrestart.handover.RestartCoordinator.RestartStatus;
+import io.github.gracefulrestart.handover.RestartRequest;
+import io.github.gracefulrestart.handover.RestartStatus;
 import io.github.gracefulrestart.RestartState;
 
 import org.springframework.boot.actuate.endpoint.Access;
