@@ -38,8 +38,7 @@ public final class RestartBenchmark {
 	private static final String JDK25 = "/usr/lib/jvm/temurin-25-jdk-amd64";
 
 	/** A new generation that takes over cold, booting at the serving one's priority. */
-	private static final String[] COLD = { "--graceful-restart.warmup.enabled=false", "--graceful-restart.boot-nice=0",
-			"--graceful-restart.class-data.enabled=false" };
+	private static final String[] COLD = { "--graceful-restart.warmup.enabled=false", "--graceful-restart.boot-nice=0" };
 
 	private static final Duration QUIET_GAP = Duration.ofSeconds(10);
 
@@ -133,7 +132,6 @@ public final class RestartBenchmark {
 		Recording recording = new Recording();
 		try (SampleApp app = SampleApp.start(server, dir, List.of(), arguments)) {
 			warmUp(app);
-			awaitBackgroundWork(app);
 			Recording run = new Recording();
 			OpenLoad load = OpenLoad.start(app::client, KEEP_ALIVE, RATE, RUN, run);
 			RssSampler rss = RssSampler.start(app);
@@ -182,11 +180,10 @@ public final class RestartBenchmark {
 	}
 
 	/**
-	 * Without load, as restarts come in real life (apart, the archive recorded in the meantime;
-	 * here 10 s of quiet before each): a cold start of the jar (process start to serving, the
-	 * median of three), then the takeover time of two restarts with the class-data archive, of the
-	 * first restart of a new jar (run as it is, with no archive of its own yet: the archive of the
-	 * JDK's classes), and of one more once the new jar's archive is recorded.
+	 * Without load, as restarts come in real life (apart; here 10 s of quiet before each): a cold
+	 * start of the jar (process start to serving, the median of three), then the takeover time of
+	 * three restarts of the same jar and of one of a new jar. Each generation runs the user's
+	 * command line as it is: a CDS archive or AOT cache the user gives it would be used by each.
 	 */
 	private void startTimes(String jdk, String javaHome) throws Exception {
 		String previous = System.getProperty("sample.java.home", "");
@@ -198,48 +195,33 @@ public final class RestartBenchmark {
 			for (int i = 0; i < 3; i++) {
 				long start = System.nanoTime();
 				try (SampleApp app = SampleApp.start(SampleApp.Server.TOMCAT,
-						Files.createDirectories(dir.resolve("cold-" + i)), List.of(),
-						"--graceful-restart.class-data.enabled=false")) {
+						Files.createDirectories(dir.resolve("cold-" + i)), List.of())) {
 					colds.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
 				}
 			}
 			long cold = median(colds);
-			try (SampleApp app = SampleApp.start(SampleApp.Server.TOMCAT, dir, List.of(),
-					"--graceful-restart.class-data.directory=" + dir.resolve("class-data"))) {
+			try (SampleApp app = SampleApp.start(SampleApp.Server.TOMCAT, dir, List.of())) {
 				long[] pid = { app.servingPid() };
-				awaitArchives(app, 1);
-				long[] archived1 = restart(app, pid);
-				long[] archived2 = restart(app, pid);
-				// Recorded once per JDK, in the background: what a new jar starts from.
-				await().atMost(SampleApp.STARTUP).until(() -> app.log().contains("JDK class-data archive "));
-				// Deployed just before the restart, as a deploy script does: not early enough for the
-				// serving generation to extract and train it.
+				long[] same1 = restart(app, pid);
+				long[] same2 = restart(app, pid);
+				long[] same3 = restart(app, pid);
+				// Deployed just before the restart, as a deploy script does.
 				long[] newJar = restart(app, pid, () -> app.deployVersion("2"));
-				awaitArchives(app, 2);
-				long[] archived3 = restart(app, pid);
-				List<Long> archived = List.of(archived1[0], archived2[0], archived3[0]);
-				List<Long> warmups = List.of(archived1[1], archived2[1], archived3[1]);
-				long median = median(archived);
-				long medianWithoutWarmup = median(List.of(archived1[0] - archived1[1], archived2[0] - archived2[1],
-						archived3[0] - archived3[1]));
+				List<Long> same = List.of(same1[0], same2[0], same3[0]);
+				List<Long> warmups = List.of(same1[1], same2[1], same3[1]);
+				long median = median(same);
+				long medianWithoutWarmup = median(List.of(same1[0] - same1[1], same2[0] - same2[1], same3[0] - same3[1]));
 				this.notes.add(String.format("JDK %s, no load: cold start of the jar %d ms (process start to serving, median of %s);"
-						+ " trigger to new generation serving (warm-up included; 10 s of quiet before each restart), with the class-data archive %s ms,"
+						+ " trigger to new generation serving (warm-up included; 10 s of quiet before each restart), same jar %s ms,"
 						+ " median %.2fx the cold start (warm-up %s ms of it; without the warm-up %.2fx);"
-						+ " first restart of a new jar, without an archive of its own (from the JDK's), %d ms, %.2fx",
-						jdk, cold, colds, archived, median / (double) cold, warmups, medianWithoutWarmup / (double) cold,
+						+ " a new jar %d ms, %.2fx",
+						jdk, cold, colds, same, median / (double) cold, warmups, medianWithoutWarmup / (double) cold,
 						newJar[0], newJar[0] / (double) cold));
 			}
 		}
 		finally {
 			System.setProperty("sample.java.home", previous);
 		}
-	}
-
-	/** Wait until the background training run has recorded the {@code count}th archive. */
-	private static void awaitArchives(SampleApp app, int count) {
-		await().atMost(SampleApp.STARTUP)
-			.until(() -> app.log().lines().filter((line) -> line.contains("Class-data archive ")
-					&& line.contains(" recorded (")).count() >= count);
 	}
 
 	/**
@@ -362,7 +344,6 @@ public final class RestartBenchmark {
 				try (SampleApp app = SampleApp.start(SampleApp.Server.TOMCAT, dir, List.of(),
 						"--graceful-restart.enabled=" + enabled)) {
 					warmUp(app);
-					awaitBackgroundWork(app);
 					// 5 s of the same load to warm the JIT, then 15 s measured.
 					long[] measured = wrk ? wrk(app) : closedLoop(app);
 					throughput.computeIfAbsent(enabled, (key) -> new ArrayList<>()).add(measured[0]);
@@ -498,9 +479,7 @@ public final class RestartBenchmark {
 					+ " tenth of the rate). Latency is counted from each request's intended send time, so a stall shows as"
 					+ " latency, not as fewer requests. Restart windows: trigger to one second after the old"
 					+ " generation is gone (stop-then-start: stop to one second after serving again; nginx: the switch and"
-					+ " five seconds after). Each app starts from a directory of its own, so each runs a new jar: the"
-					+ " load starts once its first generation's background runs (the jar's extraction and training"
-					+ " run, nice 19) are over, as a deployed service runs after its first minute.");
+					+ " five seconds after).");
 			out.println();
 			out.println("| scenario | requests | ok | refused / reset / timeout / non-2xx | latency ms p50 / p99 / p99.9 / max"
 					+ " | in restart windows |");
@@ -511,20 +490,6 @@ public final class RestartBenchmark {
 			out.println();
 			out.println("![Throughput and p99 latency per second across graceful restarts](benchmarks.png)");
 		}
-	}
-
-	/**
-	 * A new jar's first generation extracts it and records its class-data archive in background
-	 * runs (nice 19, once per jar; each scenario runs the jar from a directory of its own, so each
-	 * is a new jar): measured once they are over, as a service runs once deployed, not the first
-	 * seconds after a deployment.
-	 */
-	private static void awaitBackgroundWork(SampleApp app) throws IOException {
-		long pid = app.servingPid();
-		await("the background runs of generation " + pid).atMost(SampleApp.STARTUP)
-			.pollInterval(Duration.ofMillis(200))
-			.during(Duration.ofSeconds(2))
-			.until(() -> ProcessHandle.of(pid).orElseThrow().children().findAny().isEmpty());
 	}
 
 	private static void warmUp(SampleApp app) throws IOException {

@@ -1,6 +1,5 @@
 package io.github.gracefulrestart.autoconfigure;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,13 +14,14 @@ import io.github.gracefulrestart.Warmup;
 import io.github.gracefulrestart.WarmupHook;
 import io.github.gracefulrestart.process.BootPriority;
 import io.github.gracefulrestart.process.ChildCommandLine;
-import io.github.gracefulrestart.process.ClassDataArchive;
 import io.github.gracefulrestart.process.NativeOs;
 import io.github.gracefulrestart.process.PidFile;
 import io.github.gracefulrestart.systemd.SdNotify;
 import io.github.gracefulrestart.systemd.SystemdNotifier;
 import io.github.gracefulrestart.socket.ProcSocketTable;
 import jnr.posix.POSIX;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.SpringApplication;
@@ -54,6 +54,8 @@ import org.springframework.util.ClassUtils;
 @EnableConfigurationProperties(GracefulRestartProperties.class)
 public final class GracefulRestartAutoConfiguration {
 
+	private static final Log logger = LogFactory.getLog(GracefulRestartAutoConfiguration.class);
+
 	@Bean
 	@ConditionalOnMissingBean
 	NativeOs gracefulRestartNativeOs() {
@@ -75,21 +77,30 @@ public final class GracefulRestartAutoConfiguration {
 	@ConditionalOnMissingBean
 	RestartCoordinator restartCoordinator(GracefulRestartProperties properties, NativeOs nativeOs, Handoff handoff,
 			RunningWebServers webServers, ConfigurableApplicationContext context, ObjectProvider<BootPriority> bootPriority) {
+		warnIfClassDataConfigured(context.getEnvironment());
 		RestartSettings settings = new RestartSettings(properties.getStartupTimeout(), properties.getDrainTimeout(),
 				properties.getStopTimeout());
 		RestartCoordinator coordinator = new RestartCoordinator(settings, nativeOs, handoff, webServers,
 				ChildCommandLine::ofCurrentProcess, (attempt) -> closeAndExit(context, webServers, nativeOs));
-		Path classData = properties.getClassData().resolvedDirectory();
-		if (classData != null) {
-			ClassDataArchive archive = new ClassDataArchive(classData, properties.getClassData().getKeep(),
-					properties.getClassData().isExtract());
-			archive.inheritDigest(System.getenv(ClassDataArchive.JAR_DIGEST));
-			coordinator.useClassDataArchive(archive);
-		}
 		// A generation that booted lowered knows its normal priority from before; any other has it now.
 		coordinator.useBootPriority(bootPriority.getIfAvailable(() -> new BootPriority(nativeOs)),
 				properties.getBootNice());
 		return coordinator;
+	}
+
+	/**
+	 * The class-data machinery of 0.1 (a training run, an extracted copy of the jar, archives in
+	 * {@code java.io.tmpdir}) is gone; a configuration that still sets it hears so once.
+	 */
+	private static void warnIfClassDataConfigured(Environment environment) {
+		for (String name : List.of("enabled", "directory", "keep", "extract")) {
+			if (environment.containsProperty("graceful-restart.class-data." + name)) {
+				logger.warn("graceful-restart.class-data.* is no longer used: generations start with your command line as "
+						+ "it is, so a CDS archive or AOT cache you give it (Spring Boot's efficient deployment) is "
+						+ "used by every generation; see docs/warm-generations.md");
+				return;
+			}
+		}
 	}
 
 	/**

@@ -70,8 +70,6 @@ public class GracefulRestartProperties {
 
 	private final Warmup warmup = new Warmup();
 
-	private final ClassData classData = new ClassData();
-
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -134,10 +132,6 @@ public class GracefulRestartProperties {
 
 	public Warmup getWarmup() {
 		return this.warmup;
-	}
-
-	public ClassData getClassData() {
-		return this.classData;
 	}
 
 	public SupervisorMode getSupervisor() {
@@ -241,83 +235,6 @@ public class GracefulRestartProperties {
 		public void setConcurrency(int concurrency) {
 			Assert.isTrue(concurrency >= 1, "graceful-restart.warmup.concurrency must be at least 1, was " + concurrency);
 			this.concurrency = concurrency;
-		}
-
-	}
-
-	/**
-	 * Class-data archive of the running jar, for faster generations.
-	 */
-	public static class ClassData {
-
-		/**
-		 * Whether a new generation records a class-data archive of the running jar (AppCDS before
-		 * JDK 25, the AOT cache from JDK 25) when it exits, for the generations after it to start
-		 * faster. Archives are keyed by the jar's digest and the JDK.
-		 */
-		private boolean enabled = true;
-
-		/**
-		 * Directory of the archives. Defaults to graceful-restart-class-data in java.io.tmpdir.
-		 */
-		private Path directory;
-
-		/**
-		 * Number of archives kept, the most recently used first; older ones are deleted.
-		 */
-		private int keep = 2;
-
-		/**
-		 * Whether a Spring Boot executable jar is extracted (with Spring Boot's own
-		 * "java -Djarmode=tools -jar app.jar extract") for the next generations to run from, so that
-		 * the archive holds the application's and its libraries' classes, not only the JDK's. The
-		 * jar on disk is read at every restart; a changed jar is extracted anew.
-		 */
-		private boolean extract = true;
-
-		public boolean isEnabled() {
-			return this.enabled;
-		}
-
-		public void setEnabled(boolean enabled) {
-			this.enabled = enabled;
-		}
-
-		public Path getDirectory() {
-			return this.directory;
-		}
-
-		public void setDirectory(Path directory) {
-			this.directory = directory;
-		}
-
-		public int getKeep() {
-			return this.keep;
-		}
-
-		public boolean isExtract() {
-			return this.extract;
-		}
-
-		public void setExtract(boolean extract) {
-			this.extract = extract;
-		}
-
-		public void setKeep(int keep) {
-			Assert.isTrue(keep >= 1, "graceful-restart.class-data.keep must be at least 1, was " + keep);
-			this.keep = keep;
-		}
-
-		/**
-		 * The archive directory, or null when archives are off.
-		 * @return the directory
-		 */
-		public Path resolvedDirectory() {
-			if (!this.enabled) {
-				return null;
-			}
-			return (this.directory != null) ? this.directory
-					: Path.of(System.getProperty("java.io.tmpdir"), "graceful-restart-class-data");
 		}
 
 	}

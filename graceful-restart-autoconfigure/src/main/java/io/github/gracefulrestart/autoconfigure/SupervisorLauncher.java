@@ -86,8 +86,7 @@ public class SupervisorLauncher implements ApplicationListener<ApplicationEnviro
 		SupervisorConfiguration configuration = new SupervisorConfiguration(ChildCommandLine.ofCurrentProcess(),
 				listeners, new RestartSettings(properties.getStartupTimeout(), properties.getDrainTimeout(),
 						properties.getStopTimeout()),
-				properties.getSignal().name(), properties.getPidFile(), properties.getClassData().resolvedDirectory(),
-				properties.getClassData().getKeep(), properties.getClassData().isExtract());
+				properties.getSignal().name(), properties.getPidFile());
 		SupervisorJvm.command().ifPresent((command) -> SupervisorJvm.exec(os, command, configuration));
 		// No small JVM to become: supervise from this one, with the classes loaded so far.
 		System.exit(configuration.supervise(os, System.getenv()));

@@ -10,7 +10,6 @@ import java.util.function.Consumer;
 
 import io.github.gracefulrestart.handover.Message.Drained;
 import io.github.gracefulrestart.handover.Message.Ready;
-import io.github.gracefulrestart.process.ClassDataArchive;
 import io.github.gracefulrestart.process.ExitStatus;
 import io.github.gracefulrestart.process.NativeOs;
 import org.apache.commons.logging.Log;
@@ -39,8 +38,6 @@ public final class ChildProcess {
 
 	private final HandoverChannel channel;
 
-	private final ClassDataArchive.Prepared prepared;
-
 	private final CompletableFuture<Instant> ready = new CompletableFuture<>();
 
 	private final CompletableFuture<Long> drained = new CompletableFuture<>();
@@ -49,12 +46,11 @@ public final class ChildProcess {
 
 	private final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
 
-	ChildProcess(NativeOs os, int number, int pid, HandoverChannel channel, ClassDataArchive.Prepared prepared) {
+	ChildProcess(NativeOs os, int number, int pid, HandoverChannel channel) {
 		this.os = os;
 		this.number = number;
 		this.pid = pid;
 		this.channel = channel;
-		this.prepared = prepared;
 	}
 
 	/**
@@ -71,14 +67,6 @@ public final class ChildProcess {
 	 */
 	public int pid() {
 		return this.pid;
-	}
-
-	/**
-	 * Return what the generation was started with as to a class-data archive.
-	 * @return the prepared archive, or null
-	 */
-	public ClassDataArchive.Prepared prepared() {
-		return this.prepared;
 	}
 
 	/**

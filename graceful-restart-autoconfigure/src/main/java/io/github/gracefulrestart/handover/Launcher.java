@@ -6,21 +6,17 @@ import java.util.Optional;
 
 import io.github.gracefulrestart.process.BootPriority;
 import io.github.gracefulrestart.process.ChildCommandLine;
-import io.github.gracefulrestart.process.ClassDataArchive;
 import io.github.gracefulrestart.process.NativeOs;
 
 /**
  * Starts a generation: the listening sockets at descriptors 3, 4, ... in the order given, one end
  * of a new socket pair right after them (as {@link Handoff#childEnvironment} describes), and no
- * other descriptor; with the class-data archive of the running jar when there is one, and at the
- * boot priority when one is set (applied last, so that the archive's options stay on the JVM's
- * command line). The serving generation and the supervisor both start theirs here.
+ * other descriptor; at the boot priority when one is set. The serving generation and the supervisor
+ * both start theirs here.
  */
 public final class Launcher {
 
 	private final NativeOs os;
-
-	private final ClassDataArchive classData;
 
 	private final BootPriority priority;
 
@@ -29,14 +25,12 @@ public final class Launcher {
 	/**
 	 * Create a launcher.
 	 * @param os the native calls
-	 * @param classData the class-data archives, or null
 	 * @param priority the priority of this process, or null when the generation is not to boot
 	 * lowered
 	 * @param bootNice the nice value to boot at
 	 */
-	public Launcher(NativeOs os, ClassDataArchive classData, BootPriority priority, int bootNice) {
+	public Launcher(NativeOs os, BootPriority priority, int bootNice) {
 		this.os = os;
-		this.classData = classData;
 		this.priority = priority;
 		this.bootNice = bootNice;
 	}
@@ -51,12 +45,6 @@ public final class Launcher {
 	 * @return the started generation
 	 */
 	public ChildProcess launch(int number, ChildCommandLine command, List<String> environment, int[] sockets) {
-		ClassDataArchive.Prepared prepared = null;
-		if (this.classData != null) {
-			prepared = this.classData.prepare(command);
-			command = (prepared != null) ? prepared.commandLine() : command;
-			environment = this.classData.handDownDigest(environment);
-		}
 		Optional<ChildCommandLine> lowered = (this.priority != null)
 				? this.priority.startingLowered(command, this.bootNice) : Optional.empty();
 		if (lowered.isPresent()) {
@@ -70,7 +58,7 @@ public final class Launcher {
 			System.arraycopy(sockets, 0, fds, 0, sockets.length);
 			fds[sockets.length] = pair[1];
 			int pid = this.os.spawn(command.executable(), command.argv(), environment, fds);
-			return new ChildProcess(this.os, number, pid, new HandoverChannel(this.os, pair[0]), prepared);
+			return new ChildProcess(this.os, number, pid, new HandoverChannel(this.os, pair[0]));
 		}
 		catch (RuntimeException ex) {
 			this.os.close(pair[0]);

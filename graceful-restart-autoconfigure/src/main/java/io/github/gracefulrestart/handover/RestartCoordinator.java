@@ -13,7 +13,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.LongPredicate;
 import java.util.function.Supplier;
@@ -28,7 +27,6 @@ import io.github.gracefulrestart.RestartableServer;
 import io.github.gracefulrestart.Warmup;
 import io.github.gracefulrestart.process.BootPriority;
 import io.github.gracefulrestart.process.ChildCommandLine;
-import io.github.gracefulrestart.process.ClassDataArchive;
 import io.github.gracefulrestart.process.NativeOs;
 import io.github.gracefulrestart.socket.InheritedListener;
 import io.github.gracefulrestart.socket.ListeningSocket;
@@ -81,8 +79,6 @@ public final class RestartCoordinator {
 
 	private final Instant startedAt;
 
-	private final AtomicBoolean preparedAhead = new AtomicBoolean();
-
 	private final Object monitor = new Object();
 
 	// Guarded by the monitor.
@@ -104,8 +100,6 @@ public final class RestartCoordinator {
 	private boolean supervisorGone;
 
 	private Warmup.Result warmup;
-
-	private ClassDataArchive classData;
 
 	private BootPriority bootPriority;
 
@@ -133,14 +127,6 @@ public final class RestartCoordinator {
 		this.startedAt = this.clock.instant();
 		this.predecessor = new Predecessor(handoff);
 		this.supervisorRequests = new SupervisorRequests(handoff);
-	}
-
-	/**
-	 * Start the next generations with a class-data archive of the running jar.
-	 * @param classData the archives
-	 */
-	public void useClassDataArchive(ClassDataArchive classData) {
-		this.classData = classData;
 	}
 
 	/**
@@ -186,24 +172,9 @@ public final class RestartCoordinator {
 			server.startAccepting();
 		}
 		this.handoff.listeners().closeUnclaimed(this.os::close);
-		boolean handingOver = this.predecessor.reportReady(this::heard, this::channelEnded);
+		this.predecessor.reportReady(this::heard, this::channelEnded);
 		boolean first = this.handoff.parentPid().isEmpty();
 		this.listeners.fire((listener) -> listener.ready(generation(), first));
-		if (!handingOver) {
-			prepareNextAhead();
-		}
-	}
-
-	/**
-	 * Off the next restart's path, once this generation serves alone (not while the previous one
-	 * drains, when the CPU is the clients'): extract the jar and record its archive, which take a
-	 * JVM start and a training run.
-	 */
-	private void prepareNextAhead() {
-		ClassDataArchive classData = this.classData;
-		if (classData != null && this.preparedAhead.compareAndSet(false, true)) {
-			daemon("graceful-restart-class-data", () -> classData.prepareAhead(this.commandLine.get()));
-		}
 	}
 
 	/**
@@ -258,7 +229,6 @@ public final class RestartCoordinator {
 
 	private void previousGenerationGone() {
 		this.listeners.fire((listener) -> listener.servingAlone(generation()));
-		prepareNextAhead();
 	}
 
 	private void tookOver(Message.Drained drained) {
@@ -387,8 +357,7 @@ public final class RestartCoordinator {
 				closing = this.closed;
 			}
 			if (closing) {
-				// Shut down while the child was prepared and spawned (the jar extracted, say):
-				// close() did not see it, so it goes here.
+				// Shut down while the child was spawned: close() did not see it, so it goes here.
 				started.stop(this.settings.stopTimeout());
 				fail(withPid, RestartResult.FAILED, "this generation is shutting down; stopped " + started);
 				return;
@@ -420,16 +389,10 @@ public final class RestartCoordinator {
 		}
 		List<String> activated = this.handoff.listeners().claimed().stream().filter(InheritedListener::activated)
 			.map(InheritedListener::name).toList();
-		if (this.classData != null) {
-			// The next generation takes precedence over a training run still under way (of a jar
-			// replaced on disk since this one started, say): it would compete with the boot, and the
-			// next generation starts its own once it serves.
-			this.classData.close();
-		}
 		List<String> environment = Handoff.childEnvironment(this.os.environment(), names, activated, handedOver,
 				generation() + 1, this.os.pid(), null);
 		int[] fds = handedOver.stream().mapToInt(ListeningSocket::fd).toArray();
-		ChildProcess started = new Launcher(this.os, this.classData, this.bootPriority, this.bootNice)
+		ChildProcess started = new Launcher(this.os, this.bootPriority, this.bootNice)
 			.launch(generation() + 1, this.commandLine.get(), environment, fds);
 		return started;
 	}
@@ -457,9 +420,6 @@ public final class RestartCoordinator {
 				String status = started.awaitExit(this.settings.stopTimeout());
 				// Not reaped (the reaper failed, or it closed its channel and lives on): make sure.
 				started.stop(this.settings.stopTimeout());
-				if (this.classData != null && started.prepared() != null) {
-					this.classData.failed(started.prepared());
-				}
 				fail(attempt, RestartResult.FAILED, started + " ended before it was ready: " + status);
 			}
 			case TIMED_OUT -> {
@@ -580,12 +540,6 @@ public final class RestartCoordinator {
 		}
 		if (!first) {
 			return;
-		}
-		if (this.classData != null) {
-			// A training run or an extraction under way ends with its generation, before it exits
-			// (the next one starts its own): left running, it would outlive the service's main
-			// process in its cgroup, where systemd SIGKILLs it at the stop.
-			this.classData.close();
 		}
 		if (!handedOver) {
 			this.listeners.fire(RestartListener::stopping);

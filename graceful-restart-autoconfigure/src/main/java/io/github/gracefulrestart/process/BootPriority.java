@@ -35,6 +35,10 @@ import org.apache.commons.logging.LogFactory;
  */
 public final class BootPriority {
 
+	/** The {@code nice(1)} program, which sets a nice value and executes a command in its place. */
+	private static final Path NICE = Path.of("/usr/bin/nice");
+
+
 	private static final Log logger = LogFactory.getLog(BootPriority.class);
 
 	private static final int CAP_SYS_NICE = 23;
@@ -96,7 +100,7 @@ public final class BootPriority {
 	 * machine has no {@code /usr/bin/nice}
 	 */
 	public Optional<ChildCommandLine> startingLowered(ChildCommandLine command, int nice) {
-		if (nice <= this.normal || !Files.isExecutable(BackgroundProcesses.NICE) || !canRestore()) {
+		if (nice <= this.normal || !Files.isExecutable(NICE) || !canRestore()) {
 			return Optional.empty();
 		}
 		// nice(1) adds to the value of the thread that starts it.
@@ -106,7 +110,7 @@ public final class BootPriority {
 		}
 		List<String> arguments = new ArrayList<>(List.of("-n", String.valueOf(increment)));
 		arguments.addAll(command.argv());
-		return Optional.of(new ChildCommandLine(BackgroundProcesses.NICE.toString(), arguments));
+		return Optional.of(new ChildCommandLine(NICE.toString(), arguments));
 	}
 
 	/**

@@ -28,7 +28,6 @@ import io.github.gracefulrestart.handover.History;
 import io.github.gracefulrestart.handover.Launcher;
 import io.github.gracefulrestart.handover.Message;
 import io.github.gracefulrestart.process.ChildCommandLine;
-import io.github.gracefulrestart.process.ClassDataArchive;
 import io.github.gracefulrestart.process.ExitStatus;
 import io.github.gracefulrestart.process.NativeOs;
 import io.github.gracefulrestart.systemd.SdNotify;
@@ -94,8 +93,6 @@ public final class Supervisor {
 
 	private final Reaper reaper;
 
-	private ClassDataArchive classData;
-
 	// The state below is the event loop's alone.
 
 	private final Map<Integer, ChildProcess> generations = new HashMap<>();
@@ -155,14 +152,6 @@ public final class Supervisor {
 		});
 		timers.setRemoveOnCancelPolicy(true);
 		this.timers = timers;
-	}
-
-	/**
-	 * Start generations with a class-data archive of the running jar.
-	 * @param classData the archives
-	 */
-	public void useClassDataArchive(ClassDataArchive classData) {
-		this.classData = classData;
 	}
 
 	/**
@@ -293,7 +282,7 @@ public final class Supervisor {
 		ChildProcess child;
 		try {
 			int[] fds = this.sockets.stream().mapToInt((socket) -> socket.socket().fd()).toArray();
-			child = new Launcher(this.os, this.classData, null, 0).launch(number, this.commandLine, environment, fds);
+			child = new Launcher(this.os, null, 0).launch(number, this.commandLine, environment, fds);
 		}
 		catch (RuntimeException ex) {
 			String message = "could not start generation " + number + ": " + ex.getMessage();
@@ -406,9 +395,6 @@ public final class Supervisor {
 		this.lastExit = (child == this.serving || !this.everServed) ? status : this.lastExit;
 		if (child == this.next) {
 			this.next = null;
-			if (this.classData != null && child.prepared() != null) {
-				this.classData.failed(child.prepared());
-			}
 			failed(this.current, RestartResult.FAILED, child + " ended before it was ready: " + status);
 			afterFailedStart();
 		}

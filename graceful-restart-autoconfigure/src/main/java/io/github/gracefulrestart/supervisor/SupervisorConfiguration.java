@@ -16,7 +16,6 @@ import java.util.Map;
 
 import io.github.gracefulrestart.RestartSettings;
 import io.github.gracefulrestart.process.ChildCommandLine;
-import io.github.gracefulrestart.process.ClassDataArchive;
 import io.github.gracefulrestart.process.NativeOs;
 import io.github.gracefulrestart.process.PidFile;
 import io.github.gracefulrestart.process.SignalTrigger;
@@ -33,13 +32,9 @@ import io.github.gracefulrestart.systemd.SystemdNotifier;
  * @param settings the timing
  * @param signal the restart signal's name ({@code HUP}, {@code USR1})
  * @param pidFile where to write the supervisor's pid, or null
- * @param classDataDirectory where class-data archives live, or null for none
- * @param classDataKeep how many archives to keep
- * @param classDataExtract whether executable jars are extracted for the archive
  */
 public record SupervisorConfiguration(ChildCommandLine commandLine, Map<String, InetSocketAddress> listeners,
-		RestartSettings settings, String signal, Path pidFile, Path classDataDirectory, int classDataKeep,
-		boolean classDataExtract) {
+		RestartSettings settings, String signal, Path pidFile) {
 
 	/** The environment variable that carries the configuration into the supervisor's JVM. */
 	public static final String VARIABLE = "GRACEFUL_RESTART_SUPERVISOR";
@@ -58,10 +53,6 @@ public record SupervisorConfiguration(ChildCommandLine commandLine, Map<String, 
 		SdNotify.fromEnvironment(environment).ifPresent((notify) -> supervisor.addListener(new SystemdNotifier(notify)));
 		if (this.pidFile != null) {
 			supervisor.addListener(new PidFile(this.pidFile));
-		}
-		if (this.classDataDirectory != null) {
-			supervisor.useClassDataArchive(new ClassDataArchive(this.classDataDirectory, this.classDataKeep,
-					this.classDataExtract));
 		}
 		SignalTrigger.install(this.signal, supervisor::requestRestart);
 		SignalTrigger.handle("TERM", supervisor::stop);
@@ -88,11 +79,6 @@ public record SupervisorConfiguration(ChildCommandLine commandLine, Map<String, 
 		if (this.pidFile != null) {
 			pairs.add(pair("pidFile", this.pidFile.toString()));
 		}
-		if (this.classDataDirectory != null) {
-			pairs.add(pair("classDataDirectory", this.classDataDirectory.toString()));
-		}
-		pairs.add(pair("classDataKeep", String.valueOf(this.classDataKeep)));
-		pairs.add(pair("classDataExtract", String.valueOf(this.classDataExtract)));
 		return String.join("&", pairs);
 	}
 
@@ -123,12 +109,9 @@ public record SupervisorConfiguration(ChildCommandLine commandLine, Map<String, 
 		RestartSettings settings = new RestartSettings(Duration.parse(one(values, "startupTimeout")),
 				Duration.parse(one(values, "drainTimeout")), Duration.parse(one(values, "stopTimeout")));
 		List<String> pidFile = values.get("pidFile");
-		List<String> classData = values.get("classDataDirectory");
 		return new SupervisorConfiguration(
 				new ChildCommandLine(one(values, "executable"), values.getOrDefault("argument", List.of())), listeners,
-				settings, one(values, "signal"), (pidFile != null) ? Path.of(pidFile.get(0)) : null,
-				(classData != null) ? Path.of(classData.get(0)) : null, Integer.parseInt(one(values, "classDataKeep")),
-				Boolean.parseBoolean(one(values, "classDataExtract")));
+				settings, one(values, "signal"), (pidFile != null) ? Path.of(pidFile.get(0)) : null);
 	}
 
 	private static InetSocketAddress address(String host, int port) {

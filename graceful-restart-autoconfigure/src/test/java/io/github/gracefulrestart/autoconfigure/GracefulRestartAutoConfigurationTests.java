@@ -10,12 +10,15 @@ import io.github.gracefulrestart.process.JnrNativeOs;
 import io.github.gracefulrestart.process.NativeOs;
 import jnr.posix.POSIX;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -24,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Tests for {@link GracefulRestartAutoConfiguration}.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class GracefulRestartAutoConfigurationTests {
 
 	private final WebApplicationContextRunner runner = new WebApplicationContextRunner().withConfiguration(
@@ -41,6 +45,14 @@ class GracefulRestartAutoConfigurationTests {
 			assertThat(properties.getStartupTimeout()).isEqualTo(Duration.ofMinutes(2));
 			assertThat(properties.getDrainTimeout()).isEqualTo(Duration.ofSeconds(30));
 			assertThat(properties.getStopTimeout()).isEqualTo(Duration.ofSeconds(10));
+		});
+	}
+
+	@Test
+	void aConfigurationThatStillSetsTheRemovedClassDataPropertiesHearsSo(CapturedOutput output) {
+		this.runner.withPropertyValues("graceful-restart.class-data.enabled=true").run((context) -> {
+			assertThat(context).hasNotFailed().hasSingleBean(RestartCoordinator.class);
+			assertThat(output).contains("graceful-restart.class-data.* is no longer used");
 		});
 	}
 

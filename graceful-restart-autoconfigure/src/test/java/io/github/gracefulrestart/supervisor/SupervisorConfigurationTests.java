@@ -28,7 +28,7 @@ class SupervisorConfigurationTests {
 		SupervisorConfiguration configuration = new SupervisorConfiguration(
 				new ChildCommandLine("/usr/bin/java", List.of("-Dname=a b&c=d", "-jar", "app.jar", "--x=%20")), listeners,
 				new RestartSettings(Duration.ofMinutes(2), Duration.ofSeconds(30), Duration.ofSeconds(10)), "USR1",
-				Path.of("/run/app.pid"), Path.of("/var/cache/app cds"), 3, true);
+				Path.of("/run/app pid"));
 		SupervisorConfiguration decoded = SupervisorConfiguration.decode(configuration.encode());
 		assertThat(decoded).isEqualTo(configuration);
 		assertThat(decoded.listeners().keySet()).containsExactly("server", "management");

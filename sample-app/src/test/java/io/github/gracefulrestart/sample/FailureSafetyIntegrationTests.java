@@ -185,10 +185,6 @@ class FailureSafetyIntegrationTests {
 		String longOption = "-Dsample.long-option=" + "x".repeat(6 * 1024);
 		try (SampleApp app = SampleApp.start(this.workDir, List.of(longOption))) {
 			long pid = app.servingPid();
-			// The first generation records the class-data archive in a training run: once it is
-			// there, every generation starts alike, with it.
-			await("the class-data archive").atMost(Duration.ofSeconds(150))
-				.until(() -> app.log().contains("Class-data archive "));
 			Resources baseline = null;
 			for (int restart = 1; restart <= 25; restart++) {
 				SampleApp.signal(pid, "HUP");

@@ -31,12 +31,6 @@ final class SampleApp implements AutoCloseable {
 
 	static final Duration STARTUP = Duration.ofMinutes(3);
 
-	/**
-	 * Where the apps keep class-data archives and extracted jars (one set per test, as they are keyed
-	 * by the jar's place): out of {@code /tmp}, gone with {@code mvn clean}.
-	 */
-	static final Path CLASS_DATA = Path.of("target", "class-data").toAbsolutePath();
-
 	private static final Pattern PORT = Pattern.compile("(?:Tomcat|Jetty) started on port (\\d+)");
 
 	private String host = "127.0.0.1";
@@ -104,7 +98,7 @@ final class SampleApp implements AutoCloseable {
 			command.add("-XX:TieredStopAtLevel=1");
 		}
 		// Temporary files (Tomcat's and Jetty's directories, which a generation killed at the end of
-		// a test leaves) stay in the test's directory; class-data goes to target/class-data.
+		// a test leaves) stay in the test's directory.
 		command.add("-Djava.io.tmpdir=" + Files.createDirectories(tmpDir(workDir)));
 		command.addAll(jvmOptions);
 		command.addAll(List.of("-jar", jar.toString()));
@@ -112,10 +106,6 @@ final class SampleApp implements AutoCloseable {
 			if (java.util.Arrays.stream(arguments).noneMatch((argument) -> argument.startsWith(port))) {
 				command.add(port + "0");
 			}
-		}
-		String classData = "--graceful-restart.class-data.directory=";
-		if (java.util.Arrays.stream(arguments).noneMatch((argument) -> argument.startsWith(classData))) {
-			command.add(classData + CLASS_DATA);
 		}
 		command.addAll(List.of(arguments));
 		ProcessBuilder builder = new ProcessBuilder(command);
@@ -300,24 +290,27 @@ final class SampleApp implements AutoCloseable {
 
 	/** Every live process running this app's jar: every generation. */
 	List<Long> pids() {
-		return processes().filter((handle) -> {
-			List<String> arguments = handle.info().arguments().map(List::of).orElse(List.of());
-			// Spring Boot's tool extracting the jar, a training run for the class-data archive:
-			// not generations.
-			return !arguments.contains("-Djarmode=tools") && !arguments.contains("-Dspring.context.exit=onRefresh");
-		}).map(ProcessHandle::pid).toList();
+		return processes().map(ProcessHandle::pid).toList();
 	}
 
-	/** Every live process running this app's jar, generation or not. */
+	/** Every live process running this app's jar. */
 	private java.util.stream.Stream<ProcessHandle> processes() {
 		String jarPath = this.jar.toString();
-		String tmpDir = "-Djava.io.tmpdir=" + tmpDir(this.workDir);
-		return ProcessHandle.allProcesses().filter((handle) -> {
-			List<String> arguments = handle.info().arguments().map(List::of).orElse(List.of());
-			// Generations after the first run the jar extracted for the class-data archive.
-			return arguments.contains(jarPath) || (arguments.contains(tmpDir)
-					&& arguments.stream().anyMatch((argument) -> argument.contains(".extracted/")));
-		});
+		return ProcessHandle.allProcesses().filter((handle) -> arguments(handle.pid()).contains(jarPath));
+	}
+
+	/**
+	 * The command line of a process, whole: {@code ProcessHandle.Info} reports no arguments when
+	 * they take more than a page.
+	 */
+	static List<String> arguments(long pid) {
+		try {
+			String cmdline = Files.readString(Path.of("/proc/" + pid + "/cmdline"), StandardCharsets.UTF_8);
+			return cmdline.isEmpty() ? List.of() : List.of(cmdline.split("\0"));
+		}
+		catch (IOException | RuntimeException ex) {
+			return List.of();
+		}
 	}
 
 	/** Replace the jar on disk by rename (a new inode), the way a deploy must. */
@@ -360,9 +353,7 @@ final class SampleApp implements AutoCloseable {
 	}
 
 	/**
-	 * Kill every generation by pid, and what they started (an extraction of the jar, a training
-	 * run for the class-data archive and the JDK's AOT cache assembly, also one whose generation
-	 * is gone), and wait until they are gone.
+	 * Kill every generation by pid, and wait until they are gone.
 	 */
 	@Override
 	public void close() {

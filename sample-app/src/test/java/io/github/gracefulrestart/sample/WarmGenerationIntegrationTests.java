@@ -4,9 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
@@ -22,9 +20,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A new generation boots at a lower CPU priority, warms itself up through a private connector
- * before it takes over, and gets its priority back: on both servers, real processes. Generations
- * after the first run the jar extracted, which the class-data archive can hold; a new jar starts
- * from the archive of the JDK's classes.
+ * before it takes over, and gets its priority back: on both servers, real processes. Outside a
+ * restart the app is one JVM that runs the user's command line.
  */
 class WarmGenerationIntegrationTests {
 
@@ -74,85 +71,27 @@ class WarmGenerationIntegrationTests {
 	}
 
 	@Test
-	void generationsRunTheJarExtractedForTheArchiveAndStillReadTheJarOnDiskAtEachRestart() throws Exception {
+	void outsideARestartTheAppIsOneJvmThatRunsTheUsersCommandLine() throws Exception {
 		try (SampleApp app = SampleApp.start(this.workDir)) {
 			long first = app.servingPid();
-			// Once it serves, the first generation extracts the jar and records its archive in a
-			// training run, in the background, so that the restart does neither.
-			await("the jar extracted and its archive recorded ahead of the first restart")
-				.atMost(Duration.ofSeconds(150))
-				.until(() -> extractions(app) == 1 && app.log().contains("Class-data archive "));
-			assertThat(app.log()).contains("Training run for the class-data archive done in ")
-				.doesNotContain("No class-data archive");
-			try (var files = Files.list(SampleApp.tmpDir(this.workDir))) {
-				// A training run ends at onRefresh, where its server's directories exist and are
-				// never deleted: it runs with a java.io.tmpdir of its own.
-				assertThat(files.map((file) -> file.getFileName().toString()).filter((name) -> name.startsWith("tomcat")))
-					.as("the serving generation's temporary directories (two per server), none of the training run's")
-					.hasSize(4);
-			}
+			List<String> users = SampleApp.arguments(first);
+			assertThat(app.pids()).as("processes of the app's jar").containsExactly(first);
+			assertThat(ProcessHandle.of(first).orElseThrow().children()).as("processes the generation started").isEmpty();
 			SampleApp.signal(first, "HUP");
 			long second = app.awaitTakeover(first);
-			assertThat(extractions(app)).as("no extraction again at the restart").isEqualTo(1);
-			Path extracted = jarRunBy(second);
-			assertThat(extracted.getParent().getFileName().toString()).endsWith(".extracted");
-			assertThat(extracted.resolveSibling("lib")).isDirectory();
-			assertThat(ProcessHandle.of(second).flatMap((process) -> process.info().arguments()).orElseThrow())
-				.as("the first restart starts from the archive")
-				.anyMatch((argument) -> argument.startsWith("-XX:SharedArchiveFile=")
-						|| argument.startsWith("-XX:AOTCache="));
-			assertThat(app.get("/hello").body()).isEqualTo("Hello from version 1 pid " + second + "\n");
-			assertThat(jarDigestHandedTo(second)).as("the jar's digest travels: the generation need not read it again")
-				.isEqualTo(sha256(app.jar()));
-
-			// Once per JDK, also in the background: the archive of the JDK's classes, for any jar. The
-			// directory is shared by the tests: another test's generation may have recorded it.
-			Path jdkArchive = SampleApp.CLASS_DATA.resolve("jdk").resolve(
-					"jdk" + System.getProperty("java.vm.version").replaceAll("[^A-Za-z0-9._-]", "_") + ".jsa");
-			await("the JDK's archive recorded").atMost(Duration.ofSeconds(150))
-				.until(() -> app.log().contains("JDK class-data archive ") || Files.isRegularFile(jdkArchive));
-			app.deployVersion("2");
-			SampleApp.signal(second, "HUP");
-			long third = app.awaitTakeover(second);
-			assertThat(app.get("/hello").body()).as("the new jar").isEqualTo("Hello from version 2 pid " + third + "\n");
-			assertThat(jarRunBy(third)).as("run as it is: extracting it would delay the restart").isEqualTo(app.jar());
-			assertThat(ProcessHandle.of(third).flatMap((process) -> process.info().arguments()).orElseThrow())
-				.as("a new jar has no archive of its own yet: it starts from the JDK's")
-				.anyMatch((argument) -> argument.startsWith("-XX:SharedArchiveFile=") && argument.contains("/jdk/jdk"));
-			assertThat(jarDigestHandedTo(third)).as("the new jar's").isEqualTo(sha256(app.jar()));
-			await("the new jar extracted in the background, for the next restart").atMost(Duration.ofSeconds(150))
-				.until(() -> extractions(app) == 2);
-
-			// The extracted copy is no stand-in for the user's jar: without it, no new generation.
-			Files.delete(app.jar());
-			SampleApp.signal(third, "HUP");
-			String status = await().atMost(SampleApp.STARTUP)
-				.until(app::status, (json) -> JsonPath.read(json, "$.history.length()").equals(3));
-			assertThat((String) JsonPath.read(status, "$.lastRestart.result")).isEqualTo("FAILED");
-			assertThat(app.servingPid()).isEqualTo(third);
+			await("generation 1 to exit").atMost(Duration.ofSeconds(60)).until(() -> !SampleApp.isAlive(first));
+			assertThat(app.pids()).containsExactly(second);
+			assertThat(ProcessHandle.of(second).orElseThrow().children()).isEmpty();
+			List<String> next = SampleApp.arguments(second);
+			// The user's arguments as they were, and only the options the handover needs before them.
+			assertThat(next.subList(1, next.size())).endsWith(users.subList(1, users.size()).toArray(String[]::new));
+			assertThat(next.subList(1, next.size() - users.size() + 1))
+				.allMatch((option) -> option.startsWith("--add-opens=") || option.startsWith("--enable-native-access="));
 		}
 	}
 
-	/** The digest of its jar in a generation's environment (GRACEFUL_RESTART_JAR_DIGEST). */
-	private static String jarDigestHandedTo(long pid) throws IOException {
-		return environmentOf(pid).stream()
-			.filter((entry) -> entry.startsWith("GRACEFUL_RESTART_JAR_DIGEST="))
-			.map((entry) -> entry.substring("GRACEFUL_RESTART_JAR_DIGEST=".length()).split("\\|")[0])
-			.findFirst()
-			.orElse(null);
-	}
-
-	private static String sha256(Path file) throws Exception {
-		return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
-	}
-
-	private static long extractions(SampleApp app) throws IOException {
-		return app.log().lines().filter((line) -> line.contains("Extracted " + app.jar() + " into ")).count();
-	}
-
 	/**
-	 * The next generation, once it runs its JVM: not the extraction or the training runs (whose
-	 * environment holds no handoff), not {@code nice} before it executes the JVM, and not the
+	 * The next generation, once it runs its JVM: not {@code nice} before it executes the JVM, and not the
 	 * moment between the spawn and that, when the child still shares its parent's memory (and so
 	 * its command line and environment).
 	 */
@@ -170,13 +109,6 @@ class WarmGenerationIntegrationTests {
 	private static List<String> environmentOf(long pid) throws IOException {
 		byte[] environment = Files.readAllBytes(Path.of("/proc/" + pid + "/environ"));
 		return List.of(new String(environment, StandardCharsets.UTF_8).split("\0"));
-	}
-
-	private static Path jarRunBy(long pid) {
-		List<String> arguments = ProcessHandle.of(pid).flatMap((process) -> process.info().arguments())
-			.map(List::of)
-			.orElseThrow();
-		return Path.of(arguments.get(arguments.indexOf("-jar") + 1));
 	}
 
 	private static List<Integer> niceValues(long pid) throws IOException {

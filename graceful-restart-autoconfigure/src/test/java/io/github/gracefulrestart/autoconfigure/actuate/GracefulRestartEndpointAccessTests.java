@@ -21,9 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The endpoint follows Spring Boot's access model on a real server: restarting over HTTP needs the
- * endpoint exposed and access raised to unrestricted. Neither refusal restarts anything. No
- * class-data archive: this JVM is the test runner's, whose jar a training run would start again,
- * with files in the default directory outside the build.
+ * endpoint exposed and access raised to unrestricted. Neither refusal restarts anything.
  */
 class GracefulRestartEndpointAccessTests {
 
@@ -44,7 +42,7 @@ class GracefulRestartEndpointAccessTests {
 
 	@Nested
 	@SpringBootTest(classes = TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
-			properties = { "server.address=127.0.0.1", "graceful-restart.class-data.enabled=false" })
+			properties = "server.address=127.0.0.1")
 	class NotExposed {
 
 		@LocalServerPort
@@ -64,8 +62,7 @@ class GracefulRestartEndpointAccessTests {
 
 	@Nested
 	@SpringBootTest(classes = TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
-			properties = { "server.address=127.0.0.1", "management.endpoints.web.exposure.include=gracefulrestart",
-					"graceful-restart.class-data.enabled=false" })
+			properties = { "server.address=127.0.0.1", "management.endpoints.web.exposure.include=gracefulrestart" })
 	class ExposedReadOnlyByDefault {
 
 		@LocalServerPort
