@@ -90,6 +90,46 @@ class WarmGenerationIntegrationTests {
 		}
 	}
 
+	@Test
+	void aCdsArchiveFromSpringBootsEfficientDeploymentIsUsedByEveryGeneration() throws Exception {
+		// At build time, as Spring Boot documents it: the jar extracted, a training run records the
+		// archive. The extracted jar goes where SampleApp runs its jar from.
+		Path extracted = this.workDir.resolve("extracted");
+		run(List.of(SampleApp.javaExecutable(), "-Djarmode=tools", "-jar", Server.TOMCAT.jar().toAbsolutePath().toString(), "extract",
+				"--destination", extracted.toString()));
+		Files.move(extracted.resolve("lib"), this.workDir.resolve("lib"));
+		Files.move(extracted.resolve("sample-app.jar"), this.workDir.resolve("app.jar"));
+		Path archive = this.workDir.resolve("app.jsa");
+		run(List.of(SampleApp.javaExecutable(), "-XX:ArchiveClassesAtExit=" + archive, "-Dspring.context.exit=onRefresh",
+				"-jar", this.workDir.resolve("app.jar").toString(), "--server.port=0", "--management.server.port=0"));
+		assertThat(archive).isRegularFile();
+		// -Xshare:on: a JVM that cannot map the archive does not start, so a generation that
+		// serves has used it.
+		List<String> options = List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:on");
+		try (SampleApp app = SampleApp.start(this.workDir, options)) {
+			long first = app.servingPid();
+			SampleApp.signal(first, "HUP");
+			long second = app.awaitTakeover(first);
+			assertThat(SampleApp.arguments(second)).containsSubsequence(options);
+			assertThat(app.get("/hello").body()).isEqualTo("Hello from version 1 pid " + second + "\n");
+		}
+	}
+
+	private void run(List<String> command) throws Exception {
+		Path log = this.workDir.resolve("build-step.log");
+		Process process = new ProcessBuilder(command).directory(this.workDir.toFile())
+			.redirectErrorStream(true)
+			.redirectOutput(log.toFile())
+			.start();
+		try {
+			assertThat(process.waitFor(3, java.util.concurrent.TimeUnit.MINUTES)).as("%s ends", command).isTrue();
+			assertThat(process.exitValue()).as("%s: %s", command, Files.readString(log)).isZero();
+		}
+		finally {
+			process.destroyForcibly();
+		}
+	}
+
 	/**
 	 * The next generation, once it runs its JVM: not {@code nice} before it executes the JVM, and not the
 	 * moment between the spawn and that, when the child still shares its parent's memory (and so
