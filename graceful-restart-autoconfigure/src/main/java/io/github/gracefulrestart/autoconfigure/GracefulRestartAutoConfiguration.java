@@ -113,7 +113,7 @@ public final class GracefulRestartAutoConfiguration {
 			ConfigurableApplicationContext context) {
 		return (event) -> {
 			if (event.getApplicationContext() == context) {
-				coordinator.close();
+				coordinator.shuttingDown();
 			}
 		};
 	}

@@ -97,6 +97,8 @@ public final class RestartCoordinator {
 
 	private boolean closed;
 
+	private boolean destroyed;
+
 	private boolean supervisorGone;
 
 	private Warmup.Result warmup;
@@ -520,33 +522,46 @@ public final class RestartCoordinator {
 	}
 
 	/**
-	 * Shut this generation down without handing over (the service stops): stop a new generation
-	 * that is still starting, so that neither stays; a new generation that already took over is
-	 * left serving. A generation whose previous one still drains waits until that one has ended: a
-	 * service manager that stops this one, its main process, takes its end for the service's and
-	 * kills what is left (systemd's {@code KillMode=}), requests still in flight in the previous
-	 * one. A previous generation that was still serving (this one never became ready) is left
-	 * alone. Called as early as the shutdown starts, and again when the context is destroyed.
+	 * The service is stopping (called as the context starts closing, before the web server's
+	 * graceful shutdown): stop a new generation that is still starting, and let none that reports
+	 * ready from now on take over, so that a stop never turns into a restart. A new generation
+	 * that already took over is left serving.
 	 */
-	public void close() {
+	public void shuttingDown() {
 		ChildProcess starting;
-		boolean handedOver;
-		boolean first;
 		synchronized (this.monitor) {
-			first = !this.closed;
+			if (this.closed) {
+				return;
+			}
 			this.closed = true;
 			starting = (this.state == RestartState.RESTARTING) ? this.child : null;
-			handedOver = this.state == RestartState.DRAINING;
-		}
-		if (!first) {
-			return;
-		}
-		if (!handedOver) {
-			this.listeners.fire(RestartListener::stopping);
 		}
 		if (starting != null) {
 			logger.info("Shutting down during a restart: stopping " + starting);
 			starting.stop(this.settings.stopTimeout());
+		}
+	}
+
+	/**
+	 * Shut this generation down without handing over (the service stops), when its context is
+	 * destroyed: see {@link #shuttingDown()}, then tell the listeners. A generation whose previous
+	 * one still drains waits until that one has ended: a service manager that stops this one, its
+	 * main process, takes its end for the service's and kills what is left (systemd's
+	 * {@code KillMode=}), requests still in flight in the previous one. A previous generation that
+	 * was still serving (this one never became ready) is left alone.
+	 */
+	public void close() {
+		shuttingDown();
+		boolean handedOver;
+		synchronized (this.monitor) {
+			if (this.destroyed) {
+				return;
+			}
+			this.destroyed = true;
+			handedOver = this.state == RestartState.DRAINING;
+		}
+		if (!handedOver) {
+			this.listeners.fire(RestartListener::stopping);
 		}
 		if (!isSupervised() && this.predecessor.busy()) {
 			Duration limit = closeLimit();

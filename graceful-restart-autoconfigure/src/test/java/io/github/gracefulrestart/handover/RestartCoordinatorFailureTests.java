@@ -124,7 +124,7 @@ class RestartCoordinatorFailureTests {
 		coordinator.requestRestart("SIGHUP");
 		FakeChild child = this.os.awaitSpawn();
 		child.ignoreSigterm();
-		CompletableFuture<Void> closing = CompletableFuture.runAsync(coordinator::close);
+		CompletableFuture<Void> closing = CompletableFuture.runAsync(coordinator::shuttingDown);
 		await().atMost(WAIT).until(() -> child.signals().contains(15));
 		child.ready();
 		closing.get(WAIT.toSeconds(), TimeUnit.SECONDS);
