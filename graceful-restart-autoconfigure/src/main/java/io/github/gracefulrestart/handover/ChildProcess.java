@@ -227,14 +227,6 @@ public final class ChildProcess {
 		}
 	}
 
-	/**
-	 * Whether the generation was reaped.
-	 * @return whether it ended
-	 */
-	public boolean ended() {
-		return this.exit.isDone();
-	}
-
 	private static void daemon(String name, Runnable task) {
 		Thread thread = new Thread(task, name);
 		thread.setDaemon(true);

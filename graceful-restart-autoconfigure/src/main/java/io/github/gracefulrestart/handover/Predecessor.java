@@ -125,14 +125,6 @@ final class Predecessor {
 	}
 
 	/**
-	 * Return a future that completes once the previous generation is gone.
-	 * @return the future
-	 */
-	CompletableFuture<Void> whenGone() {
-		return this.gone;
-	}
-
-	/**
 	 * Wait until the previous generation is gone, at most {@code limit}.
 	 * @param limit how long to wait
 	 * @return whether it is gone
