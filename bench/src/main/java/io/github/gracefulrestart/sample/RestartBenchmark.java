@@ -51,6 +51,9 @@ public final class RestartBenchmark {
 
 	private final List<String> notes = new ArrayList<>();
 
+	/** The median cold start of the plain jar, from {@link #startTimes}, to compare the efficient deployment with. */
+	private long plainColdStart = 1;
+
 	private RestartBenchmark(Path work) {
 		this.work = work;
 	}
@@ -200,6 +203,7 @@ public final class RestartBenchmark {
 				}
 			}
 			long cold = median(colds);
+			this.plainColdStart = cold;
 			try (SampleApp app = SampleApp.start(SampleApp.Server.TOMCAT, dir, List.of())) {
 				long[] pid = { app.servingPid() };
 				long[] same1 = restart(app, pid);
@@ -218,9 +222,75 @@ public final class RestartBenchmark {
 						jdk, cold, colds, same, median / (double) cold, warmups, medianWithoutWarmup / (double) cold,
 						newJar[0], newJar[0] / (double) cold));
 			}
+			efficientDeployment(jdk, javaHome, dir.resolve("efficient"));
 		}
 		finally {
 			System.setProperty("sample.java.home", previous);
+		}
+	}
+
+	/**
+	 * The same, with Spring Boot's efficient deployment as its documentation gives it, done at
+	 * build time: the jar extracted, a training run recording a CDS archive (JDK 17) or an AOT
+	 * cache (JDK 24+), the app started with it. Every generation runs that command line, so each
+	 * uses the archive; this library adds nothing to it.
+	 */
+	private void efficientDeployment(String jdk, String javaHome, Path dir) throws Exception {
+		Files.createDirectories(dir);
+		String java = javaHome + "/bin/java";
+		Path extracted = dir.resolve("extracted");
+		buildStep(dir, java, "-Djarmode=tools", "-jar", SampleApp.Server.TOMCAT.jar().toAbsolutePath().toString(),
+				"extract", "--destination", extracted.toString());
+		Files.move(extracted.resolve("lib"), dir.resolve("lib"));
+		Files.move(extracted.resolve("sample-app.jar"), dir.resolve("app.jar"));
+		boolean aotCache = Runtime.Version.parse(run(java, "-XshowSettings:properties", "-version").lines()
+			.filter((line) -> line.trim().startsWith("java.specification.version"))
+			.map((line) -> line.substring(line.indexOf('=') + 1).trim())
+			.findFirst()
+			.orElse("17")).feature() >= 24;
+		Path archive = dir.resolve(aotCache ? "app.aot" : "app.jsa");
+		buildStep(dir, java, (aotCache ? "-XX:AOTCacheOutput=" : "-XX:ArchiveClassesAtExit=") + archive,
+				"-Dspring.context.exit=onRefresh", "-jar", dir.resolve("app.jar").toString(), "--server.port=0",
+				"--management.server.port=0");
+		List<String> options = List.of((aotCache ? "-XX:AOTCache=" : "-XX:SharedArchiveFile=") + archive);
+		List<Long> colds = new ArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			// Each run from the same directory, with the extracted layout: a log of its own to read
+			// the ports from.
+			Files.deleteIfExists(dir.resolve("app.log"));
+			long start = System.nanoTime();
+			try (SampleApp app = SampleApp.start(SampleApp.Server.TOMCAT, dir, options)) {
+				colds.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+			}
+		}
+		long cold = median(colds);
+		Files.deleteIfExists(dir.resolve("app.log"));
+		try (SampleApp app = SampleApp.start(SampleApp.Server.TOMCAT, dir, options)) {
+			long[] pid = { app.servingPid() };
+			List<Long> same = new ArrayList<>();
+			for (int i = 0; i < 3; i++) {
+				same.add(restart(app, pid)[0]);
+			}
+			this.notes.add(String.format("JDK %s, no load, Spring Boot's efficient deployment (extracted jar, %s from a"
+					+ " training run at build time): cold start %d ms (median of %s); trigger to new generation serving,"
+					+ " same jar %s ms, median %.2fx that cold start, %.2fx the cold start of the plain jar above",
+					jdk, aotCache ? "AOT cache" : "CDS archive", cold, colds, same, median(same) / (double) cold,
+					median(same) / (double) this.plainColdStart));
+		}
+	}
+
+	private static void buildStep(Path dir, String... command) throws Exception {
+		Process process = new ProcessBuilder(command).directory(dir.toFile())
+			.redirectErrorStream(true)
+			.redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("build-steps.log").toFile()))
+			.start();
+		try {
+			if (!process.waitFor(3, TimeUnit.MINUTES) || process.exitValue() != 0) {
+				throw new IllegalStateException(String.join(" ", command) + " failed, see " + dir.resolve("build-steps.log"));
+			}
+		}
+		finally {
+			process.destroyForcibly();
 		}
 	}
 

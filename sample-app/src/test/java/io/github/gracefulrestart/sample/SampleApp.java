@@ -158,6 +158,16 @@ final class SampleApp implements AutoCloseable {
 		return Path.of(home.isBlank() ? System.getProperty("java.home") : home, "bin", "java").toString();
 	}
 
+	/** The feature version of the JDK the app runs on ({@link #javaExecutable()}), from its release file. */
+	static int javaFeatureVersion() throws IOException {
+		Path release = Path.of(javaExecutable()).getParent().getParent().resolve("release");
+		return Files.readAllLines(release).stream()
+			.filter((line) -> line.startsWith("JAVA_VERSION="))
+			.map((line) -> Runtime.Version.parse(line.substring("JAVA_VERSION=".length()).replace("\"", "")).feature())
+			.findFirst()
+			.orElseThrow(() -> new IllegalStateException("No JAVA_VERSION in " + release));
+	}
+
 	/** The main server starts first; the management server's child context starts after it. */
 	private List<Integer> awaitPorts() {
 		return await("the app to report its ports").atMost(STARTUP).pollInterval(Duration.ofMillis(100)).until(() -> {
