@@ -1,6 +1,7 @@
 package io.github.gracefulrestart;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Hears what restarts do, for metrics and the like. Called on the restart machinery's threads; an
@@ -52,6 +53,24 @@ public interface RestartListener {
 	 * @param attempt the ended attempt
 	 */
 	default void restartFailed(RestartAttempt attempt) {
+	}
+
+	/**
+	 * A restart started by this generation failed because the new generation's health
+	 * indicators were not up: called after {@link #restartFailed}.
+	 * @param attempt the ended attempt
+	 * @param indicators the indicators that were not up, as the new generation last reported them
+	 */
+	default void unhealthy(RestartAttempt attempt, List<String> indicators) {
+	}
+
+	/**
+	 * This generation stopped accepting for a new one and its drain ended: it closes next.
+	 * @param attempt the succeeded attempt
+	 * @param drain how long the drain took
+	 * @param idle whether every connection ended (else the drain timed out and the rest are closed)
+	 */
+	default void drained(RestartAttempt attempt, Duration drain, boolean idle) {
 	}
 
 	/**

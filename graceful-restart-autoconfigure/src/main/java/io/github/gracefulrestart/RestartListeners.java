@@ -15,14 +15,15 @@ public final class RestartListeners {
 
 	private static final Log logger = LogFactory.getLog(RestartListeners.class);
 
-	private final List<RestartListener> listeners = new CopyOnWriteArrayList<>();
+	private final CopyOnWriteArrayList<RestartListener> listeners = new CopyOnWriteArrayList<>();
 
 	/**
 	 * Add a listener.
 	 * @param listener the listener
 	 */
 	public void add(RestartListener listener) {
-		this.listeners.add(listener);
+		// Once: a bean that registers itself is also registered as a bean.
+		this.listeners.addIfAbsent(listener);
 	}
 
 	/**

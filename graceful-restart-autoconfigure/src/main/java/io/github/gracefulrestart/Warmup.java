@@ -21,8 +21,9 @@ import org.apache.commons.logging.LogFactory;
  * after a JVM starts run interpreted and are many times slower, so the new generation sends itself
  * requests first, through a {@link PrivateChannel private channel} of each server (never the
  * shared sockets), and runs the application's {@link WarmupHook hooks}. Bounded by a request count
- * and a duration, and by default ended sooner once response times stop improving; nothing it
- * meets (an error, a hook that hangs) stops the takeover.
+ * and a duration, and by default ended sooner once response times stop improving. Server errors
+ * fail it (and so the restart): any on the health endpoint, or more than a share of those to the
+ * other paths; a hook that fails or hangs does not.
  */
 public final class Warmup {
 
@@ -55,6 +56,7 @@ public final class Warmup {
 		AtomicInteger sent = new AtomicInteger();
 		AtomicInteger completed = new AtomicInteger();
 		AtomicInteger errors = new AtomicInteger();
+		Map<Target, Outcomes> outcomes = new java.util.concurrent.ConcurrentHashMap<>();
 		ResponseTimeTrend trend = new ResponseTimeTrend();
 		boolean untilSettled = this.settings.untilSettled();
 		try {
@@ -71,14 +73,15 @@ public final class Warmup {
 							long sentAt = System.nanoTime();
 							int status = channels.get(target).get(target.path());
 							trend.add(System.nanoTime() - sentAt);
-							// 503 is what a health endpoint answers before the application is ready.
-							if (status >= 500 && status != 503 && errors.incrementAndGet() == 1) {
+							outcomes.computeIfAbsent(target, (key) -> new Outcomes()).add(status, null);
+							if (status >= 500 && errors.incrementAndGet() == 1) {
 								logger.warn("Warm-up request GET " + target.path() + " answered " + status);
 							}
 							completed.incrementAndGet();
 						}
 						catch (IOException | RuntimeException ex) {
 							completed.incrementAndGet();
+							outcomes.computeIfAbsent(target, (key) -> new Outcomes()).add(0, ex.toString());
 							if (errors.incrementAndGet() == 1) {
 								logger.warn("Warm-up request GET " + target.path() + " failed: " + ex.getMessage());
 							}
@@ -100,13 +103,44 @@ public final class Warmup {
 			channels.values().forEach(PrivateChannel::close);
 		}
 		Result result = new Result(completed.get(), errors.get(), hooksRun,
-				TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), untilSettled && trend.settled());
+				TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), untilSettled && trend.settled(),
+				failure(outcomes));
 		String trendSummary = trend.summary();
 		logger.info("Warm-up: " + result.requests() + " request(s) to " + channels.keySet() + ", " + result.errors()
 				+ " error(s), " + hooksRun + " hook(s), in " + result.durationMs() + " ms"
 				+ (result.settled() ? "; response times settled" : "")
 				+ (trendSummary.isEmpty() ? "" : " (" + trendSummary + ")"));
 		return result;
+	}
+
+	/**
+	 * Why the warm-up fails the restart, or null: any failed request to the health endpoint, or
+	 * a share of failed requests to the other paths above the limit.
+	 */
+	private String failure(Map<Target, Outcomes> outcomes) {
+		int requests = 0;
+		int failed = 0;
+		boolean healthFailed = false;
+		List<String> failures = new ArrayList<>();
+		for (Map.Entry<Target, Outcomes> entry : outcomes.entrySet()) {
+			Outcomes outcome = entry.getValue();
+			boolean health = entry.getKey().path().equals(this.settings.healthPath());
+			if (!health) {
+				requests += outcome.requests.get();
+				failed += outcome.failed.get();
+			}
+			if (outcome.failed.get() > 0) {
+				healthFailed |= health;
+				failures.add("GET " + entry.getKey().path() + " " + outcome.describeFailures());
+			}
+		}
+		boolean tooMany = requests > 0 && failed > this.settings.maxFailureRatio() * requests;
+		if (!healthFailed && !tooMany) {
+			return null;
+		}
+		return "warm-up failed (" + (healthFailed ? "the health endpoint failed" : failed + " of " + requests
+				+ " requests failed, more than " + Math.round(this.settings.maxFailureRatio() * 100) + "%")
+				+ "): " + String.join("; ", failures);
 	}
 
 	private int runHooks(long deadline) {
@@ -185,9 +219,26 @@ public final class Warmup {
 	 * @param concurrency how many requests at a time
 	 * @param untilSettled whether to end before {@code requests} once response times stop
 	 * improving (see {@link ResponseTimeTrend})
+	 * @param healthPath the health endpoint's path among {@code paths}, any failure of which
+	 * fails the warm-up, or null
+	 * @param maxFailureRatio the share of failed requests to the other paths that fails the
+	 * warm-up when exceeded
 	 */
 	public record Settings(Map<String, List<String>> paths, int requests, Duration duration, int concurrency,
-			boolean untilSettled) {
+			boolean untilSettled, String healthPath, double maxFailureRatio) {
+
+		/**
+		 * Settings with which no error fails the warm-up.
+		 * @param paths the paths to {@code GET}, by listener name
+		 * @param requests how many requests per path
+		 * @param duration the time box
+		 * @param concurrency how many requests at a time
+		 * @param untilSettled whether to end once response times stop improving
+		 */
+		public Settings(Map<String, List<String>> paths, int requests, Duration duration, int concurrency,
+				boolean untilSettled) {
+			this(paths, requests, duration, concurrency, untilSettled, null, 1);
+		}
 
 	}
 
@@ -195,13 +246,40 @@ public final class Warmup {
 	 * What a warm-up did.
 	 *
 	 * @param requests the requests sent
-	 * @param errors those that failed or answered 5xx (but 503, a health endpoint's answer
-	 * before the application is ready)
+	 * @param errors those that failed or answered 5xx
 	 * @param hooks the hooks that completed
 	 * @param durationMs how long it took
 	 * @param settled whether it ended early because response times had stopped improving
+	 * @param failure why the warm-up fails the restart (the paths and what they answered), or
+	 * null when it does not
 	 */
-	public record Result(int requests, int errors, int hooks, long durationMs, boolean settled) {
+	public record Result(int requests, int errors, int hooks, long durationMs, boolean settled, String failure) {
+
+	}
+
+	/** What the requests to one path got. */
+	private static final class Outcomes {
+
+		private final AtomicInteger requests = new AtomicInteger();
+
+		private final AtomicInteger failed = new AtomicInteger();
+
+		private final Map<String, AtomicInteger> failures = new java.util.concurrent.ConcurrentSkipListMap<>();
+
+		void add(int status, String exception) {
+			this.requests.incrementAndGet();
+			if (exception != null || status >= 500) {
+				this.failed.incrementAndGet();
+				String what = (exception != null) ? "failed: " + exception : "answered " + status;
+				this.failures.computeIfAbsent(what, (key) -> new AtomicInteger()).incrementAndGet();
+			}
+		}
+
+		String describeFailures() {
+			List<String> described = new ArrayList<>();
+			this.failures.forEach((what, count) -> described.add(what + " (" + count + " of " + this.requests + ")"));
+			return String.join(", ", described);
+		}
 
 	}
 

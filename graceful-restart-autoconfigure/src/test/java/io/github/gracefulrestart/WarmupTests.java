@@ -58,6 +58,32 @@ class WarmupTests {
 	}
 
 	@Test
+	void anyServerErrorOfTheHealthEndpointFailsTheWarmUpNamingItAndTheStatus() {
+		InMemoryServer server = new InMemoryServer("server", 200);
+		InMemoryServer management = new InMemoryServer("management", 503);
+		Warmup.Result result = new Warmup(new Warmup.Settings(Map.of("server", List.of("/a"), "management",
+				List.of("/actuator/health")), 10, Duration.ofSeconds(30), 1, false, "/actuator/health", 0.1), List.of())
+			.run(List.of(server, management));
+		assertThat(result.failure()).contains("the health endpoint failed",
+				"GET /actuator/health answered 503 (10 of 10)").doesNotContain("GET /a ");
+	}
+
+	@Test
+	void serverErrorsOfTheApplicationsPathsFailTheWarmUpAboveTheirShare() {
+		InMemoryServer server = new InMemoryServer("server", 200);
+		server.failing.put("/broken", 500);
+		Warmup.Settings settings = new Warmup.Settings(Map.of("server", List.of("/a", "/b", "/c", "/broken")), 10,
+				Duration.ofSeconds(30), 1, false, null, 0.3);
+		Warmup.Result within = new Warmup(settings, List.of()).run(List.of(server));
+		assertThat(within.errors()).isEqualTo(10);
+		assertThat(within.failure()).isNull();
+		Warmup.Settings stricter = new Warmup.Settings(settings.paths(), 10, Duration.ofSeconds(30), 1, false, null,
+				0.2);
+		assertThat(new Warmup(stricter, List.of()).run(List.of(server)).failure())
+			.contains("10 of 40 requests failed, more than 20%", "GET /broken answered 500 (10 of 10)");
+	}
+
+	@Test
 	void aHookThatHangsIsLeftBehindAtTheDeadlineAndAFailingOneChangesNothing() {
 		CountDownLatch never = new CountDownLatch(1);
 		AtomicInteger ran = new AtomicInteger();
@@ -77,6 +103,8 @@ class WarmupTests {
 	static final class InMemoryServer implements RestartableServer {
 
 		final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
+
+		final Map<String, Integer> failing = new ConcurrentHashMap<>();
 
 		private final String listener;
 
@@ -119,7 +147,7 @@ class WarmupTests {
 				@Override
 				public int get(String path) throws IOException {
 					InMemoryServer.this.requests.computeIfAbsent(path, (key) -> new AtomicInteger()).incrementAndGet();
-					return InMemoryServer.this.status;
+					return InMemoryServer.this.failing.getOrDefault(path, InMemoryServer.this.status);
 				}
 
 				@Override

@@ -1,5 +1,6 @@
 package io.github.gracefulrestart.autoconfigure;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,6 +10,8 @@ import java.util.Map;
 import io.github.gracefulrestart.CloseConnectionWhileDrainingFilter;
 import io.github.gracefulrestart.handover.Handoff;
 import io.github.gracefulrestart.handover.RestartCoordinator;
+import io.github.gracefulrestart.HealthGate;
+import io.github.gracefulrestart.RestartListener;
 import io.github.gracefulrestart.RestartSettings;
 import io.github.gracefulrestart.Warmup;
 import io.github.gracefulrestart.WarmupHook;
@@ -24,15 +27,16 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
@@ -140,14 +144,52 @@ public final class GracefulRestartAutoConfiguration {
 	@Bean
 	GracefulRestartTriggers gracefulRestartTriggers(RestartCoordinator coordinator, GracefulRestartProperties properties,
 			Handoff handoff, RunningWebServers webServers, ObjectProvider<WarmupHook> hooks,
-			ObjectProvider<BootPriority> bootPriority, Environment environment) {
-		// Only a generation that takes over from a serving one warms up: a first one would only
-		// start later.
-		Warmup warmup = (properties.getWarmup().isEnabled() && handoff.parentPid().isPresent())
-				? new Warmup(warmupSettings(properties.getWarmup(), environment), hooks.orderedStream().toList())
+			ObjectProvider<BootPriority> bootPriority, ObjectProvider<HealthGate> healthGate,
+			ConfigurableApplicationContext context) {
+		// Only a generation that takes over from a serving one waits for its health and warms
+		// up: a first one has nothing to protect, and would only start later.
+		if (handoff.parentPid().isEmpty()) {
+			return new GracefulRestartTriggers(coordinator, properties.getSignal().name(), null);
+		}
+		Warmup warmup = properties.getWarmup().isEnabled()
+				? new Warmup(warmupSettings(properties.getWarmup(), context.getEnvironment()),
+						hooks.orderedStream().toList())
 				: null;
-		return new GracefulRestartTriggers(coordinator, properties.getSignal().name(), warmup, webServers,
-				bootPriority.getIfAvailable());
+		HealthGate gate = properties.getHealthGate().isEnabled() ? healthGate.getIfAvailable() : null;
+		if (properties.getHealthGate().isEnabled() && gate == null) {
+			logger.info("No health endpoint: generation " + coordinator.generation()
+					+ " takes over once it accepts traffic, without looking at its health");
+		}
+		return new GracefulRestartTriggers(coordinator, properties.getSignal().name(),
+				new GracefulRestartTriggers.Takeover(gate, warmup, webServers, bootPriority.getIfAvailable(), context,
+						() -> exitAfterFailedStart(context)));
+	}
+
+	/**
+	 * A new generation that will not take over ends, from a thread of its own (the context's
+	 * close waits for the thread that asks for it otherwise): the one that started it hears its
+	 * exit, and keeps serving.
+	 */
+	private static void exitAfterFailedStart(ConfigurableApplicationContext context) {
+		Thread exit = new Thread(() -> System.exit(SpringApplication.exit(context, () -> 1)), "graceful-restart-exit");
+		exit.setDaemon(false);
+		exit.start();
+	}
+
+	/**
+	 * Every {@link RestartListener} bean of the application hears this generation's restarts, in
+	 * their order.
+	 */
+	@Bean
+	static SmartInitializingSingleton gracefulRestartListenerBeans(ObjectProvider<RestartCoordinator> coordinator,
+			ObjectProvider<RestartListener> listeners) {
+		return () -> listeners.orderedStream().forEach(coordinator.getObject()::addListener);
+	}
+
+	@Bean
+	RestartEventPublisher gracefulRestartEventPublisher(RestartCoordinator coordinator,
+			ApplicationEventPublisher publisher) {
+		return new RestartEventPublisher(coordinator, publisher);
 	}
 
 	/**
@@ -157,16 +199,17 @@ public final class GracefulRestartAutoConfiguration {
 	static Warmup.Settings warmupSettings(GracefulRestartProperties.Warmup properties, Environment environment) {
 		Map<String, List<String>> paths = new LinkedHashMap<>();
 		paths.put("server", new ArrayList<>(properties.getPaths()));
+		String health = null;
 		if (ClassUtils.isPresent("org.springframework.boot.actuate.endpoint.annotation.Endpoint",
 				GracefulRestartAutoConfiguration.class.getClassLoader()) && healthExposed(environment)) {
 			boolean separate = ManagementPort.isSeparate(environment);
 			String prefix = separate ? environment.getProperty("management.server.base-path", "")
 					: environment.getProperty("server.servlet.context-path", "");
-			String health = prefix + environment.getProperty("management.endpoints.web.base-path", "/actuator") + "/health";
+			health = prefix + environment.getProperty("management.endpoints.web.base-path", "/actuator") + "/health";
 			paths.computeIfAbsent(separate ? "management" : "server", (name) -> new ArrayList<>()).add(health);
 		}
 		return new Warmup.Settings(paths, properties.getRequests(), properties.getDuration(),
-				properties.getConcurrency(), properties.isUntilSettled());
+				properties.getConcurrency(), properties.isUntilSettled(), health, properties.getMaxFailureRatio());
 	}
 
 	private static boolean healthExposed(Environment environment) {
@@ -177,25 +220,36 @@ public final class GracefulRestartAutoConfiguration {
 				&& !List.of(exclude.replace(" ", "").split(",")).contains("health");
 	}
 
+	/**
+	 * The PID file names the serving generation: {@code graceful-restart.pid-file}, or Spring
+	 * Boot's {@code spring.pid.file}. With a supervisor, the supervisor writes its own pid, the one
+	 * that stays.
+	 */
 	@Bean
-	@ConditionalOnProperty("graceful-restart.pid-file")
-	PidFile gracefulRestartPidFile(RestartCoordinator coordinator, GracefulRestartProperties properties,
-			Handoff handoff) {
-		PidFile pidFile = new PidFile(properties.getPidFile());
-		if (handoff.supervisorPid().isEmpty()) {
-			// A supervisor writes its own pid, the one that stays.
-			coordinator.addListener(pidFile);
+	@Conditional(PidFileCondition.class)
+	PidFile gracefulRestartPidFile(GracefulRestartProperties properties, Environment environment) {
+		return new PidFile(pidFile(properties, environment));
+	}
+
+	/**
+	 * Return the PID file: {@code graceful-restart.pid-file}, else {@code spring.pid.file}.
+	 * @param properties the properties
+	 * @param environment the environment
+	 * @return the file, or null for none
+	 */
+	static Path pidFile(GracefulRestartProperties properties, Environment environment) {
+		if (properties.getPidFile() != null) {
+			return properties.getPidFile();
 		}
-		return pidFile;
+		String boot = environment.getProperty("spring.pid.file");
+		return (boot != null && !boot.isBlank()) ? Path.of(boot) : null;
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	@Conditional(OnNotifySocketCondition.class)
-	SystemdNotifier gracefulRestartSystemdNotifier(RestartCoordinator coordinator) {
-		SystemdNotifier notifier = new SystemdNotifier(SdNotify.fromEnvironment(System.getenv()).orElseThrow());
-		coordinator.addListener(notifier);
-		return notifier;
+	SystemdNotifier gracefulRestartSystemdNotifier() {
+		return new SystemdNotifier(SdNotify.fromEnvironment(System.getenv()).orElseThrow());
 	}
 
 	/**

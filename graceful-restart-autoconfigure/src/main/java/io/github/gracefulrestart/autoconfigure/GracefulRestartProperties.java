@@ -70,6 +70,8 @@ public class GracefulRestartProperties {
 
 	private final Warmup warmup = new Warmup();
 
+	private final HealthGate healthGate = new HealthGate();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -134,6 +136,10 @@ public class GracefulRestartProperties {
 		return this.warmup;
 	}
 
+	public HealthGate getHealthGate() {
+		return this.healthGate;
+	}
+
 	public SupervisorMode getSupervisor() {
 		return this.supervisor;
 	}
@@ -181,6 +187,13 @@ public class GracefulRestartProperties {
 		 * Number of requests sent at a time.
 		 */
 		private int concurrency = 2;
+
+		/**
+		 * Share of the requests to the configured paths that may fail (answer 5xx or not at all)
+		 * before the warm-up fails the restart: the new generation is stopped and this one keeps
+		 * serving. Any failed request to the health endpoint fails it, whatever this share.
+		 */
+		private double maxFailureRatio = 0.1;
 
 		public boolean isEnabled() {
 			return this.enabled;
@@ -235,6 +248,55 @@ public class GracefulRestartProperties {
 		public void setConcurrency(int concurrency) {
 			Assert.isTrue(concurrency >= 1, "graceful-restart.warmup.concurrency must be at least 1, was " + concurrency);
 			this.concurrency = concurrency;
+		}
+
+		public double getMaxFailureRatio() {
+			return this.maxFailureRatio;
+		}
+
+		public void setMaxFailureRatio(double maxFailureRatio) {
+			Assert.isTrue(maxFailureRatio >= 0 && maxFailureRatio <= 1,
+					"graceful-restart.warmup.max-failure-ratio must be between 0 and 1, was " + maxFailureRatio);
+			this.maxFailureRatio = maxFailureRatio;
+		}
+
+	}
+
+	/**
+	 * The health a new generation must have before it takes over.
+	 */
+	public static class HealthGate {
+
+		/**
+		 * Whether a new generation takes over only once its health group is UP (read in-process
+		 * through Actuator's health endpoint, when the application has it). Until then it waits,
+		 * telling the serving generation why; past startup-timeout it is stopped and the serving
+		 * generation keeps serving.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Health group that must be UP: the readiness group by default, the one Kubernetes
+		 * probes (management.endpoint.health.group.readiness.include). Without a group of that
+		 * name, the application's whole health.
+		 */
+		private String group = "readiness";
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public String getGroup() {
+			return this.group;
+		}
+
+		public void setGroup(String group) {
+			Assert.isTrue(group != null && !group.isBlank(), "graceful-restart.health-gate.group must not be empty");
+			this.group = group;
 		}
 
 	}

@@ -7,14 +7,14 @@ import org.springframework.util.ClassUtils;
 /**
  * Whether Actuator runs its endpoints on a server of their own, decided as Spring Boot decides it.
  */
-final class ManagementPort {
+public final class ManagementPort {
 
 	private static final String PORT_TYPE = "org.springframework.boot.actuate.autoconfigure.web.server.ManagementPortType";
 
 	private ManagementPort() {
 	}
 
-	static boolean isSeparate(Environment environment) {
+	public static boolean isSeparate(Environment environment) {
 		return ClassUtils.isPresent(PORT_TYPE, ManagementPort.class.getClassLoader())
 				&& ManagementPortType.get(environment) == ManagementPortType.DIFFERENT;
 	}

@@ -2,6 +2,7 @@ package io.github.gracefulrestart.handover;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +46,8 @@ public final class ChildProcess {
 	private final CompletableFuture<Void> channelEnded = new CompletableFuture<>();
 
 	private final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
+
+	private volatile Message.NotReady notReady;
 
 	ChildProcess(NativeOs os, int number, int pid, HandoverChannel channel) {
 		this.os = os;
@@ -94,6 +97,36 @@ public final class ChildProcess {
 	}
 
 	/**
+	 * Return the last reason the generation gave for not being ready, if it gave one.
+	 * @return the reason
+	 */
+	public Optional<Message.NotReady> notReady() {
+		return Optional.ofNullable(this.notReady);
+	}
+
+	/**
+	 * Describe why the generation never became ready, with the reason it gave if any.
+	 * @param what what was seen, such as {@code "was not ready within PT1M"}
+	 * @return the description
+	 */
+	public String unready(String what) {
+		if (this.exit.isDone()) {
+			// It is gone: what it said last is on its way to the channel's thread, which ends soon.
+			try {
+				this.channelEnded.get(1, TimeUnit.SECONDS);
+			}
+			catch (TimeoutException | ExecutionException ex) {
+				// Said nothing more.
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+		Message.NotReady reason = this.notReady;
+		return this + " " + what + ((reason != null) ? "; it reported: " + reason.reason() : "");
+	}
+
+	/**
 	 * Start the one thread that reads the generation's channel until it ends, then closes it.
 	 * @param others what to do with messages other than {@code READY} and {@code DRAINED}
 	 */
@@ -107,6 +140,10 @@ public final class ChildProcess {
 					}
 					else if (message instanceof Drained drained) {
 						this.drained.complete(drained.drainMs());
+					}
+					else if (message instanceof Message.NotReady reason) {
+						this.notReady = reason;
+						logger.info(this + " is not ready: " + reason.reason());
 					}
 					others.accept(message);
 				}

@@ -8,7 +8,8 @@ import io.github.gracefulrestart.RestartAttempt;
  * One line on the channel between two generations, or between the supervisor and a generation.
  * <p>
  * Between two generations: the new one sends {@link Ready} once it serves; the old one answers
- * {@link Drained} (with the history) before it exits. With a supervisor the channel lasts the
+ * {@link Drained} (with the history) before it exits. Before it is ready, the new one may say why
+ * it is not yet ({@link NotReady}: an unhealthy readiness group, a failed warm-up). With a supervisor the channel lasts the
  * generation's life: the generation sends {@link Restart} and hears {@link Accepted} or
  * {@link Refused}; the supervisor reports its attempts with {@link Attempt}, tells the old
  * generation {@link Drain} (answered with {@link Drained}) and the new one {@link Drained} once
@@ -53,6 +54,8 @@ public sealed interface Message {
 			case "REFUSED" -> new Refused(first(parts[1]), (parts.length > 2) ? parts[2] : "");
 			case "ATTEMPT" -> new Attempt(first(parts[1]));
 			case "DRAIN" -> new Drain(first(parts[1]));
+			case "NOTREADY" -> new NotReady(
+					"-".equals(parts[1]) ? List.of() : List.of(parts[1].split(",")), (parts.length > 2) ? parts[2] : "");
 			default -> null;
 		};
 	}
@@ -159,6 +162,33 @@ public sealed interface Message {
 		@Override
 		public String encode() {
 			return "DRAIN " + one(this.attempt);
+		}
+
+	}
+
+	/**
+	 * Why the new generation is not ready yet (or will not be): sent before {@link Ready}, as
+	 * often as the reason changes; the last one names the failure when it never becomes ready.
+	 *
+	 * @param indicators the health indicators that are not up, if that is the reason (names
+	 * without spaces or commas, as Spring Boot's health contributors have)
+	 * @param reason the reason, in words, on one line
+	 */
+	record NotReady(List<String> indicators, String reason) implements Message {
+
+		/**
+		 * Create the message, with the reason on one line.
+		 * @param indicators the health indicators that are not up
+		 * @param reason the reason, in words
+		 */
+		public NotReady {
+			indicators = indicators.stream().map((name) -> name.replaceAll("[\\s,]", "_")).toList();
+			reason = reason.replaceAll("[\\r\\n]+", " ");
+		}
+
+		@Override
+		public String encode() {
+			return "NOTREADY " + (this.indicators.isEmpty() ? "-" : String.join(",", this.indicators)) + " " + this.reason;
 		}
 
 	}

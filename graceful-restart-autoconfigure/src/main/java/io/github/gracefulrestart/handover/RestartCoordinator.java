@@ -150,6 +150,46 @@ public final class RestartCoordinator {
 	}
 
 	/**
+	 * Tell the generation that started this one (or the supervisor) why this one is not ready
+	 * yet; it names the failure if this one never becomes ready. Nothing to do for a first
+	 * generation.
+	 * @param indicators the health indicators that are not up, if that is the reason
+	 * @param reason the reason, in words
+	 */
+	public void notReady(List<String> indicators, String reason) {
+		logger.warn("Generation " + generation() + " is not ready: " + reason);
+		this.handoff.channel().ifPresent((channel) -> channel.trySend(new Message.NotReady(indicators, reason)));
+	}
+
+	/**
+	 * Whether this generation shuts down (its context closes): one that is not ready yet will
+	 * never take over.
+	 * @return whether it shuts down
+	 */
+	public boolean isShuttingDown() {
+		synchronized (this.monitor) {
+			return this.closed;
+		}
+	}
+
+	/**
+	 * Whether what started this generation still waits for it: the previous generation, still
+	 * alive, or the supervisor. A generation that is not ready when the previous one is gone (it
+	 * died) is all there is to serve.
+	 * @return whether a previous generation or a supervisor is there
+	 */
+	public boolean predecessorServing() {
+		synchronized (this.monitor) {
+			if (this.supervisorGone) {
+				return false;
+			}
+		}
+		// Signal 0: whether the process is there (the one that reaps it does so at once).
+		Optional<Integer> waiting = isSupervised() ? this.handoff.supervisorPid() : this.handoff.parentPid();
+		return waiting.isPresent() && this.os.kill(waiting.get(), 0);
+	}
+
+	/**
 	 * Mark this generation ready: close inherited sockets no listener took, tell the previous
 	 * generation (if any) that it can drain, and accept restarts from now on.
 	 */
@@ -422,16 +462,26 @@ public final class RestartCoordinator {
 				String status = started.awaitExit(this.settings.stopTimeout());
 				// Not reaped (the reaper failed, or it closed its channel and lives on): make sure.
 				started.stop(this.settings.stopTimeout());
-				fail(attempt, RestartResult.FAILED, started + " ended before it was ready: " + status);
+				fail(attempt, RestartResult.FAILED, started.unready("ended before it was ready: " + status), started);
 			}
 			case TIMED_OUT -> {
 				started.stop(this.settings.stopTimeout());
-				fail(attempt, RestartResult.TIMED_OUT, started + " was not ready within " + timeout + "; stopped it");
+				fail(attempt, RestartResult.TIMED_OUT, started.unready("was not ready within " + timeout + ", stopped it"),
+						started);
 			}
 			case INTERRUPTED -> {
 				started.stop(this.settings.stopTimeout());
 				fail(attempt, RestartResult.FAILED, "interrupted while waiting for " + started);
 			}
+		}
+	}
+
+	private void fail(RestartAttempt attempt, RestartResult result, String message, ChildProcess started) {
+		fail(attempt, result, message);
+		List<String> indicators = started.notReady().map(Message.NotReady::indicators).orElse(List.of());
+		if (!indicators.isEmpty()) {
+			RestartAttempt ended = current();
+			this.listeners.fire((listener) -> listener.unhealthy(ended, indicators));
 		}
 	}
 
@@ -483,6 +533,9 @@ public final class RestartCoordinator {
 			logger.warn("Restart " + succeeded.id() + ": " + drain.openConnections() + " connection(s) still open after "
 					+ this.settings.drainTimeout() + "; closing them with generation " + generation());
 		}
+		boolean idle = outcome.result() == Drain.Result.IDLE;
+		Duration took = Duration.ofMillis(outcome.millis());
+		this.listeners.fire((listener) -> listener.drained(succeeded, took, idle));
 		if (!reportDrain.test(outcome.millis())) {
 			logger.warn("Could not report the drain of restart " + succeeded.id() + ": the other end is gone");
 		}
@@ -552,15 +605,17 @@ public final class RestartCoordinator {
 	 */
 	public void close() {
 		shuttingDown();
-		boolean handedOver;
+		boolean serving;
 		synchronized (this.monitor) {
 			if (this.destroyed) {
 				return;
 			}
 			this.destroyed = true;
-			handedOver = this.state == RestartState.DRAINING;
+			// A generation that never became ready (stopped by the one that started it) or that
+			// handed over is not the service stopping.
+			serving = this.ready && this.state != RestartState.DRAINING;
 		}
-		if (!handedOver) {
+		if (serving) {
 			this.listeners.fire(RestartListener::stopping);
 		}
 		if (!isSupervised() && this.predecessor.busy()) {

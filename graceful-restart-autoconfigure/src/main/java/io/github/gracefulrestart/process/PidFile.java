@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
+import io.github.gracefulrestart.RestartAttempt;
 import io.github.gracefulrestart.RestartListener;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -13,8 +14,11 @@ import org.apache.commons.logging.LogFactory;
 /**
  * A file that always names the serving generation, for {@code PIDFile=} units and
  * {@code kill -HUP $(cat app.pid)}. Each generation writes it once it is ready (atomically: a
- * temporary file renamed over it), and removes it only when the service stops, never when it
- * hands over.
+ * temporary file renamed over it, readable and writable by its owner only), and
+ * again once the previous one is gone or a restart it started failed, so that another writer of
+ * the same file (Spring Boot's {@code ApplicationPidFileWriter}, which deletes it when its JVM
+ * exits) cannot leave it naming a generation that is gone. It is removed only when the service
+ * stops, never when a generation hands over.
  */
 public class PidFile implements RestartListener {
 
@@ -34,6 +38,20 @@ public class PidFile implements RestartListener {
 
 	@Override
 	public void ready(int generation, boolean first) {
+		write();
+	}
+
+	@Override
+	public void servingAlone(int generation) {
+		write();
+	}
+
+	@Override
+	public void restartFailed(RestartAttempt attempt) {
+		write();
+	}
+
+	private void write() {
 		try {
 			Files.createDirectories(this.path.getParent());
 			Path temporary = Files.createTempFile(this.path.getParent(), this.path.getFileName() + ".", ".tmp");

@@ -380,7 +380,7 @@ public final class Supervisor {
 		}
 		this.next = null;
 		failed(this.current, RestartResult.TIMED_OUT,
-				child + " was not ready within " + this.settings.startupTimeout() + "; stopped it");
+				child.unready("was not ready within " + this.settings.startupTimeout() + ", stopped it"), child);
 		stopChild(child);
 		afterFailedStart();
 	}
@@ -395,7 +395,7 @@ public final class Supervisor {
 		this.lastExit = (child == this.serving || !this.everServed) ? status : this.lastExit;
 		if (child == this.next) {
 			this.next = null;
-			failed(this.current, RestartResult.FAILED, child + " ended before it was ready: " + status);
+			failed(this.current, RestartResult.FAILED, child.unready("ended before it was ready: " + status), child);
 			afterFailedStart();
 		}
 		else if (child == this.draining) {
@@ -475,6 +475,15 @@ public final class Supervisor {
 				launch(attempt, null);
 			}
 		});
+	}
+
+	private void failed(RestartAttempt attempt, RestartResult result, String message, ChildProcess child) {
+		failed(attempt, result, message);
+		List<String> indicators = child.notReady().map(Message.NotReady::indicators).orElse(List.of());
+		if (attempt != null && !indicators.isEmpty()) {
+			RestartAttempt ended = this.current;
+			this.listeners.fire((listener) -> listener.unhealthy(ended, indicators));
+		}
 	}
 
 	private void failed(RestartAttempt attempt, RestartResult result, String message) {

@@ -1,11 +1,19 @@
 package io.github.gracefulrestart.autoconfigure;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.github.gracefulrestart.RestartAttempt;
+import io.github.gracefulrestart.RestartListener;
+import io.github.gracefulrestart.autoconfigure.event.GracefulRestartEvent;
+import io.github.gracefulrestart.autoconfigure.event.RestartFailedEvent;
+import io.github.gracefulrestart.autoconfigure.event.RestartStartedEvent;
 import io.github.gracefulrestart.handover.Handoff;
 import io.github.gracefulrestart.handover.RestartCoordinator;
 import io.github.gracefulrestart.autoconfigure.GracefulRestartProperties.RestartSignal;
 import io.github.gracefulrestart.autoconfigure.tomcat.GracefulRestartTomcatAutoConfiguration;
+import io.github.gracefulrestart.process.FakeOs;
 import io.github.gracefulrestart.process.JnrNativeOs;
 import io.github.gracefulrestart.process.NativeOs;
 import jnr.posix.POSIX;
@@ -21,8 +29,10 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.event.EventListener;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Tests for {@link GracefulRestartAutoConfiguration}.
@@ -53,6 +63,38 @@ class GracefulRestartAutoConfigurationTests {
 		this.runner.withPropertyValues("graceful-restart.class-data.enabled=true").run((context) -> {
 			assertThat(context).hasNotFailed().hasSingleBean(RestartCoordinator.class);
 			assertThat(output).contains("graceful-restart.class-data.* is no longer used");
+		});
+	}
+
+	@Test
+	void restartListenerBeansHearRestartsAndEventListenersHearTheEventsOfThisGeneration() {
+		FakeOs os = new FakeOs(4000);
+		this.runner.withBean(NativeOs.class, () -> os).withUserConfiguration(Listening.class).run((context) -> {
+			RestartCoordinator coordinator = context.getBean(RestartCoordinator.class);
+			Listening listening = context.getBean(Listening.class);
+			coordinator.ready();
+			assertThat(listening.heard).containsExactly("listener: ready 1 first");
+			assertThat(coordinator.requestRestart("TEST").accepted()).isTrue();
+			FakeOs.FakeChild child = os.awaitSpawn();
+			child.say("NOTREADY db health group 'readiness' is DOWN: db DOWN");
+			child.exit(1);
+			await().atMost(Duration.ofSeconds(10)).until(() -> listening.heard.size() == 6);
+			assertThat(listening.heard).containsExactlyInAnyOrder("listener: ready 1 first", "listener: started TEST",
+					"event: RestartStartedEvent 1 TEST", "listener: failed", "event: RestartFailedEvent 1 FAILED",
+					"listener: unhealthy [db]");
+			assertThat(listening.heard.get(5)).isEqualTo("listener: unhealthy [db]");
+			assertThat(listening.failed.getAttempt().message())
+				.endsWith("; it reported: health group 'readiness' is DOWN: db DOWN");
+		});
+	}
+
+	@Test
+	void aPidFileFromSpringBootsPropertyNamesTheServingGeneration(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+		java.nio.file.Path file = dir.resolve("app.pid");
+		this.runner.withPropertyValues("spring.pid.file=" + file).run((context) -> {
+			assertThat(context).hasSingleBean(io.github.gracefulrestart.process.PidFile.class);
+			context.getBean(RestartCoordinator.class).ready();
+			assertThat(file).hasContent(String.valueOf(ProcessHandle.current().pid()));
 		});
 	}
 
@@ -128,6 +170,49 @@ class GracefulRestartAutoConfigurationTests {
 			assertThat(context.getStartupFailure()).rootCause().isNotNull();
 			assertThat(context.getStartupFailure()).hasStackTraceContaining(named);
 		});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class Listening implements RestartListener {
+
+		final List<String> heard = new CopyOnWriteArrayList<>();
+
+		volatile RestartFailedEvent failed;
+
+		@Override
+		public void ready(int generation, boolean first) {
+			this.heard.add("listener: ready " + generation + (first ? " first" : ""));
+		}
+
+		@Override
+		public void restartStarted(RestartAttempt attempt) {
+			this.heard.add("listener: started " + attempt.trigger());
+		}
+
+		@Override
+		public void restartFailed(RestartAttempt attempt) {
+			this.heard.add("listener: failed");
+		}
+
+		@Override
+		public void unhealthy(RestartAttempt attempt, List<String> indicators) {
+			this.heard.add("listener: unhealthy " + indicators);
+		}
+
+		@EventListener
+		void on(GracefulRestartEvent event) {
+			if (event instanceof RestartFailedEvent failed) {
+				this.failed = failed;
+				this.heard.add("event: RestartFailedEvent " + failed.getGeneration() + " " + failed.getAttempt().result());
+			}
+			else if (event instanceof RestartStartedEvent started) {
+				this.heard.add("event: RestartStartedEvent " + started.getGeneration() + " " + started.getAttempt().trigger());
+			}
+			else {
+				this.heard.add("event: " + event.getClass().getSimpleName());
+			}
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

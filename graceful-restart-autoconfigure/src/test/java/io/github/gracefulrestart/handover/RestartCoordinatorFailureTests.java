@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.github.gracefulrestart.RestartAttempt;
+import io.github.gracefulrestart.RestartListener;
 import io.github.gracefulrestart.RestartResult;
 import io.github.gracefulrestart.RestartSettings;
 import io.github.gracefulrestart.RestartState;
@@ -57,6 +58,43 @@ class RestartCoordinatorFailureTests {
 		assertThat(child.signals()).containsExactly(15);
 		assertThat(child.ended()).isTrue();
 		assertThat(coordinator.requestRestart("SIGHUP").accepted()).isTrue();
+	}
+
+	@Test
+	void whenTheNextGenerationIsNotHealthyInTimeTheFailureNamesWhatItLastReported() {
+		RestartCoordinator coordinator = serving(settings(Duration.ofMillis(500)));
+		List<List<String>> unhealthy = new java.util.concurrent.CopyOnWriteArrayList<>();
+		coordinator.addListener(new RestartListener() {
+
+			@Override
+			public void unhealthy(RestartAttempt attempt, List<String> indicators) {
+				unhealthy.add(indicators);
+			}
+
+		});
+		coordinator.requestRestart("SIGHUP");
+		FakeChild child = this.os.awaitSpawn();
+		child.say("NOTREADY readinessState health group 'readiness' is OUT_OF_SERVICE");
+		child.say("NOTREADY db,redis health group 'readiness' is DOWN: db DOWN {error=Connection refused}; redis DOWN");
+		RestartAttempt timedOut = awaitLast(coordinator, RestartResult.TIMED_OUT);
+		assertThat(timedOut.message()).isEqualTo("generation 2 (pid " + child.pid() + ") was not ready within PT0.5S,"
+				+ " stopped it; it reported: health group 'readiness' is DOWN: db DOWN {error=Connection refused}; redis DOWN");
+		assertThat(unhealthy).containsExactly(List.of("db", "redis"));
+		assertThat(child.signals()).containsExactly(15);
+		assertThat(coordinator.requestRestart("SIGHUP").accepted()).isTrue();
+	}
+
+	@Test
+	void whenTheNextGenerationGivesUpTheFailureSaysWhyAtOnce() {
+		RestartCoordinator coordinator = serving(settings(Duration.ofMinutes(2)));
+		coordinator.requestRestart("SIGHUP");
+		FakeChild child = this.os.awaitSpawn();
+		child.say("NOTREADY - warm-up failed (the health endpoint failed): GET /actuator/health answered 500 (3 of 3)");
+		child.exit(1);
+		RestartAttempt failed = awaitLast(coordinator, RestartResult.FAILED);
+		assertThat(failed.message()).isEqualTo("generation 2 (pid " + child.pid() + ") ended before it was ready: exit"
+				+ " code 1; it reported: warm-up failed (the health endpoint failed): GET /actuator/health answered 500"
+				+ " (3 of 3)");
 	}
 
 	@Test
@@ -197,6 +235,31 @@ class RestartCoordinatorFailureTests {
 		assertThat(closing).as("waits for the draining generation").isNotDone();
 		parent.other().close();
 		closing.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+	}
+
+	@Test
+	void aNewGenerationSaysWhyItIsNotReadyAndIsStoppedWithoutStoppingTheService() {
+		FakeOs.Peer parent = this.os.peer();
+		RestartCoordinator coordinator = child(parent, null);
+		List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+		coordinator.addListener(new RestartListener() {
+
+			@Override
+			public void stopping() {
+				heard.add("stopping");
+			}
+
+		});
+		this.os.alive(4000);
+		assertThat(coordinator.predecessorServing()).isTrue();
+		coordinator.notReady(List.of("db"), "health group 'readiness' is DOWN: db DOWN");
+		assertThat(parent.other().hear(WAIT)).isEqualTo("NOTREADY db health group 'readiness' is DOWN: db DOWN");
+		// The previous generation stops it (SIGTERM at its start-up timeout): its context closes.
+		coordinator.close();
+		assertThat(coordinator.isShuttingDown()).isTrue();
+		assertThat(heard).as("a generation that never served does not tell systemd the service stops").isEmpty();
+		this.os.dead(4000);
+		assertThat(coordinator.predecessorServing()).isFalse();
 	}
 
 	@Test

@@ -36,6 +36,9 @@ public final class FakeOs implements NativeOs {
 
 	private final Map<Integer, FakeChild> children = new ConcurrentHashMap<>();
 
+	/** Processes that are not children of this one (a parent, a supervisor) and live. */
+	private final java.util.Set<Integer> others = ConcurrentHashMap.newKeySet();
+
 	private final BlockingQueue<FakeChild> spawned = new LinkedBlockingQueue<>();
 
 	private final BlockingQueue<Reaped> exited = new LinkedBlockingQueue<>();
@@ -76,6 +79,22 @@ public final class FakeOs implements NativeOs {
 	 * Wait for the next child this OS starts.
 	 * @return the child
 	 */
+	/**
+	 * A process that is not a child of this one (a parent, a supervisor) lives from now on.
+	 * @param pid its pid
+	 */
+	public void alive(int pid) {
+		this.others.add(pid);
+	}
+
+	/**
+	 * A process that is not a child of this one is gone.
+	 * @param pid its pid
+	 */
+	public void dead(int pid) {
+		this.others.remove(pid);
+	}
+
 	public FakeChild awaitSpawn() {
 		try {
 			FakeChild child = this.spawned.poll(30, TimeUnit.SECONDS);
@@ -203,7 +222,10 @@ public final class FakeOs implements NativeOs {
 	public boolean kill(int pid, int signal) {
 		FakeChild child = this.children.get(pid);
 		if (child == null) {
-			return false;
+			return signal == 0 && this.others.contains(pid);
+		}
+		if (signal == 0) {
+			return !child.ended();
 		}
 		child.signalled(signal);
 		return true;

@@ -37,4 +37,20 @@ class PidFileTests {
 		assertThat(file).hasContent("4242");
 	}
 
+	@Test
+	void namesThisGenerationAgainOnceThePreviousOneIsGoneOrARestartFailed() throws Exception {
+		// Spring Boot's ApplicationPidFileWriter in the previous generation (or in a new one that
+		// failed) deletes the file as its JVM exits, or wrote its own pid.
+		Path file = this.dir.resolve("app.pid");
+		PidFile pidFile = new PidFile(file);
+		pidFile.ready(2, false);
+		Files.delete(file);
+		pidFile.servingAlone(2);
+		assertThat(file).hasContent(String.valueOf(ProcessHandle.current().pid()));
+		Files.writeString(file, "4343\n");
+		pidFile.restartFailed(new io.github.gracefulrestart.RestartAttempt("r", "SIGHUP",
+				io.github.gracefulrestart.RestartResult.FAILED, java.time.Instant.now(), 1L, 1, 4343, "failed"));
+		assertThat(file).hasContent(String.valueOf(ProcessHandle.current().pid()));
+	}
+
 }

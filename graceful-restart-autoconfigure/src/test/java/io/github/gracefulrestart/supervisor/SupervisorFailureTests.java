@@ -103,6 +103,20 @@ class SupervisorFailureTests {
 	}
 
 	@Test
+	void whenTheNewGenerationIsNotHealthyTheFailureNamesWhatItReported() {
+		FakeChild first = startServing();
+		this.supervisor.requestRestart("SIGHUP");
+		FakeChild second = this.os.awaitSpawn();
+		second.say("NOTREADY db health group 'readiness' is DOWN: db DOWN {error=Connection refused}");
+		second.exit(1);
+		await().atMost(WAIT).until(() -> this.failed.size() == 1);
+		assertThat(this.failed.get(0).message()).endsWith(
+				"ended before it was ready: exit code 1; it reported: health group 'readiness' is DOWN: db DOWN"
+						+ " {error=Connection refused}");
+		assertThat(first.signals()).isEmpty();
+	}
+
+	@Test
 	void whenTheServingGenerationDiesAfterTheDrainTheNewOneServesOn() {
 		FakeChild first = startServing();
 		this.supervisor.requestRestart("SIGHUP");

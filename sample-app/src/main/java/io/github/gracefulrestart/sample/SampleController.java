@@ -11,6 +11,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -29,13 +30,20 @@ class SampleController {
 
 	private final long pid = ProcessHandle.current().pid();
 
-	SampleController(@Value("${sample.version}") String version) {
+	private final int helloStatus;
+
+	SampleController(@Value("${sample.version}") String version, @Value("${sample.hello-status:200}") int helloStatus) {
 		this.version = version;
+		this.helloStatus = helloStatus;
 	}
 
+	/**
+	 * Hello, with the status {@code sample.hello-status} (200 by default): a version that answers
+	 * 500 fails its warm-up, and so its restart.
+	 */
 	@GetMapping("/hello")
-	String hello() {
-		return "Hello from version " + this.version + " pid " + this.pid + "\n";
+	ResponseEntity<String> hello() {
+		return ResponseEntity.status(this.helloStatus).body("Hello from version " + this.version + " pid " + this.pid + "\n");
 	}
 
 	@GetMapping("/sleep")

@@ -77,7 +77,7 @@ class FailureSafetyIntegrationTests {
 			app.writeConfig("sample:\n  startup-delay: 10m\n");
 			SampleApp.signal(pid, "HUP");
 			String id = await().atMost(Duration.ofSeconds(30))
-				.until(() -> JsonPath.read(app.status(), "$.lastRestart.id"), (value) -> value != null);
+				.until(() -> SampleApp.json(app.status(), "$.lastRestart.id"), (value) -> value != null);
 			AtomicInteger maxProcesses = new AtomicInteger();
 			for (int i = 0; i < 4; i++) {
 				SampleApp.signal(pid, "HUP");
@@ -90,7 +90,7 @@ class FailureSafetyIntegrationTests {
 				maxProcesses.accumulateAndGet(app.pids().size(), Math::max);
 			}
 			String status = await().atMost(SampleApp.STARTUP)
-				.until(app::status, (json) -> "TIMED_OUT".equals(JsonPath.read(json, "$.lastRestart.result")));
+				.until(app::status, (json) -> "TIMED_OUT".equals(SampleApp.json(json, "$.lastRestart.result")));
 			int hung = JsonPath.read(status, "$.lastRestart.newPid");
 			assertThat(Path.of("/proc/" + hung)).as("stopped and reaped, no zombie").doesNotExist();
 			assertThat(maxProcesses.get()).isLessThanOrEqualTo(2);

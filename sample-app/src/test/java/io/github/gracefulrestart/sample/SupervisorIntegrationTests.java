@@ -110,7 +110,7 @@ class SupervisorIntegrationTests {
 			await("generation 4 to take over").atMost(SampleApp.STARTUP)
 				.ignoreExceptions()
 				.until(app::status, (json) -> JsonPath.read(json, "$.generation").equals(4)
-						&& JsonPath.read(json, "$.parentPid") != null);
+						&& SampleApp.json(json, "$.parentPid") != null);
 			long fourth = app.servingPid();
 			try (HttpLoad newConnections = HttpLoad.start(app.port(), 0, 10, Duration.ofMinutes(5))) {
 				SampleApp.signal(fourth, "KILL");
@@ -128,7 +128,7 @@ class SupervisorIntegrationTests {
 			app.writeConfig("sample:\n  fail-on-start: true\n");
 			SampleApp.signal(supervisor, "HUP");
 			status = await("the failed restart").atMost(SampleApp.STARTUP)
-				.until(app::status, (json) -> "FAILED".equals(JsonPath.read(json, "$.lastRestart.result")));
+				.until(app::status, (json) -> "FAILED".equals(SampleApp.json(json, "$.lastRestart.result")));
 			assertThat((String) JsonPath.read(status, "$.state")).isEqualTo("SERVING");
 			assertThat((String) JsonPath.read(status, "$.lastRestart.message")).contains("ended before it was ready");
 			assertThat(app.servingPid()).isEqualTo(fifth);
@@ -143,7 +143,7 @@ class SupervisorIntegrationTests {
 			.pollInterval(Duration.ofMillis(200))
 			.ignoreExceptions()
 			.until(app::status, (json) -> JsonPath.read(json, "$.generation").equals(generation)
-					&& JsonPath.read(json, "$.parentPid") == null && "SERVING".equals(JsonPath.read(json, "$.state")));
+					&& SampleApp.json(json, "$.parentPid") == null && "SERVING".equals(JsonPath.read(json, "$.state")));
 	}
 
 	private static RawHttp.Response get(SampleApp app, String path) {

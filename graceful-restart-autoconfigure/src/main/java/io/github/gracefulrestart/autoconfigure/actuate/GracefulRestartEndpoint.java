@@ -1,20 +1,29 @@
 package io.github.gracefulrestart.autoconfigure.actuate;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
 import io.github.gracefulrestart.RestartAttempt;
+import io.github.gracefulrestart.RestartResult;
+import io.github.gracefulrestart.RestartState;
+import io.github.gracefulrestart.Warmup;
 import io.github.gracefulrestart.handover.RestartCoordinator;
 import io.github.gracefulrestart.handover.RestartRequest;
 import io.github.gracefulrestart.handover.RestartStatus;
-import io.github.gracefulrestart.RestartState;
 
 import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
-import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 
 /**
  * {@link Endpoint @Endpoint} to see the restart state and to start a restart. Read-only unless
  * access is raised: restarting needs {@code management.endpoint.gracefulrestart.access=unrestricted}.
+ * Over HTTP, {@link GracefulRestartEndpointWebExtension} answers a restart with its status code.
+ * The responses are written by Actuator's own JSON mapper: absent values are left out, times and
+ * durations are ISO-8601 strings.
  */
 @Endpoint(id = "gracefulrestart", defaultAccess = Access.READ_ONLY)
 public class GracefulRestartEndpoint {
@@ -34,32 +43,110 @@ public class GracefulRestartEndpoint {
 	 * @return the status
 	 */
 	@ReadOperation
-	public RestartStatus status() {
-		return this.coordinator.status();
+	public StatusDescriptor status() {
+		return StatusDescriptor.of(this.coordinator.status());
 	}
 
 	/**
-	 * Start a restart. Answers at once: 202 with the new attempt, or 409 with the running one.
+	 * Start a restart. Answers at once, with the new attempt or the one that runs.
 	 * @return the response
 	 */
 	@WriteOperation
-	public WebEndpointResponse<RestartResponse> restart() {
+	public RestartDescriptor restart() {
 		RestartRequest request = this.coordinator.requestRestart("ENDPOINT");
 		RestartAttempt attempt = request.attempt();
-		RestartResponse response = new RestartResponse((attempt != null) ? attempt.id() : null,
-				this.coordinator.state(), attempt, request.accepted() ? "restart started" : request.reason());
-		return new WebEndpointResponse<>(response, request.accepted() ? 202 : 409);
+		return new RestartDescriptor(request.accepted(), (attempt != null) ? attempt.id() : null,
+				this.coordinator.state(), AttemptDescriptor.of(attempt),
+				request.accepted() ? "restart started" : request.reason());
 	}
 
 	/**
 	 * The answer to a restart request: the started attempt, or the one that runs.
 	 *
-	 * @param id the attempt's id, null when none runs
+	 * @param accepted whether a restart was started
+	 * @param id the attempt's id, absent when none runs
 	 * @param state what this generation is doing now
 	 * @param attempt the attempt
 	 * @param message why no restart was started, or that one was
 	 */
-	public record RestartResponse(String id, RestartState state, RestartAttempt attempt, String message) {
+	public record RestartDescriptor(boolean accepted, String id, RestartState state, AttemptDescriptor attempt,
+			String message) implements OperationResponseBody {
+
+	}
+
+	/**
+	 * What a generation is doing: {@link RestartStatus}, as the endpoint shows it.
+	 *
+	 * @param state the state
+	 * @param generation the generation
+	 * @param pid this process
+	 * @param parentPid the previous generation while it is still there
+	 * @param mode {@code SUPERVISED} or {@code STANDALONE}
+	 * @param supervisorPid the supervisor's pid
+	 * @param server the kind of web server
+	 * @param startedAt when this generation started
+	 * @param listeners the listening sockets
+	 * @param warmup what the warm-up before this generation took over did
+	 * @param lastRestart the last or running restart
+	 * @param history the last restarts, newest first, across generations
+	 */
+	public record StatusDescriptor(RestartState state, int generation, int pid, Integer parentPid, String mode,
+			Integer supervisorPid, String server, Instant startedAt, List<RestartStatus.ListenerStatus> listeners,
+			WarmupDescriptor warmup, AttemptDescriptor lastRestart,
+			List<AttemptDescriptor> history) implements OperationResponseBody {
+
+		static StatusDescriptor of(RestartStatus status) {
+			return new StatusDescriptor(status.state(), status.generation(), status.pid(), status.parentPid(),
+					status.mode(), status.supervisorPid(), status.server(), status.startedAt(), status.listeners(),
+					WarmupDescriptor.of(status.warmup()), AttemptDescriptor.of(status.lastRestart()),
+					status.history().stream().map(AttemptDescriptor::of).toList());
+		}
+
+	}
+
+	/**
+	 * One restart: {@link RestartAttempt}, as the endpoint shows it.
+	 *
+	 * @param id the restart's id
+	 * @param trigger what started it
+	 * @param result how it ended, or {@code IN_PROGRESS}
+	 * @param startedAt when it was triggered
+	 * @param duration trigger to the old generation no longer accepting, or to the failure
+	 * @param oldPid the generation that triggered it
+	 * @param newPid the new generation, once started
+	 * @param message what happened, in words
+	 */
+	public record AttemptDescriptor(String id, String trigger, RestartResult result, Instant startedAt,
+			Duration duration, int oldPid, Integer newPid, String message) {
+
+		static AttemptDescriptor of(RestartAttempt attempt) {
+			if (attempt == null) {
+				return null;
+			}
+			return new AttemptDescriptor(attempt.id(), attempt.trigger(), attempt.result(), attempt.startedAt(),
+					(attempt.durationMs() != null) ? Duration.ofMillis(attempt.durationMs()) : null, attempt.oldPid(),
+					attempt.newPid(), attempt.message());
+		}
+
+	}
+
+	/**
+	 * What a warm-up did: {@link Warmup.Result}, as the endpoint shows it.
+	 *
+	 * @param requests the requests sent
+	 * @param errors those that failed or answered 5xx
+	 * @param hooks the hooks that completed
+	 * @param duration how long it took
+	 * @param settled whether it ended early because response times had stopped improving
+	 * @param failure why it failed the restart
+	 */
+	public record WarmupDescriptor(int requests, int errors, int hooks, Duration duration, boolean settled,
+			String failure) {
+
+		static WarmupDescriptor of(Warmup.Result result) {
+			return (result != null) ? new WarmupDescriptor(result.requests(), result.errors(), result.hooks(),
+					Duration.ofMillis(result.durationMs()), result.settled(), result.failure()) : null;
+		}
 
 	}
 

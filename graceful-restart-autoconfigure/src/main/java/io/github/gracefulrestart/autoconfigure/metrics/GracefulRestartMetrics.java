@@ -1,6 +1,7 @@
 package io.github.gracefulrestart.autoconfigure.metrics;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 
 import io.github.gracefulrestart.RestartAttempt;
@@ -23,6 +24,9 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  * <li>{@code graceful.restart.attempts} (counter, tags {@code result} and {@code trigger}):
  * restarts that failed or timed out, counted by the generation that keeps serving, and the
  * restart that started this generation ({@code result=succeeded}), counted once it took over.</li>
+ * <li>{@code graceful.restart.unhealthy} (counter, tag {@code indicator}): restarts that failed
+ * because the new generation's health was not up, by each indicator that was not, counted by the
+ * generation that keeps serving (without a supervisor).</li>
  * <li>{@code graceful.restart.duration} (timer): trigger to the previous generation no longer
  * accepting, for the restart that started this generation.</li>
  * <li>{@code graceful.restart.drain.duration} (timer): the previous generation's drain, as it
@@ -64,6 +68,17 @@ public class GracefulRestartMetrics implements MeterBinder, RestartListener {
 	@Override
 	public void restartFailed(RestartAttempt attempt) {
 		attempts(attempt).increment();
+	}
+
+	@Override
+	public void unhealthy(RestartAttempt attempt, List<String> indicators) {
+		for (String indicator : indicators) {
+			Counter.builder("graceful.restart.unhealthy")
+				.description("Restarts that failed because the new generation's health was not up, by indicator")
+				.tag("indicator", indicator)
+				.register(this.registry)
+				.increment();
+		}
 	}
 
 	@Override

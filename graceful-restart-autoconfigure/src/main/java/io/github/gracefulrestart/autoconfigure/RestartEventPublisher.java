@@ -1,0 +1,62 @@
+package io.github.gracefulrestart.autoconfigure;
+
+import java.time.Duration;
+
+import io.github.gracefulrestart.RestartAttempt;
+import io.github.gracefulrestart.RestartListener;
+import io.github.gracefulrestart.autoconfigure.event.DrainStartedEvent;
+import io.github.gracefulrestart.autoconfigure.event.DrainedEvent;
+import io.github.gracefulrestart.autoconfigure.event.RestartFailedEvent;
+import io.github.gracefulrestart.autoconfigure.event.RestartStartedEvent;
+import io.github.gracefulrestart.autoconfigure.event.TakeoverEvent;
+import io.github.gracefulrestart.handover.RestartCoordinator;
+
+import org.springframework.context.ApplicationEventPublisher;
+
+/**
+ * Publishes what the coordinator hears as Spring application events, for {@code @EventListener}
+ * methods. {@code GenerationReadyEvent} comes from {@link GracefulRestartTriggers}.
+ */
+class RestartEventPublisher implements RestartListener {
+
+	private final RestartCoordinator coordinator;
+
+	private final ApplicationEventPublisher publisher;
+
+	RestartEventPublisher(RestartCoordinator coordinator, ApplicationEventPublisher publisher) {
+		this.coordinator = coordinator;
+		this.publisher = publisher;
+	}
+
+	@Override
+	public void restartStarted(RestartAttempt attempt) {
+		this.publisher.publishEvent(new RestartStartedEvent(this.coordinator, generation(), attempt));
+	}
+
+	@Override
+	public void ready(int generation, boolean first) {
+		if (!first) {
+			this.publisher.publishEvent(new TakeoverEvent(this.coordinator, generation));
+		}
+	}
+
+	@Override
+	public void handedOver(RestartAttempt attempt) {
+		this.publisher.publishEvent(new DrainStartedEvent(this.coordinator, generation(), attempt));
+	}
+
+	@Override
+	public void drained(RestartAttempt attempt, Duration drain, boolean idle) {
+		this.publisher.publishEvent(new DrainedEvent(this.coordinator, generation(), attempt, drain, idle));
+	}
+
+	@Override
+	public void restartFailed(RestartAttempt attempt) {
+		this.publisher.publishEvent(new RestartFailedEvent(this.coordinator, generation(), attempt));
+	}
+
+	private int generation() {
+		return this.coordinator.generation();
+	}
+
+}

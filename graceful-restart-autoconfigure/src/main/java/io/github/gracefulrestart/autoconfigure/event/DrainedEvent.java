@@ -1,0 +1,58 @@
+package io.github.gracefulrestart.autoconfigure.event;
+
+import java.time.Duration;
+
+import io.github.gracefulrestart.RestartAttempt;
+
+/**
+ * Published in the old generation once its drain ended, before its context closes and it exits.
+ */
+public class DrainedEvent extends GracefulRestartEvent {
+
+	private final RestartAttempt attempt;
+
+	private final Duration drain;
+
+	private final boolean idle;
+
+	/**
+	 * Create the event.
+	 * @param source what publishes it
+	 * @param generation this generation's number
+	 * @param attempt the restart
+	 * @param drain how long the drain took
+	 * @param idle whether every connection ended (else the drain timed out)
+	 */
+	public DrainedEvent(Object source, int generation, RestartAttempt attempt, Duration drain, boolean idle) {
+		super(source, generation);
+		this.attempt = attempt;
+		this.drain = drain;
+		this.idle = idle;
+	}
+
+	/**
+	 * Return the restart.
+	 * @return the attempt
+	 */
+	public RestartAttempt getAttempt() {
+		return this.attempt;
+	}
+
+	/**
+	 * Return how long the drain took.
+	 * @return the drain's duration
+	 */
+	public Duration getDrain() {
+		return this.drain;
+	}
+
+	/**
+	 * Return whether every connection ended; {@code false} when the drain timed out and the
+	 * connections left are closed with the generation.
+	 * @return whether the drain ended idle
+	 */
+	public boolean isIdle() {
+		return this.idle;
+	}
+
+}

@@ -1,0 +1,83 @@
+package io.github.gracefulrestart.sample;
+
+import java.io.IOException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import io.github.gracefulrestart.autoconfigure.event.DrainStartedEvent;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.event.EventListener;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+/**
+ * A long-lived connection of the application's own: {@code GET /news}, a server-sent event stream
+ * with a tick every second. When this generation hands over, the application ends each stream
+ * cleanly itself, in its listener of {@link DrainStartedEvent}, before the drain waits for the
+ * open connections: an {@code EventSource} reconnects at once (after the {@code retry} it was
+ * given), to the new generation, and this one exits without waiting for the drain timeout.
+ */
+@RestController
+class NewsStream implements DisposableBean {
+
+	private static final Log logger = LogFactory.getLog(NewsStream.class);
+
+	private final Set<SseEmitter> streams = ConcurrentHashMap.newKeySet();
+
+	private final ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor();
+
+	private final String version;
+
+	private final long pid = ProcessHandle.current().pid();
+
+	NewsStream(@Value("${sample.version}") String version) {
+		this.version = version;
+		this.ticks.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
+	}
+
+	@GetMapping("/news")
+	SseEmitter news() throws IOException {
+		SseEmitter stream = new SseEmitter(0L);
+		stream.onCompletion(() -> this.streams.remove(stream));
+		stream.onError((ex) -> this.streams.remove(stream));
+		this.streams.add(stream);
+		logger.info("News stream opened (" + this.streams.size() + " open)");
+		stream.send(SseEmitter.event().reconnectTime(100).data("version " + this.version + " pid " + this.pid));
+		return stream;
+	}
+
+	private void tick() {
+		for (SseEmitter stream : this.streams) {
+			try {
+				stream.send(SseEmitter.event().data("tick from pid " + this.pid));
+			}
+			catch (IOException | IllegalStateException ex) {
+				this.streams.remove(stream);
+			}
+		}
+	}
+
+	@EventListener
+	void handedOver(DrainStartedEvent event) {
+		logger.info("Generation " + event.getGeneration() + " hands over: ending " + this.streams.size()
+				+ " news stream(s), their clients reconnect to the new generation");
+		for (SseEmitter stream : this.streams) {
+			stream.complete();
+		}
+		this.streams.clear();
+	}
+
+	@Override
+	public void destroy() {
+		this.ticks.shutdownNow();
+	}
+
+}
