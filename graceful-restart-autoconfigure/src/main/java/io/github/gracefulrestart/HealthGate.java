@@ -29,7 +29,9 @@ public final class HealthGate {
 	/**
 	 * Create a gate.
 	 * @param health reads the health this generation must have before it takes over
-	 * @param interval how long to wait between two reads while it is not up
+	 * @param interval how long to wait between two reads while it is not up, at most: the first
+	 * reads come sooner (from 10 ms, doubling), as the readiness state is usually up a moment
+	 * after the first read
 	 */
 	public HealthGate(Supplier<Health> health, Duration interval) {
 		this.health = health;
@@ -46,6 +48,7 @@ public final class HealthGate {
 	public boolean await(NotReadyReporter notReady, BooleanSupplier stopping, BooleanSupplier predecessorServing) {
 		String reported = null;
 		String previous = null;
+		long wait = Math.min(10, this.interval.toMillis());
 		while (true) {
 			Health current = read();
 			if (current.up()) {
@@ -67,7 +70,8 @@ public final class HealthGate {
 				return true;
 			}
 			try {
-				Thread.sleep(this.interval.toMillis());
+				Thread.sleep(wait);
+				wait = Math.min(wait * 2, this.interval.toMillis());
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();

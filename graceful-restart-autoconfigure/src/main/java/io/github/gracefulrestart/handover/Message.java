@@ -9,12 +9,13 @@ import io.github.gracefulrestart.RestartAttempt;
  * <p>
  * Between two generations: the new one sends {@link Ready} once it serves; the old one answers
  * {@link Drained} (with the history) before it exits. Before it is ready, the new one may say why
- * it is not yet ({@link NotReady}: an unhealthy readiness group, a failed warm-up). With a supervisor the channel lasts the
- * generation's life: the generation sends {@link Restart} and hears {@link Accepted} or
- * {@link Refused}; the supervisor reports its attempts with {@link Attempt}, tells the old
- * generation {@link Drain} (answered with {@link Drained}) and the new one {@link Drained} once
- * the old one is gone. The text form is the wire format; generations of different versions of
- * this library must keep understanding each other.
+ * it is not yet ({@link NotReady}: an unhealthy readiness group, a failed warm-up); a generation
+ * of an older version skips that line. With a supervisor the channel lasts the generation's life:
+ * the generation sends {@link Restart} and hears {@link Accepted} or {@link Refused}; the
+ * supervisor reports its attempts with {@link Attempt}, tells the old generation {@link Drain}
+ * (answered with {@link Drained}) and the new one {@link Drained} once the old one is gone. The
+ * text form is the wire format; generations of different versions of this library must keep
+ * understanding each other.
  */
 public sealed interface Message {
 
