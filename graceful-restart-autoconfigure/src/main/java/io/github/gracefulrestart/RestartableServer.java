@@ -43,6 +43,18 @@ public interface RestartableServer {
 	int openConnections();
 
 	/**
+	 * Close the WebSocket connections this server holds that no Jakarta WebSocket container lists
+	 * (Jetty's, whose Jakarta container does not track the sessions Spring upgrades), with a close
+	 * frame: called once this server stopped accepting, before the drain waits.
+	 * @param status the close status
+	 * @param reason the close reason
+	 * @return how many were closed
+	 */
+	default int closeWebSockets(int status, String reason) {
+		return 0;
+	}
+
+	/**
 	 * Open a way into this server that no client can reach (not the shared sockets), to warm it
 	 * up before it accepts: a request sent through it takes the server's whole request path.
 	 * @return the channel, empty when this server offers none

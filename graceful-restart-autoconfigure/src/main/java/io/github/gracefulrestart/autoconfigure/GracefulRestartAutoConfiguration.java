@@ -22,6 +22,7 @@ import io.github.gracefulrestart.process.PidFile;
 import io.github.gracefulrestart.systemd.SdNotify;
 import io.github.gracefulrestart.systemd.SystemdNotifier;
 import io.github.gracefulrestart.socket.ProcSocketTable;
+import jakarta.servlet.ServletContext;
 import jnr.posix.POSIX;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -46,6 +47,8 @@ import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 import org.springframework.util.ClassUtils;
+import org.springframework.web.servlet.config.annotation.AsyncSupportConfigurer;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
  * {@link AutoConfiguration Auto-configuration} for graceful restarts of a web application.
@@ -268,6 +271,41 @@ public final class GracefulRestartAutoConfiguration {
 					new CloseConnectionWhileDrainingFilter(coordinator::state));
 			registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
 			return registration;
+		}
+
+		@Bean
+		LongLivedConnections gracefulRestartLongLivedConnections(ObjectProvider<ServletContext> servletContext,
+				RunningWebServers webServers, ObjectProvider<EventStreams> eventStreams,
+				GracefulRestartProperties properties) {
+			return new LongLivedConnections(servletContext.getIfAvailable(), webServers, eventStreams.getIfAvailable(),
+					properties.getDrain());
+		}
+
+	}
+
+	/**
+	 * Spring MVC applications: their server-sent event streams are ended at the drain.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springframework.web.servlet.config.annotation.WebMvcConfigurer")
+	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+	static class WebMvcConfiguration {
+
+		@Bean
+		EventStreams gracefulRestartEventStreams() {
+			return new EventStreams();
+		}
+
+		@Bean
+		WebMvcConfigurer gracefulRestartAsyncSupport(EventStreams eventStreams) {
+			return new WebMvcConfigurer() {
+
+				@Override
+				public void configureAsyncSupport(AsyncSupportConfigurer configurer) {
+					configurer.registerDeferredResultInterceptors(eventStreams);
+				}
+
+			};
 		}
 
 	}

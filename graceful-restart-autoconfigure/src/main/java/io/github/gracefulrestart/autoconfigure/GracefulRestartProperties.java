@@ -72,6 +72,8 @@ public class GracefulRestartProperties {
 
 	private final HealthGate healthGate = new HealthGate();
 
+	private final Drain drain = new Drain();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -138,6 +140,10 @@ public class GracefulRestartProperties {
 
 	public HealthGate getHealthGate() {
 		return this.healthGate;
+	}
+
+	public Drain getDrain() {
+		return this.drain;
 	}
 
 	public SupervisorMode getSupervisor() {
@@ -297,6 +303,78 @@ public class GracefulRestartProperties {
 		public void setGroup(String group) {
 			Assert.isTrue(group != null && !group.isBlank(), "graceful-restart.health-gate.group must not be empty");
 			this.group = group;
+		}
+
+	}
+
+	/**
+	 * What a generation that hands over does with its long-lived connections, once it stopped
+	 * accepting and before it waits for its connections (at most drain-timeout).
+	 */
+	public static class Drain {
+
+		/**
+		 * Whether open WebSocket sessions (Spring's WebSocketHandler, STOMP, Jakarta
+		 * ServerEndpoint) are closed with web-socket-close-status, so that clients reconnect to
+		 * the new generation at once. Off: the application closes them (DrainStartedEvent), or
+		 * they are cut at the drain timeout.
+		 */
+		private boolean closeWebSockets = true;
+
+		/**
+		 * Close status sent to WebSocket clients: 1012 (Service Restart) by default, or 1001
+		 * (Going Away).
+		 */
+		private int webSocketCloseStatus = 1012;
+
+		/**
+		 * Close reason sent to WebSocket clients.
+		 */
+		private String webSocketCloseReason = "Service Restart";
+
+		/**
+		 * Whether server-sent event streams (SseEmitter) are ended cleanly, so that an
+		 * EventSource reconnects to the new generation at once.
+		 */
+		private boolean endEventStreams = true;
+
+		public boolean isCloseWebSockets() {
+			return this.closeWebSockets;
+		}
+
+		public void setCloseWebSockets(boolean closeWebSockets) {
+			this.closeWebSockets = closeWebSockets;
+		}
+
+		public int getWebSocketCloseStatus() {
+			return this.webSocketCloseStatus;
+		}
+
+		public void setWebSocketCloseStatus(int webSocketCloseStatus) {
+			Assert.isTrue(webSocketCloseStatus == 1000 || webSocketCloseStatus == 1001
+					|| (webSocketCloseStatus >= 1012 && webSocketCloseStatus <= 1014)
+					|| (webSocketCloseStatus >= 3000 && webSocketCloseStatus <= 4999),
+					"graceful-restart.drain.web-socket-close-status must be 1000, 1001, 1012-1014 or 3000-4999, was "
+							+ webSocketCloseStatus);
+			this.webSocketCloseStatus = webSocketCloseStatus;
+		}
+
+		public String getWebSocketCloseReason() {
+			return this.webSocketCloseReason;
+		}
+
+		public void setWebSocketCloseReason(String webSocketCloseReason) {
+			Assert.isTrue(webSocketCloseReason.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= 123,
+					"graceful-restart.drain.web-socket-close-reason must be at most 123 bytes in UTF-8");
+			this.webSocketCloseReason = webSocketCloseReason;
+		}
+
+		public boolean isEndEventStreams() {
+			return this.endEventStreams;
+		}
+
+		public void setEndEventStreams(boolean endEventStreams) {
+			this.endEventStreams = endEventStreams;
 		}
 
 	}

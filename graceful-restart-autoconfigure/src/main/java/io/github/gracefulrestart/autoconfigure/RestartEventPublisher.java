@@ -12,12 +12,13 @@ import io.github.gracefulrestart.autoconfigure.event.TakeoverEvent;
 import io.github.gracefulrestart.handover.RestartCoordinator;
 
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.core.Ordered;
 
 /**
  * Publishes what the coordinator hears as Spring application events, for {@code @EventListener}
  * methods. {@code GenerationReadyEvent} comes from {@link GracefulRestartTriggers}.
  */
-class RestartEventPublisher implements RestartListener {
+class RestartEventPublisher implements RestartListener, Ordered {
 
 	private final RestartCoordinator coordinator;
 
@@ -57,6 +58,15 @@ class RestartEventPublisher implements RestartListener {
 
 	private int generation() {
 		return this.coordinator.generation();
+	}
+
+	/**
+	 * First: the application's listeners of the events act before what the library does at the
+	 * same step (it closes the long-lived connections they leave open).
+	 */
+	@Override
+	public int getOrder() {
+		return Ordered.HIGHEST_PRECEDENCE;
 	}
 
 }

@@ -1,6 +1,8 @@
 package io.github.gracefulrestart.jetty;
 
 import java.io.IOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
 import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.util.ArrayList;
@@ -8,9 +10,14 @@ import java.util.List;
 import java.util.Optional;
 
 import io.github.gracefulrestart.RestartableServer;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
 
 /**
  * A Jetty {@link Server} as a {@link RestartableServer}: every {@link ServerConnector} is a
@@ -25,6 +32,8 @@ import org.eclipse.jetty.server.ServerConnector;
  * {@link JettyDrain} closes each connection after its next response.
  */
 public class JettyRestartableServer implements RestartableServer {
+
+	private static final Log logger = LogFactory.getLog(JettyRestartableServer.class);
 
 	private final Server server;
 
@@ -90,6 +99,46 @@ public class JettyRestartableServer implements RestartableServer {
 	@Override
 	public int openConnections() {
 		return connectors().stream().mapToInt((connector) -> connector.getConnectedEndPoints().size()).sum();
+	}
+
+	/**
+	 * Close the WebSocket connections among the connected end points: each is a websocket-core
+	 * {@code WebSocketConnection}, whose session (a private field, reached reflectively: Jetty's
+	 * classes are on the application's class path) sends the close frame after what it is writing.
+	 */
+	@Override
+	public int closeWebSockets(int status, String reason) {
+		int closed = 0;
+		for (ServerConnector connector : connectors()) {
+			for (EndPoint endPoint : connector.getConnectedEndPoints()) {
+				Connection connection = endPoint.getConnection();
+				if (connection != null && closeWebSocket(connection, status, reason)) {
+					closed++;
+				}
+			}
+		}
+		return closed;
+	}
+
+	private static boolean closeWebSocket(Connection connection, int status, String reason) {
+		for (Class<?> type = connection.getClass(); type != null; type = type.getSuperclass()) {
+			if (!type.getName().equals("org.eclipse.jetty.websocket.core.WebSocketConnection")) {
+				continue;
+			}
+			try {
+				Field coreSession = type.getDeclaredField("coreSession");
+				coreSession.setAccessible(true);
+				Object session = coreSession.get(connection);
+				Method close = session.getClass().getMethod("close", int.class, String.class, Callback.class);
+				close.invoke(session, status, reason, Callback.NOOP);
+				return true;
+			}
+			catch (ReflectiveOperationException | RuntimeException ex) {
+				logger.debug("Cannot close WebSocket connection " + connection, ex);
+				return false;
+			}
+		}
+		return false;
 	}
 
 	private List<ServerConnector> connectors() {

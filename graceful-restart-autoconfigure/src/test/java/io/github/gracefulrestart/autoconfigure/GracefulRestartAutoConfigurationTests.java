@@ -59,6 +59,22 @@ class GracefulRestartAutoConfigurationTests {
 	}
 
 	@Test
+	void aServletApplicationHearsWhenToCloseItsLongLivedConnectionsAndCanSayHow() {
+		this.runner
+			.withPropertyValues("graceful-restart.drain.web-socket-close-status=1001",
+					"graceful-restart.drain.web-socket-close-reason=Going Away")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(LongLivedConnections.class).hasSingleBean(EventStreams.class);
+				GracefulRestartProperties.Drain drain = context.getBean(GracefulRestartProperties.class).getDrain();
+				assertThat(drain.getWebSocketCloseStatus()).isEqualTo(1001);
+				assertThat(drain.getWebSocketCloseReason()).isEqualTo("Going Away");
+				assertThat(drain.isEndEventStreams()).isTrue();
+			});
+		assertStartUpFails("graceful-restart.drain.web-socket-close-status=1006",
+				"graceful-restart.drain.web-socket-close-status");
+	}
+
+	@Test
 	void aConfigurationThatStillSetsTheRemovedClassDataPropertiesHearsSo(CapturedOutput output) {
 		this.runner.withPropertyValues("graceful-restart.class-data.enabled=true").run((context) -> {
 			assertThat(context).hasNotFailed().hasSingleBean(RestartCoordinator.class);

@@ -19,11 +19,12 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
- * A long-lived connection of the application's own: {@code GET /news}, a server-sent event stream
- * with a tick every second. When this generation hands over, the application ends each stream
- * cleanly itself, in its listener of {@link DrainStartedEvent}, before the drain waits for the
- * open connections: an {@code EventSource} reconnects at once (after the {@code retry} it was
- * given), to the new generation, and this one exits without waiting for the drain timeout.
+ * Long-lived connections: {@code GET /news} and {@code GET /ticks}, server-sent event streams
+ * with a tick every second. The application ends each {@code /news} stream itself when this
+ * generation hands over, in its listener of {@link DrainStartedEvent}, before the drain waits for
+ * the open connections (graceful-restart would otherwise, as it does {@code /ticks}): an
+ * {@code EventSource} reconnects at once (after the {@code retry} it was given), to the new
+ * generation, and this one exits without waiting for the drain timeout.
  */
 @RestController
 class NewsStream implements DisposableBean {
@@ -31,6 +32,8 @@ class NewsStream implements DisposableBean {
 	private static final Log logger = LogFactory.getLog(NewsStream.class);
 
 	private final Set<SseEmitter> streams = ConcurrentHashMap.newKeySet();
+
+	private final Set<SseEmitter> unmanaged = ConcurrentHashMap.newKeySet();
 
 	private final ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor();
 
@@ -54,13 +57,33 @@ class NewsStream implements DisposableBean {
 		return stream;
 	}
 
+	/**
+	 * The same stream, which the application does not end itself: graceful-restart ends it when
+	 * this generation hands over (graceful-restart.drain.end-event-streams).
+	 */
+	@GetMapping("/ticks")
+	SseEmitter ticks() throws IOException {
+		SseEmitter stream = new SseEmitter(0L);
+		stream.onCompletion(() -> this.unmanaged.remove(stream));
+		stream.onError((ex) -> this.unmanaged.remove(stream));
+		this.unmanaged.add(stream);
+		logger.info("Tick stream opened (" + this.unmanaged.size() + " open)");
+		stream.send(SseEmitter.event().reconnectTime(100).data("version " + this.version + " pid " + this.pid));
+		return stream;
+	}
+
 	private void tick() {
-		for (SseEmitter stream : this.streams) {
+		tick(this.streams);
+		tick(this.unmanaged);
+	}
+
+	private void tick(Set<SseEmitter> streams) {
+		for (SseEmitter stream : streams) {
 			try {
 				stream.send(SseEmitter.event().data("tick from pid " + this.pid));
 			}
 			catch (IOException | IllegalStateException ex) {
-				this.streams.remove(stream);
+				streams.remove(stream);
 			}
 		}
 	}

@@ -16,6 +16,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
 /**
  * The sample's endpoints. Every answer names the version and the pid that served it, so a client
@@ -51,6 +52,29 @@ class SampleController {
 		logger.info("Holding a request for " + ms + " ms");
 		Thread.sleep(Math.min(Math.max(ms, 0), 120_000));
 		return "Slept " + ms + " ms in version " + this.version + " pid " + this.pid + "\n";
+	}
+
+	/**
+	 * A slow download: 1 KiB every 100 ms for {@code seconds}, streamed; a restart meanwhile lets it
+	 * finish on the old generation.
+	 */
+	@GetMapping("/download")
+	ResponseEntity<StreamingResponseBody> download(@RequestParam(defaultValue = "15") int seconds) {
+		return ResponseEntity.ok().header("X-Pid", String.valueOf(this.pid)).body((out) -> {
+			byte[] kib = new byte[1024];
+			java.util.Arrays.fill(kib, (byte) 'x');
+			for (int i = 0; i < Math.min(Math.max(seconds, 0), 120) * 10; i++) {
+				out.write(kib);
+				out.flush();
+				try {
+					Thread.sleep(100);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					return;
+				}
+			}
+		});
 	}
 
 	@PostMapping("/upload")

@@ -1,0 +1,85 @@
+package io.github.gracefulrestart.autoconfigure;
+
+import java.util.List;
+import java.util.function.Supplier;
+
+import io.github.gracefulrestart.RestartAttempt;
+import io.github.gracefulrestart.RestartListener;
+import io.github.gracefulrestart.RestartableServer;
+import io.github.gracefulrestart.websocket.WebSocketSessions;
+import jakarta.servlet.ServletContext;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.core.Ordered;
+import org.springframework.util.ClassUtils;
+
+/**
+ * Tells each long-lived connection of a generation that hands over to go, the way its protocol
+ * defines, once the generation stopped accepting and before its drain waits: WebSocket sessions
+ * get a close frame ({@code 1012 Service Restart} by default), server-sent event streams end with
+ * their terminating chunk. Their clients reconnect, to the new generation, at once, instead of
+ * being cut at the drain timeout. Runs after the application's own listeners of
+ * {@code DrainStartedEvent}, which may close theirs their own way first.
+ */
+class LongLivedConnections implements RestartListener, Ordered {
+
+	private static final Log logger = LogFactory.getLog(LongLivedConnections.class);
+
+	private static final String SERVER_CONTAINER = "jakarta.websocket.server.ServerContainer";
+
+	private final ServletContext servletContext;
+
+	private final EventStreams eventStreams;
+
+	private final GracefulRestartProperties.Drain settings;
+
+	private final Supplier<List<RestartableServer>> servers;
+
+	LongLivedConnections(ServletContext servletContext, Supplier<List<RestartableServer>> servers,
+			EventStreams eventStreams, GracefulRestartProperties.Drain settings) {
+		this.servletContext = servletContext;
+		this.servers = servers;
+		this.eventStreams = eventStreams;
+		this.settings = settings;
+	}
+
+	@Override
+	public void handedOver(RestartAttempt attempt) {
+		int sessions = closeWebSockets();
+		int streams = (this.settings.isEndEventStreams() && this.eventStreams != null) ? this.eventStreams.endAll() : 0;
+		if (sessions > 0 || streams > 0) {
+			logger.info("Restart " + attempt.id() + ": closed " + sessions + " WebSocket session(s) ("
+					+ this.settings.getWebSocketCloseStatus() + " " + this.settings.getWebSocketCloseReason() + ") and ended "
+					+ streams + " event stream(s); their clients reconnect to the new generation");
+		}
+	}
+
+	/**
+	 * The sessions the servlet context's Jakarta WebSocket container lists (Tomcat's), then those
+	 * that only the servers know (Jetty's).
+	 */
+	private int closeWebSockets() {
+		if (!this.settings.isCloseWebSockets()) {
+			return 0;
+		}
+		int status = this.settings.getWebSocketCloseStatus();
+		String reason = this.settings.getWebSocketCloseReason();
+		int closed = 0;
+		if (this.servletContext != null
+				&& ClassUtils.isPresent("jakarta.websocket.CloseReason", LongLivedConnections.class.getClassLoader())) {
+			closed += WebSocketSessions.closeAll(this.servletContext.getAttribute(SERVER_CONTAINER), status, reason);
+		}
+		for (RestartableServer server : this.servers.get()) {
+			closed += server.closeWebSockets(status, reason);
+		}
+		return closed;
+	}
+
+	@Override
+	public int getOrder() {
+		// After the event publisher and the application's listeners.
+		return Ordered.LOWEST_PRECEDENCE;
+	}
+
+}
