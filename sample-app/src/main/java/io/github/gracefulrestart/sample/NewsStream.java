@@ -48,13 +48,7 @@ class NewsStream implements DisposableBean {
 
 	@GetMapping("/news")
 	SseEmitter news() throws IOException {
-		SseEmitter stream = new SseEmitter(0L);
-		stream.onCompletion(() -> this.streams.remove(stream));
-		stream.onError((ex) -> this.streams.remove(stream));
-		this.streams.add(stream);
-		logger.info("News stream opened (" + this.streams.size() + " open)");
-		stream.send(SseEmitter.event().reconnectTime(100).data("version " + this.version + " pid " + this.pid));
-		return stream;
+		return open(this.streams, "News");
 	}
 
 	/**
@@ -63,11 +57,15 @@ class NewsStream implements DisposableBean {
 	 */
 	@GetMapping("/ticks")
 	SseEmitter ticks() throws IOException {
+		return open(this.unmanaged, "Tick");
+	}
+
+	private SseEmitter open(Set<SseEmitter> streams, String kind) throws IOException {
 		SseEmitter stream = new SseEmitter(0L);
-		stream.onCompletion(() -> this.unmanaged.remove(stream));
-		stream.onError((ex) -> this.unmanaged.remove(stream));
-		this.unmanaged.add(stream);
-		logger.info("Tick stream opened (" + this.unmanaged.size() + " open)");
+		stream.onCompletion(() -> streams.remove(stream));
+		stream.onError((ex) -> streams.remove(stream));
+		streams.add(stream);
+		logger.info(kind + " stream opened (" + streams.size() + " open)");
 		stream.send(SseEmitter.event().reconnectTime(100).data("version " + this.version + " pid " + this.pid));
 		return stream;
 	}
