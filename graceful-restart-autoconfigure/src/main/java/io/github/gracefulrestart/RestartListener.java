@@ -2,6 +2,7 @@ package io.github.gracefulrestart;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Hears what restarts do, for metrics and the like. Called on the restart machinery's threads; an
@@ -68,9 +69,11 @@ public interface RestartListener {
 	 * This generation stopped accepting for a new one and its drain ended: it closes next.
 	 * @param attempt the succeeded attempt
 	 * @param drain how long the drain took
-	 * @param idle whether every connection ended (else the drain timed out and the rest are closed)
+	 * @param cut the connections still open when the drain timed out, which close with this
+	 * generation, by kind ({@code http}, {@code websocket}, {@code event-stream}); empty when
+	 * every connection ended
 	 */
-	default void drained(RestartAttempt attempt, Duration drain, boolean idle) {
+	default void drained(RestartAttempt attempt, Duration drain, Map<String, Integer> cut) {
 	}
 
 	/**

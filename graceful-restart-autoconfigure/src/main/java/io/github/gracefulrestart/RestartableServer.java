@@ -55,6 +55,15 @@ public interface RestartableServer {
 	}
 
 	/**
+	 * Return how many of the open connections are WebSocket connections that no Jakarta WebSocket
+	 * container lists (see {@link #closeWebSockets}).
+	 * @return the number of such connections
+	 */
+	default int webSockets() {
+		return 0;
+	}
+
+	/**
 	 * Open a way into this server that no client can reach (not the shared sockets), to warm it
 	 * up before it accepts: a request sent through it takes the server's whole request path.
 	 * @return the channel, empty when this server offers none

@@ -53,6 +53,16 @@ class EventStreams implements DeferredResultProcessingInterceptor {
 	}
 
 	/**
+	 * Return how many event streams are open.
+	 * @return the number of streams
+	 */
+	int open() {
+		return (int) this.inFlight.entrySet().stream()
+			.filter((entry) -> !entry.getKey().isSetOrExpired() && isEventStream(entry.getValue()))
+			.count();
+	}
+
+	/**
 	 * End every event stream in flight, and from now on those that start.
 	 * @return how many were ended
 	 */

@@ -274,11 +274,13 @@ public final class GracefulRestartAutoConfiguration {
 		}
 
 		@Bean
-		LongLivedConnections gracefulRestartLongLivedConnections(ObjectProvider<ServletContext> servletContext,
-				RunningWebServers webServers, ObjectProvider<EventStreams> eventStreams,
+		LongLivedConnections gracefulRestartLongLivedConnections(RestartCoordinator coordinator,
+				ObjectProvider<ServletContext> servletContext, RunningWebServers webServers, ObjectProvider<EventStreams> eventStreams,
 				GracefulRestartProperties properties) {
-			return new LongLivedConnections(servletContext.getIfAvailable(), webServers, eventStreams.getIfAvailable(),
-					properties.getDrain());
+			LongLivedConnections connections = new LongLivedConnections(servletContext.getIfAvailable(), webServers,
+					eventStreams.getIfAvailable(), properties.getDrain());
+			coordinator.useConnectionKinds(connections);
+			return connections;
 		}
 
 	}

@@ -1,6 +1,7 @@
 package io.github.gracefulrestart.autoconfigure;
 
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 import io.github.gracefulrestart.RestartAttempt;
@@ -22,7 +23,7 @@ import org.springframework.util.ClassUtils;
  * being cut at the drain timeout. Runs after the application's own listeners of
  * {@code DrainStartedEvent}, which may close theirs their own way first.
  */
-class LongLivedConnections implements RestartListener, Ordered {
+class LongLivedConnections implements RestartListener, Ordered, Supplier<Map<String, Integer>> {
 
 	private static final Log logger = LogFactory.getLog(LongLivedConnections.class);
 
@@ -74,6 +75,24 @@ class LongLivedConnections implements RestartListener, Ordered {
 			closed += server.closeWebSockets(status, reason);
 		}
 		return closed;
+	}
+
+	/**
+	 * Return how many connections of each long-lived kind this generation holds.
+	 * @return {@code websocket} and {@code event-stream} counts
+	 */
+	@Override
+	public Map<String, Integer> get() {
+		int webSockets = 0;
+		if (this.servletContext != null
+				&& ClassUtils.isPresent("jakarta.websocket.CloseReason", LongLivedConnections.class.getClassLoader())) {
+			webSockets += WebSocketSessions.open(this.servletContext.getAttribute(SERVER_CONTAINER)).size();
+		}
+		for (RestartableServer server : this.servers.get()) {
+			webSockets += server.webSockets();
+		}
+		int eventStreams = (this.eventStreams != null) ? this.eventStreams.open() : 0;
+		return Map.of("websocket", webSockets, "event-stream", eventStreams);
 	}
 
 	@Override

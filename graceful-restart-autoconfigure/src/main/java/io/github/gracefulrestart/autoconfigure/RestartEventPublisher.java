@@ -1,6 +1,7 @@
 package io.github.gracefulrestart.autoconfigure;
 
 import java.time.Duration;
+import java.util.Map;
 
 import io.github.gracefulrestart.RestartAttempt;
 import io.github.gracefulrestart.RestartListener;
@@ -47,8 +48,8 @@ class RestartEventPublisher implements RestartListener, Ordered {
 	}
 
 	@Override
-	public void drained(RestartAttempt attempt, Duration drain, boolean idle) {
-		this.publisher.publishEvent(new DrainedEvent(this.coordinator, generation(), attempt, drain, idle));
+	public void drained(RestartAttempt attempt, Duration drain, Map<String, Integer> cut) {
+		this.publisher.publishEvent(new DrainedEvent(this.coordinator, generation(), attempt, drain, cut));
 	}
 
 	@Override

@@ -6,7 +6,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -64,6 +66,8 @@ public final class RestartCoordinator {
 	private final Handoff handoff;
 
 	private final Supplier<List<RestartableServer>> servers;
+
+	private volatile Supplier<Map<String, Integer>> connectionKinds = Map::of;
 
 	private final Supplier<ChildCommandLine> commandLine;
 
@@ -159,6 +163,35 @@ public final class RestartCoordinator {
 	public void notReady(List<String> indicators, String reason) {
 		logger.warn("Generation " + generation() + " is not ready: " + reason);
 		this.handoff.channel().ifPresent((channel) -> channel.trySend(new Message.NotReady(indicators, reason)));
+	}
+
+	/**
+	 * Count the long-lived connections of this generation by kind, for the status while it
+	 * drains and for what the drain timeout cuts: the rest of the open connections count as
+	 * {@code http}.
+	 * @param kinds how many connections of each long-lived kind ({@code websocket},
+	 * {@code event-stream}) this generation holds
+	 */
+	public void useConnectionKinds(Supplier<Map<String, Integer>> kinds) {
+		this.connectionKinds = kinds;
+	}
+
+	private Map<String, Integer> openConnectionsByKind(List<RestartableServer> running) {
+		int total = running.stream().mapToInt(RestartableServer::openConnections).sum();
+		Map<String, Integer> byKind = new LinkedHashMap<>();
+		int longLived = 0;
+		for (Map.Entry<String, Integer> kind : this.connectionKinds.get().entrySet()) {
+			if (kind.getValue() > 0) {
+				byKind.put(kind.getKey(), kind.getValue());
+				longLived += kind.getValue();
+			}
+		}
+		Map<String, Integer> all = new LinkedHashMap<>();
+		if (total > longLived) {
+			all.put("http", total - longLived);
+		}
+		all.putAll(byKind);
+		return all;
 	}
 
 	/**
@@ -522,8 +555,9 @@ public final class RestartCoordinator {
 			this.current = succeeded;
 		}
 		this.listeners.fire((listener) -> listener.handedOver(succeeded));
+		Map<String, Integer> kinds = openConnectionsByKind(running);
 		logger.info("Restart " + succeeded.id() + ": pid " + succeeded.newPid() + " took over; stopped accepting, draining "
-				+ drain.openConnections() + " connection(s)");
+				+ drain.openConnections() + " connection(s)" + (kinds.keySet().stream().allMatch("http"::equals) ? "" : " " + kinds));
 		Drain.Outcome outcome = drain.await();
 		if (outcome.result() == Drain.Result.IDLE) {
 			logger.info("Restart " + succeeded.id() + ": drained in " + outcome.millis() + " ms; closing generation "
@@ -533,9 +567,12 @@ public final class RestartCoordinator {
 			logger.warn("Restart " + succeeded.id() + ": " + drain.openConnections() + " connection(s) still open after "
 					+ this.settings.drainTimeout() + "; closing them with generation " + generation());
 		}
-		boolean idle = outcome.result() == Drain.Result.IDLE;
+		Map<String, Integer> cut = (outcome.result() == Drain.Result.IDLE) ? Map.of() : openConnectionsByKind(running);
+		if (!cut.isEmpty()) {
+			logger.warn("Restart " + succeeded.id() + ": closing " + cut + " with generation " + generation());
+		}
 		Duration took = Duration.ofMillis(outcome.millis());
-		this.listeners.fire((listener) -> listener.drained(succeeded, took, idle));
+		this.listeners.fire((listener) -> listener.drained(succeeded, took, cut));
 		if (!reportDrain.test(outcome.millis())) {
 			logger.warn("Could not report the drain of restart " + succeeded.id() + ": the other end is gone");
 		}
@@ -663,12 +700,13 @@ public final class RestartCoordinator {
 						inherited.contains(listener.name())));
 			}
 		}
+		Map<String, Integer> draining = (state() == RestartState.DRAINING) ? openConnectionsByKind(running) : null;
 		synchronized (this.monitor) {
 			Integer parent = this.predecessor.present() ? this.handoff.parentPid().orElse(null) : null;
 			Integer supervisor = this.handoff.supervisorPid().orElse(null);
 			return new RestartStatus(this.state, generation(), this.os.pid(), parent,
 					(supervisor != null) ? "SUPERVISED" : "STANDALONE", supervisor, server, this.startedAt, listeners,
-					this.warmup, this.current, this.history.list());
+					draining, this.warmup, this.current, this.history.list());
 		}
 	}
 

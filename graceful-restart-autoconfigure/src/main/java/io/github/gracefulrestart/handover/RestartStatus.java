@@ -2,6 +2,7 @@ package io.github.gracefulrestart.handover;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import io.github.gracefulrestart.RestartAttempt;
 import io.github.gracefulrestart.RestartState;
@@ -21,13 +22,15 @@ import io.github.gracefulrestart.Warmup;
  * @param server the kind of web server, such as {@code tomcat}
  * @param startedAt when this generation started
  * @param listeners the listening sockets
+ * @param connections while this generation drains, its open connections by kind ({@code http},
+ * {@code websocket}, {@code event-stream}), else null
  * @param warmup what the warm-up before this generation took over did, or null
  * @param lastRestart the last or running restart, or null
  * @param history the last restarts, newest first, across generations
  */
 public record RestartStatus(RestartState state, int generation, int pid, Integer parentPid, String mode,
 		Integer supervisorPid, String server,
-		Instant startedAt, List<ListenerStatus> listeners, Warmup.Result warmup, RestartAttempt lastRestart,
+		Instant startedAt, List<ListenerStatus> listeners, Map<String, Integer> connections, Warmup.Result warmup, RestartAttempt lastRestart,
 		List<RestartAttempt> history) {
 
 	/**

@@ -109,22 +109,44 @@ public class JettyRestartableServer implements RestartableServer {
 	@Override
 	public int closeWebSockets(int status, String reason) {
 		int closed = 0;
-		for (ServerConnector connector : connectors()) {
-			for (EndPoint endPoint : connector.getConnectedEndPoints()) {
-				Connection connection = endPoint.getConnection();
-				if (connection != null && closeWebSocket(connection, status, reason)) {
-					closed++;
-				}
+		for (Connection connection : webSocketConnections()) {
+			if (closeWebSocket(connection, status, reason)) {
+				closed++;
 			}
 		}
 		return closed;
 	}
 
-	private static boolean closeWebSocket(Connection connection, int status, String reason) {
-		for (Class<?> type = connection.getClass(); type != null; type = type.getSuperclass()) {
-			if (!type.getName().equals("org.eclipse.jetty.websocket.core.WebSocketConnection")) {
-				continue;
+	@Override
+	public int webSockets() {
+		return webSocketConnections().size();
+	}
+
+	private List<Connection> webSocketConnections() {
+		List<Connection> webSockets = new ArrayList<>();
+		for (ServerConnector connector : connectors()) {
+			for (EndPoint endPoint : connector.getConnectedEndPoints()) {
+				Connection connection = endPoint.getConnection();
+				if (connection != null && webSocketConnectionType(connection) != null) {
+					webSockets.add(connection);
+				}
 			}
+		}
+		return webSockets;
+	}
+
+	private static Class<?> webSocketConnectionType(Connection connection) {
+		for (Class<?> type = connection.getClass(); type != null; type = type.getSuperclass()) {
+			if (type.getName().equals("org.eclipse.jetty.websocket.core.WebSocketConnection")) {
+				return type;
+			}
+		}
+		return null;
+	}
+
+	private static boolean closeWebSocket(Connection connection, int status, String reason) {
+		Class<?> type = webSocketConnectionType(connection);
+		if (type != null) {
 			try {
 				Field coreSession = type.getDeclaredField("coreSession");
 				coreSession.setAccessible(true);

@@ -138,6 +138,8 @@ class GenerationTakeoverTests {
 
 		volatile boolean stoppedAccepting;
 
+		volatile int openConnections;
+
 		@Override
 		public String type() {
 			return "test";
@@ -159,7 +161,7 @@ class GenerationTakeoverTests {
 
 		@Override
 		public int openConnections() {
-			return 0;
+			return this.openConnections;
 		}
 
 	}

@@ -98,6 +98,32 @@ class RestartCoordinatorFailureTests {
 	}
 
 	@Test
+	void aDrainThatTimesOutTellsWhatItCutByKindAndTheGenerationStillCloses() throws Exception {
+		RestartCoordinator coordinator = new RestartCoordinator(
+				new RestartSettings(Duration.ofMinutes(2), Duration.ofMillis(300), Duration.ofMillis(300)), this.os,
+				Handoff.none(), () -> List.of(this.server),
+				() -> new ChildCommandLine("/jdk/bin/java", List.of("-jar", "app.jar")), this.handedOver::complete);
+		coordinator.useConnectionKinds(() -> java.util.Map.of("websocket", 1, "event-stream", 0));
+		coordinator.ready();
+		CompletableFuture<java.util.Map<String, Integer>> cut = new CompletableFuture<>();
+		coordinator.addListener(new RestartListener() {
+
+			@Override
+			public void drained(RestartAttempt attempt, Duration drain, java.util.Map<String, Integer> left) {
+				cut.complete(left);
+			}
+
+		});
+		this.server.openConnections = 3;
+		coordinator.requestRestart("SIGHUP");
+		FakeChild child = this.os.awaitSpawn();
+		child.ready();
+		assertThat(cut.get(WAIT.toSeconds(), TimeUnit.SECONDS)).containsExactly(java.util.Map.entry("http", 2),
+				java.util.Map.entry("websocket", 1));
+		assertThat(this.handedOver.get(WAIT.toSeconds(), TimeUnit.SECONDS).result()).isEqualTo(RestartResult.SUCCEEDED);
+	}
+
+	@Test
 	void aHungNextGenerationThatIgnoresSigtermIsKilled() {
 		RestartCoordinator coordinator = serving(settings(Duration.ofMillis(300)));
 		coordinator.requestRestart("SIGHUP");

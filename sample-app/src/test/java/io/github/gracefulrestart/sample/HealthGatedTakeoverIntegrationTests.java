@@ -25,7 +25,7 @@ class HealthGatedTakeoverIntegrationTests {
 	@Test
 	void aNewGenerationWhoseReadinessGroupIsDownNeverServesAndWaitsUntilItIsUp() throws Exception {
 		Path backend = this.workDir.resolve("backend-status");
-		try (SampleApp app = SampleApp.start(this.workDir, "--graceful-restart.startup-timeout=60s",
+		try (SampleApp app = SampleApp.start(this.workDir, "--graceful-restart.startup-timeout=90s",
 				"--sample.backend-status-file=" + backend);
 				HttpLoad load = HttpLoad.start(app.port(), 4, 20, Duration.ofMinutes(10))) {
 			long pid = app.servingPid();
@@ -33,11 +33,11 @@ class HealthGatedTakeoverIntegrationTests {
 			// its start-up timeout.
 			Files.writeString(backend, "DOWN\n");
 			SampleApp.signal(pid, "HUP");
-			String status = await().atMost(SampleApp.STARTUP.plusSeconds(60))
+			String status = await().atMost(SampleApp.STARTUP.plusSeconds(90))
 				.until(app::status, (json) -> "TIMED_OUT".equals(SampleApp.json(json, "$.lastRestart.result")));
 			int unhealthy = JsonPath.read(status, "$.lastRestart.newPid");
 			assertThat((String) JsonPath.read(status, "$.lastRestart.message")).contains(
-					"was not ready within PT1M, stopped it; it reported: health group 'readiness' is DOWN: backend DOWN"
+					"was not ready within PT1M30S, stopped it; it reported: health group 'readiness' is DOWN: backend DOWN"
 							+ " {file=" + backend + "}");
 			assertThat((String) JsonPath.read(status, "$.state")).isEqualTo("SERVING");
 			assertThat(Path.of("/proc/" + unhealthy)).as("stopped and reaped").doesNotExist();

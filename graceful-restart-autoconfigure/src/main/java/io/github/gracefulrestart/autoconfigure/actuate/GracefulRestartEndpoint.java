@@ -3,6 +3,7 @@ package io.github.gracefulrestart.autoconfigure.actuate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import io.github.gracefulrestart.RestartAttempt;
 import io.github.gracefulrestart.RestartResult;
@@ -86,19 +87,20 @@ public class GracefulRestartEndpoint {
 	 * @param server the kind of web server
 	 * @param startedAt when this generation started
 	 * @param listeners the listening sockets
+	 * @param connections while this generation drains, its open connections by kind
 	 * @param warmup what the warm-up before this generation took over did
 	 * @param lastRestart the last or running restart
 	 * @param history the last restarts, newest first, across generations
 	 */
 	public record StatusDescriptor(RestartState state, int generation, int pid, Integer parentPid, String mode,
 			Integer supervisorPid, String server, Instant startedAt, List<RestartStatus.ListenerStatus> listeners,
-			WarmupDescriptor warmup, AttemptDescriptor lastRestart,
+			Map<String, Integer> connections, WarmupDescriptor warmup, AttemptDescriptor lastRestart,
 			List<AttemptDescriptor> history) implements OperationResponseBody {
 
 		static StatusDescriptor of(RestartStatus status) {
 			return new StatusDescriptor(status.state(), status.generation(), status.pid(), status.parentPid(),
 					status.mode(), status.supervisorPid(), status.server(), status.startedAt(), status.listeners(),
-					WarmupDescriptor.of(status.warmup()), AttemptDescriptor.of(status.lastRestart()),
+					status.connections(), WarmupDescriptor.of(status.warmup()), AttemptDescriptor.of(status.lastRestart()),
 					status.history().stream().map(AttemptDescriptor::of).toList());
 		}
 

@@ -1,6 +1,7 @@
 package io.github.gracefulrestart.autoconfigure.event;
 
 import java.time.Duration;
+import java.util.Map;
 
 import io.github.gracefulrestart.RestartAttempt;
 
@@ -13,7 +14,7 @@ public class DrainedEvent extends GracefulRestartEvent {
 
 	private final Duration drain;
 
-	private final boolean idle;
+	private final Map<String, Integer> cut;
 
 	/**
 	 * Create the event.
@@ -21,13 +22,15 @@ public class DrainedEvent extends GracefulRestartEvent {
 	 * @param generation this generation's number
 	 * @param attempt the restart
 	 * @param drain how long the drain took
-	 * @param idle whether every connection ended (else the drain timed out)
+	 * @param cut the connections still open at the drain timeout, by kind; empty when every
+	 * connection ended
 	 */
-	public DrainedEvent(Object source, int generation, RestartAttempt attempt, Duration drain, boolean idle) {
+	public DrainedEvent(Object source, int generation, RestartAttempt attempt, Duration drain,
+			Map<String, Integer> cut) {
 		super(source, generation);
 		this.attempt = attempt;
 		this.drain = drain;
-		this.idle = idle;
+		this.cut = Map.copyOf(cut);
 	}
 
 	/**
@@ -52,7 +55,16 @@ public class DrainedEvent extends GracefulRestartEvent {
 	 * @return whether the drain ended idle
 	 */
 	public boolean isIdle() {
-		return this.idle;
+		return this.cut.isEmpty();
+	}
+
+	/**
+	 * Return the connections still open when the drain timed out, which close with this
+	 * generation, by kind ({@code http}, {@code websocket}, {@code event-stream}).
+	 * @return the connections by kind, empty when every connection ended
+	 */
+	public Map<String, Integer> getCut() {
+		return this.cut;
 	}
 
 }

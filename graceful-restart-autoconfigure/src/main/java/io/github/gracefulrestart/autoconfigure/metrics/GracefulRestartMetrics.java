@@ -2,6 +2,7 @@ package io.github.gracefulrestart.autoconfigure.metrics;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 import io.github.gracefulrestart.RestartAttempt;
@@ -27,6 +28,9 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  * <li>{@code graceful.restart.unhealthy} (counter, tag {@code indicator}): restarts that failed
  * because the new generation's health was not up, by each indicator that was not, counted by the
  * generation that keeps serving (without a supervisor).</li>
+ * <li>{@code graceful.restart.drain.cut} (counter, tag {@code kind}): connections still open at
+ * the drain timeout, closed with the generation ({@code http}, {@code websocket},
+ * {@code event-stream}), counted by the generation that drains, which exits next.</li>
  * <li>{@code graceful.restart.duration} (timer): trigger to the previous generation no longer
  * accepting, for the restart that started this generation.</li>
  * <li>{@code graceful.restart.drain.duration} (timer): the previous generation's drain, as it
@@ -68,6 +72,15 @@ public class GracefulRestartMetrics implements MeterBinder, RestartListener {
 	@Override
 	public void restartFailed(RestartAttempt attempt) {
 		attempts(attempt).increment();
+	}
+
+	@Override
+	public void drained(RestartAttempt attempt, Duration drain, Map<String, Integer> cut) {
+		cut.forEach((kind, count) -> Counter.builder("graceful.restart.drain.cut")
+			.description("Connections still open at the drain timeout, closed with the generation, by kind")
+			.tag("kind", kind)
+			.register(this.registry)
+			.increment(count));
 	}
 
 	@Override
