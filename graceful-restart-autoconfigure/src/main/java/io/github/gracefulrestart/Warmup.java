@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.gracefulrestart.RestartableServer.PrivateChannel;
@@ -54,8 +55,7 @@ public final class Warmup {
 		int hooksRun = runHooks(deadline);
 		Map<Target, PrivateChannel> channels = open(servers);
 		AtomicInteger sent = new AtomicInteger();
-		AtomicInteger completed = new AtomicInteger();
-		AtomicInteger errors = new AtomicInteger();
+		AtomicBoolean warned = new AtomicBoolean();
 		Map<Target, Outcomes> outcomes = new java.util.concurrent.ConcurrentHashMap<>();
 		ResponseTimeTrend trend = new ResponseTimeTrend();
 		boolean untilSettled = this.settings.untilSettled();
@@ -73,18 +73,10 @@ public final class Warmup {
 							long sentAt = System.nanoTime();
 							int status = channels.get(target).get(target.path());
 							trend.add(System.nanoTime() - sentAt);
-							outcomes.computeIfAbsent(target, (key) -> new Outcomes()).add(status, null);
-							if (status >= 500 && errors.incrementAndGet() == 1) {
-								logger.warn("Warm-up request GET " + target.path() + " answered " + status);
-							}
-							completed.incrementAndGet();
+							record(outcomes, warned, target, status, null);
 						}
 						catch (IOException | RuntimeException ex) {
-							completed.incrementAndGet();
-							outcomes.computeIfAbsent(target, (key) -> new Outcomes()).add(0, ex.toString());
-							if (errors.incrementAndGet() == 1) {
-								logger.warn("Warm-up request GET " + target.path() + " failed: " + ex.getMessage());
-							}
+							record(outcomes, warned, target, 0, ex);
 						}
 					}
 				}, "graceful-restart-warmup-" + i);
@@ -102,7 +94,9 @@ public final class Warmup {
 		finally {
 			channels.values().forEach(PrivateChannel::close);
 		}
-		Result result = new Result(completed.get(), errors.get(), hooksRun,
+		int requests = outcomes.values().stream().mapToInt((outcome) -> outcome.requests.get()).sum();
+		int errors = outcomes.values().stream().mapToInt((outcome) -> outcome.failed.get()).sum();
+		Result result = new Result(requests, errors, hooksRun,
 				TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), untilSettled && trend.settled(),
 				failure(outcomes));
 		String trendSummary = trend.summary();
@@ -111,6 +105,17 @@ public final class Warmup {
 				+ (result.settled() ? "; response times settled" : "")
 				+ (trendSummary.isEmpty() ? "" : " (" + trendSummary + ")"));
 		return result;
+	}
+
+	/** Count what a request got, and log the first failure of the warm-up. */
+	private static void record(Map<Target, Outcomes> outcomes, AtomicBoolean warned, Target target, int status,
+			Exception failure) {
+		boolean failed = outcomes.computeIfAbsent(target, (key) -> new Outcomes())
+			.add(status, (failure != null) ? failure.toString() : null);
+		if (failed && warned.compareAndSet(false, true)) {
+			logger.warn("Warm-up request GET " + target.path()
+					+ ((failure != null) ? " failed: " + failure.getMessage() : " answered " + status));
+		}
 	}
 
 	/**
@@ -266,13 +271,16 @@ public final class Warmup {
 
 		private final Map<String, AtomicInteger> failures = new java.util.concurrent.ConcurrentSkipListMap<>();
 
-		void add(int status, String exception) {
+		/** Count a request: whether it failed (5xx, or no answer). */
+		boolean add(int status, String exception) {
 			this.requests.incrementAndGet();
-			if (exception != null || status >= 500) {
-				this.failed.incrementAndGet();
-				String what = (exception != null) ? "failed: " + exception : "answered " + status;
-				this.failures.computeIfAbsent(what, (key) -> new AtomicInteger()).incrementAndGet();
+			if (exception == null && status < 500) {
+				return false;
 			}
+			this.failed.incrementAndGet();
+			String what = (exception != null) ? "failed: " + exception : "answered " + status;
+			this.failures.computeIfAbsent(what, (key) -> new AtomicInteger()).incrementAndGet();
+			return true;
 		}
 
 		String describeFailures() {

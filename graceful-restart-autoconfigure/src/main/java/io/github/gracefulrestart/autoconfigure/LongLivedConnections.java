@@ -29,6 +29,9 @@ class LongLivedConnections implements RestartListener, Ordered, Supplier<Map<Str
 
 	private static final String SERVER_CONTAINER = "jakarta.websocket.server.ServerContainer";
 
+	private static final boolean JAKARTA_WEBSOCKET = ClassUtils.isPresent("jakarta.websocket.CloseReason",
+			LongLivedConnections.class.getClassLoader());
+
 	private final ServletContext servletContext;
 
 	private final EventStreams eventStreams;
@@ -66,11 +69,8 @@ class LongLivedConnections implements RestartListener, Ordered, Supplier<Map<Str
 		}
 		int status = this.settings.getWebSocketCloseStatus();
 		String reason = this.settings.getWebSocketCloseReason();
-		int closed = 0;
-		if (this.servletContext != null
-				&& ClassUtils.isPresent("jakarta.websocket.CloseReason", LongLivedConnections.class.getClassLoader())) {
-			closed += WebSocketSessions.closeAll(this.servletContext.getAttribute(SERVER_CONTAINER), status, reason);
-		}
+		Object container = jakartaContainer();
+		int closed = (container != null) ? WebSocketSessions.closeAll(container, status, reason) : 0;
 		for (RestartableServer server : this.servers.get()) {
 			closed += server.closeWebSockets(status, reason);
 		}
@@ -83,16 +83,22 @@ class LongLivedConnections implements RestartListener, Ordered, Supplier<Map<Str
 	 */
 	@Override
 	public Map<String, Integer> get() {
-		int webSockets = 0;
-		if (this.servletContext != null
-				&& ClassUtils.isPresent("jakarta.websocket.CloseReason", LongLivedConnections.class.getClassLoader())) {
-			webSockets += WebSocketSessions.open(this.servletContext.getAttribute(SERVER_CONTAINER)).size();
-		}
+		Object container = jakartaContainer();
+		int webSockets = (container != null) ? WebSocketSessions.open(container).size() : 0;
 		for (RestartableServer server : this.servers.get()) {
 			webSockets += server.webSockets();
 		}
 		int eventStreams = (this.eventStreams != null) ? this.eventStreams.open() : 0;
 		return Map.of("websocket", webSockets, "event-stream", eventStreams);
+	}
+
+	/**
+	 * The servlet context's Jakarta WebSocket container, or null without one (then
+	 * {@link WebSocketSessions}, which needs the Jakarta WebSocket API, is not touched).
+	 */
+	private Object jakartaContainer() {
+		return (this.servletContext != null && JAKARTA_WEBSOCKET) ? this.servletContext.getAttribute(SERVER_CONTAINER)
+				: null;
 	}
 
 	@Override

@@ -2,7 +2,7 @@ package io.github.gracefulrestart.handover;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -97,11 +97,12 @@ public final class ChildProcess {
 	}
 
 	/**
-	 * Return the last reason the generation gave for not being ready, if it gave one.
-	 * @return the reason
+	 * Return the health indicators the generation last reported not up.
+	 * @return the indicators, none when it reported none
 	 */
-	public Optional<Message.NotReady> notReady() {
-		return Optional.ofNullable(this.notReady);
+	public List<String> notUp() {
+		Message.NotReady reason = this.notReady;
+		return (reason != null) ? reason.indicators() : List.of();
 	}
 
 	/**

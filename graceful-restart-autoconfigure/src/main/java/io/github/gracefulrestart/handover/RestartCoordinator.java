@@ -1,12 +1,8 @@
 package io.github.gracefulrestart.handover;
 
-import java.net.Inet6Address;
-import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,7 +28,6 @@ import io.github.gracefulrestart.process.ChildCommandLine;
 import io.github.gracefulrestart.process.NativeOs;
 import io.github.gracefulrestart.socket.InheritedListener;
 import io.github.gracefulrestart.socket.ListeningSocket;
-import io.github.gracefulrestart.socket.ProcSocketTable;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -61,13 +56,9 @@ public final class RestartCoordinator {
 
 	private final NativeOs os;
 
-	private final ProcSocketTable sockets;
-
 	private final Handoff handoff;
 
-	private final Supplier<List<RestartableServer>> servers;
-
-	private volatile Supplier<Map<String, Integer>> connectionKinds = Map::of;
+	private final GenerationServers servers;
 
 	private final Supplier<ChildCommandLine> commandLine;
 
@@ -125,9 +116,8 @@ public final class RestartCoordinator {
 			Consumer<RestartAttempt> handedOver) {
 		this.settings = settings;
 		this.os = os;
-		this.sockets = new ProcSocketTable();
 		this.handoff = handoff;
-		this.servers = servers;
+		this.servers = new GenerationServers(servers, handoff);
 		this.commandLine = commandLine;
 		this.handedOver = handedOver;
 		this.startedAt = this.clock.instant();
@@ -173,25 +163,7 @@ public final class RestartCoordinator {
 	 * {@code event-stream}) this generation holds
 	 */
 	public void useConnectionKinds(Supplier<Map<String, Integer>> kinds) {
-		this.connectionKinds = kinds;
-	}
-
-	private Map<String, Integer> openConnectionsByKind(List<RestartableServer> running) {
-		int total = running.stream().mapToInt(RestartableServer::openConnections).sum();
-		Map<String, Integer> byKind = new LinkedHashMap<>();
-		int longLived = 0;
-		for (Map.Entry<String, Integer> kind : this.connectionKinds.get().entrySet()) {
-			if (kind.getValue() > 0) {
-				byKind.put(kind.getKey(), kind.getValue());
-				longLived += kind.getValue();
-			}
-		}
-		Map<String, Integer> all = new LinkedHashMap<>();
-		if (total > longLived) {
-			all.put("http", total - longLived);
-		}
-		all.putAll(byKind);
-		return all;
+		this.servers.useConnectionKinds(kinds);
 	}
 
 	/**
@@ -243,7 +215,7 @@ public final class RestartCoordinator {
 			this.warmup = warmup;
 		}
 		// Accept first, then tell the previous generation: it stops accepting when it hears READY.
-		for (RestartableServer server : this.servers.get()) {
+		for (RestartableServer server : this.servers.running()) {
 			server.startAccepting();
 		}
 		this.handoff.listeners().closeUnclaimed(this.os::close);
@@ -267,7 +239,7 @@ public final class RestartCoordinator {
 				synchronized (this.monitor) {
 					this.state = RestartState.DRAINING;
 				}
-				drainAndClose(drain.attempt(), this.servers.get(), (drainMs) -> this.handoff.channel()
+				drainAndClose(drain.attempt(), this.servers.running(), (drainMs) -> this.handoff.channel()
 					.orElseThrow()
 					.trySend(new Message.Drained(drainMs, List.of())));
 			});
@@ -419,7 +391,7 @@ public final class RestartCoordinator {
 		ChildProcess started = null;
 		this.listeners.fire((listener) -> listener.restartStarted(attempt));
 		try {
-			List<RestartableServer> running = this.servers.get();
+			List<RestartableServer> running = this.servers.running();
 			started = spawn(running);
 			started.reapWith();
 			started.listen((message) -> {
@@ -451,22 +423,12 @@ public final class RestartCoordinator {
 	}
 
 	private ChildProcess spawn(List<RestartableServer> running) {
-		List<String> names = new ArrayList<>();
-		List<ListeningSocket> handedOver = new ArrayList<>();
-		for (RestartableServer server : running) {
-			for (RestartableServer.Listener listener : server.listeners()) {
-				ListeningSocket socket = this.sockets.find(listener.address())
-					.orElseThrow(() -> new IllegalStateException("No listening socket of this process is bound to "
-							+ listener.address() + " (listener '" + listener.name() + "')"));
-				names.add(listener.name());
-				handedOver.add(socket);
-			}
-		}
+		GenerationServers.Sockets handedOver = this.servers.listeningSockets(running);
 		List<String> activated = this.handoff.listeners().claimed().stream().filter(InheritedListener::activated)
 			.map(InheritedListener::name).toList();
-		List<String> environment = Handoff.childEnvironment(this.os.environment(), names, activated, handedOver,
-				generation() + 1, this.os.pid(), null);
-		int[] fds = handedOver.stream().mapToInt(ListeningSocket::fd).toArray();
+		List<String> environment = Handoff.childEnvironment(this.os.environment(), handedOver.names(), activated,
+				handedOver.sockets(), generation() + 1, this.os.pid(), null);
+		int[] fds = handedOver.sockets().stream().mapToInt(ListeningSocket::fd).toArray();
 		ChildProcess started = new Launcher(this.os, this.bootPriority, this.bootNice)
 			.launch(generation() + 1, this.commandLine.get(), environment, fds);
 		return started;
@@ -511,7 +473,7 @@ public final class RestartCoordinator {
 
 	private void fail(RestartAttempt attempt, RestartResult result, String message, ChildProcess started) {
 		fail(attempt, result, message);
-		List<String> indicators = started.notReady().map(Message.NotReady::indicators).orElse(List.of());
+		List<String> indicators = started.notUp();
 		if (!indicators.isEmpty()) {
 			RestartAttempt ended = current();
 			this.listeners.fire((listener) -> listener.unhealthy(ended, indicators));
@@ -555,7 +517,7 @@ public final class RestartCoordinator {
 			this.current = succeeded;
 		}
 		this.listeners.fire((listener) -> listener.handedOver(succeeded));
-		Map<String, Integer> kinds = openConnectionsByKind(running);
+		Map<String, Integer> kinds = this.servers.openByKind(running);
 		logger.info("Restart " + succeeded.id() + ": pid " + succeeded.newPid() + " took over; stopped accepting, draining "
 				+ drain.openConnections() + " connection(s)" + (kinds.keySet().stream().allMatch("http"::equals) ? "" : " " + kinds));
 		Drain.Outcome outcome = drain.await();
@@ -567,7 +529,7 @@ public final class RestartCoordinator {
 			logger.warn("Restart " + succeeded.id() + ": " + drain.openConnections() + " connection(s) still open after "
 					+ this.settings.drainTimeout() + "; closing them with generation " + generation());
 		}
-		Map<String, Integer> cut = (outcome.result() == Drain.Result.IDLE) ? Map.of() : openConnectionsByKind(running);
+		Map<String, Integer> cut = (outcome.result() == Drain.Result.IDLE) ? Map.of() : this.servers.openByKind(running);
 		if (!cut.isEmpty()) {
 			logger.warn("Restart " + succeeded.id() + ": closing " + cut + " with generation " + generation());
 		}
@@ -688,19 +650,10 @@ public final class RestartCoordinator {
 	 * @return the status
 	 */
 	public RestartStatus status() {
-		List<RestartableServer> running = this.servers.get();
-		String server = running.stream().map(RestartableServer::type).distinct().reduce((a, b) -> a + "," + b)
-			.orElse(null);
-		List<RestartStatus.ListenerStatus> listeners = new ArrayList<>();
-		List<String> inherited = this.handoff.listeners().claimed().stream().map(InheritedListener::name).toList();
-		for (RestartableServer each : running) {
-			for (RestartableServer.Listener listener : each.listeners()) {
-				Integer fd = this.sockets.find(listener.address()).map(ListeningSocket::fd).orElse(null);
-				listeners.add(new RestartStatus.ListenerStatus(listener.name(), format(listener.address()), fd,
-						inherited.contains(listener.name())));
-			}
-		}
-		Map<String, Integer> draining = (state() == RestartState.DRAINING) ? openConnectionsByKind(running) : null;
+		List<RestartableServer> running = this.servers.running();
+		String server = GenerationServers.types(running);
+		List<RestartStatus.ListenerStatus> listeners = this.servers.listeners(running);
+		Map<String, Integer> draining = (state() == RestartState.DRAINING) ? this.servers.openByKind(running) : null;
 		synchronized (this.monitor) {
 			Integer parent = this.predecessor.present() ? this.handoff.parentPid().orElse(null) : null;
 			Integer supervisor = this.handoff.supervisorPid().orElse(null);
@@ -708,12 +661,6 @@ public final class RestartCoordinator {
 					(supervisor != null) ? "SUPERVISED" : "STANDALONE", supervisor, server, this.startedAt, listeners,
 					draining, this.warmup, this.current, this.history.list());
 		}
-	}
-
-	private static String format(InetSocketAddress address) {
-		String host = address.getAddress().getHostAddress();
-		return (address.getAddress() instanceof Inet6Address) ? "[" + host + "]:" + address.getPort()
-				: host + ":" + address.getPort();
 	}
 
 }

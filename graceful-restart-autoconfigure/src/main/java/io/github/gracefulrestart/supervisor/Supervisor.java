@@ -479,7 +479,7 @@ public final class Supervisor {
 
 	private void failed(RestartAttempt attempt, RestartResult result, String message, ChildProcess child) {
 		failed(attempt, result, message);
-		List<String> indicators = child.notReady().map(Message.NotReady::indicators).orElse(List.of());
+		List<String> indicators = child.notUp();
 		if (attempt != null && !indicators.isEmpty()) {
 			RestartAttempt ended = this.current;
 			this.listeners.fire((listener) -> listener.unhealthy(ended, indicators));

@@ -8,9 +8,7 @@ import io.github.gracefulrestart.RestartAttempt;
  * long-lived connections (WebSocket sessions, server-sent event streams) so that their clients
  * reconnect, to the new generation, and to stop consumers or deregister from service discovery.
  */
-public class DrainStartedEvent extends GracefulRestartEvent {
-
-	private final RestartAttempt attempt;
+public class DrainStartedEvent extends RestartAttemptEvent {
 
 	/**
 	 * Create the event.
@@ -19,16 +17,7 @@ public class DrainStartedEvent extends GracefulRestartEvent {
 	 * @param attempt the restart
 	 */
 	public DrainStartedEvent(Object source, int generation, RestartAttempt attempt) {
-		super(source, generation);
-		this.attempt = attempt;
-	}
-
-	/**
-	 * Return the restart.
-	 * @return the attempt
-	 */
-	public RestartAttempt getAttempt() {
-		return this.attempt;
+		super(source, generation, attempt);
 	}
 
 }

@@ -8,9 +8,7 @@ import io.github.gracefulrestart.RestartAttempt;
 /**
  * Published in the old generation once its drain ended, before its context closes and it exits.
  */
-public class DrainedEvent extends GracefulRestartEvent {
-
-	private final RestartAttempt attempt;
+public class DrainedEvent extends RestartAttemptEvent {
 
 	private final Duration drain;
 
@@ -27,18 +25,9 @@ public class DrainedEvent extends GracefulRestartEvent {
 	 */
 	public DrainedEvent(Object source, int generation, RestartAttempt attempt, Duration drain,
 			Map<String, Integer> cut) {
-		super(source, generation);
-		this.attempt = attempt;
+		super(source, generation, attempt);
 		this.drain = drain;
 		this.cut = Map.copyOf(cut);
-	}
-
-	/**
-	 * Return the restart.
-	 * @return the attempt
-	 */
-	public RestartAttempt getAttempt() {
-		return this.attempt;
 	}
 
 	/**

@@ -7,9 +7,7 @@ import io.github.gracefulrestart.RestartAttempt;
  * generation was stopped (or died) and this one keeps serving. {@link #getAttempt()} says why,
  * naming the health indicators that were not up when that was the reason.
  */
-public class RestartFailedEvent extends GracefulRestartEvent {
-
-	private final RestartAttempt attempt;
+public class RestartFailedEvent extends RestartAttemptEvent {
 
 	/**
 	 * Create the event.
@@ -18,16 +16,7 @@ public class RestartFailedEvent extends GracefulRestartEvent {
 	 * @param attempt the restart
 	 */
 	public RestartFailedEvent(Object source, int generation, RestartAttempt attempt) {
-		super(source, generation);
-		this.attempt = attempt;
-	}
-
-	/**
-	 * Return the restart.
-	 * @return the attempt
-	 */
-	public RestartAttempt getAttempt() {
-		return this.attempt;
+		super(source, generation, attempt);
 	}
 
 }

@@ -6,9 +6,7 @@ import io.github.gracefulrestart.RestartAttempt;
  * Published in the serving generation when it starts a restart: a new generation is starting.
  * Nothing has changed for clients yet.
  */
-public class RestartStartedEvent extends GracefulRestartEvent {
-
-	private final RestartAttempt attempt;
+public class RestartStartedEvent extends RestartAttemptEvent {
 
 	/**
 	 * Create the event.
@@ -17,16 +15,7 @@ public class RestartStartedEvent extends GracefulRestartEvent {
 	 * @param attempt the restart
 	 */
 	public RestartStartedEvent(Object source, int generation, RestartAttempt attempt) {
-		super(source, generation);
-		this.attempt = attempt;
-	}
-
-	/**
-	 * Return the restart.
-	 * @return the attempt
-	 */
-	public RestartAttempt getAttempt() {
-		return this.attempt;
+		super(source, generation, attempt);
 	}
 
 }
