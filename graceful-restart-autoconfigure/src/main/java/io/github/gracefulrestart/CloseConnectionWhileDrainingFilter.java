@@ -20,7 +20,9 @@ import jakarta.servlet.http.HttpServletResponseWrapper;
  * open, idle, until the drain timeout closed it under a client that may be sending on it. Both
  * servers honour a {@code Connection: close} the application sets before the response is
  * committed, so it is set when the response starts to be written during the drain; a response
- * already being written when the drain starts is not reached.
+ * already being written when the drain starts is not reached. An HTTP/2 request is left alone:
+ * {@code Connection} is not an HTTP/2 header (a client must treat a response carrying it as
+ * malformed, RFC 9113 8.2.2); its connection is told to go with a GOAWAY when the drain starts.
  */
 public final class CloseConnectionWhileDrainingFilter implements Filter {
 
@@ -37,7 +39,7 @@ public final class CloseConnectionWhileDrainingFilter implements Filter {
 	@Override
 	public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
 			throws IOException, ServletException {
-		if (!(response instanceof HttpServletResponse http)) {
+		if (!(response instanceof HttpServletResponse http) || !request.getProtocol().startsWith("HTTP/1.")) {
 			chain.doFilter(request, response);
 			return;
 		}

@@ -12,7 +12,8 @@ import org.eclipse.jetty.server.Request;
  * an idle connection. This is what Tomcat's drain does by turning keep-alive off. Jetty's own
  * {@code ServerConnector.shutdown()} does not serve here: a response committed just before it ends
  * with a FIN but without {@code Connection: close}, and a client that reuses the connection at once
- * reads end of stream instead of an answer.
+ * reads end of stream instead of an answer. HTTP/2 has no {@code Connection} header: its
+ * connections get a GOAWAY instead ({@link JettyRestartableServer#stopAccepting()}).
  */
 public final class JettyDrain implements HttpConfiguration.Customizer {
 
@@ -20,7 +21,7 @@ public final class JettyDrain implements HttpConfiguration.Customizer {
 
 	@Override
 	public Request customize(Request request, HttpFields.Mutable responseHeaders) {
-		if (this.draining) {
+		if (this.draining && request.getConnectionMetaData().getHttpVersion().getVersion() < 20) {
 			responseHeaders.put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
 		}
 		return request;

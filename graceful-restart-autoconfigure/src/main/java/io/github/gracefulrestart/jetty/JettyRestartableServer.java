@@ -14,10 +14,13 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.component.ContainerLifeCycle;
+import org.eclipse.jetty.util.component.Graceful;
 
 /**
  * A Jetty {@link Server} as a {@link RestartableServer}: every {@link ServerConnector} is a
@@ -29,7 +32,9 @@ import org.eclipse.jetty.util.Callback;
  * FIN but no {@code Connection: close}. Instead the acceptors are told to stop, the channel is
  * closed to wake a blocked {@code accept()} (a completed accept returns its connection; the JDK
  * never calls {@code shutdown(2)}, so the socket keeps listening for the next generation), and
- * {@link JettyDrain} closes each connection after its next response.
+ * {@link JettyDrain} closes each connection after its next response. HTTP/2 connections are shut
+ * down the way Jetty's graceful stop does it: each session sends a graceful GOAWAY (last-stream-id
+ * 2^31-1, then the last stream it took), lets its streams finish, and closes.
  */
 public class JettyRestartableServer implements RestartableServer {
 
@@ -83,6 +88,7 @@ public class JettyRestartableServer implements RestartableServer {
 			drain.start();
 		}
 		for (ServerConnector connector : connectors()) {
+			goAway(connector);
 			// Woken from accept(), the acceptor then waits for accepting to be set again.
 			connector.setAccepting(false);
 			if (connector.getTransport() instanceof ServerSocketChannel channel) {
@@ -92,6 +98,19 @@ public class JettyRestartableServer implements RestartableServer {
 				catch (java.io.IOException ex) {
 					// closing anyway
 				}
+			}
+		}
+	}
+
+	/**
+	 * Send GOAWAY on the connector's HTTP/2 connections: the HTTP/2 connection factories keep their
+	 * sessions in a {@link Graceful} bean, whose shutdown is Jetty's graceful GOAWAY. Nothing else a
+	 * connection factory holds is graceful, and this needs none of Jetty's HTTP/2 classes.
+	 */
+	private static void goAway(ServerConnector connector) {
+		for (ConnectionFactory factory : connector.getConnectionFactories()) {
+			if (factory instanceof ContainerLifeCycle container) {
+				container.getContainedBeans(Graceful.class).forEach(Graceful::shutdown);
 			}
 		}
 	}

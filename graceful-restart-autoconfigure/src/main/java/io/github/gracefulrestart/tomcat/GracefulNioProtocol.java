@@ -1,9 +1,12 @@
 package io.github.gracefulrestart.tomcat;
 
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 
 import io.github.gracefulrestart.socket.InheritedListeners;
 import org.apache.coyote.http11.Http11NioProtocol;
+import org.apache.tomcat.util.net.SocketWrapperBase;
 
 /**
  * Tomcat's NIO HTTP/1.1 protocol on a {@link GracefulNioEndpoint}. Tomcat creates protocols by
@@ -56,6 +59,24 @@ public class GracefulNioProtocol extends Http11NioProtocol {
 	 */
 	public int getOpenConnections() {
 		return endpoint().getConnections().size();
+	}
+
+	/**
+	 * Return the processors of the connections that wait for their next event; a connection being
+	 * processed has none at hand.
+	 * @return the processors
+	 */
+	List<Object> waitingProcessors() {
+		List<Object> processors = new ArrayList<>();
+		if (endpoint().isRunning()) {
+			for (SocketWrapperBase<?> connection : endpoint().getConnections()) {
+				Object processor = connection.getCurrentProcessor();
+				if (processor != null) {
+					processors.add(processor);
+				}
+			}
+		}
+		return processors;
 	}
 
 	private GracefulNioEndpoint endpoint() {

@@ -17,6 +17,7 @@ import org.apache.catalina.startup.Tomcat;
  * {@code closeServerSocketGraceful()} without {@code pause()}: pause answers requests on
  * kept-alive connections with 503, whereas closing the server socket gracefully only turns
  * keep-alive off, so each connection ends after its current request with {@code Connection: close}.
+ * HTTP/2 connections get a GOAWAY ({@link Http2GoAway}).
  */
 public class TomcatRestartableServer implements RestartableServer {
 
@@ -54,7 +55,9 @@ public class TomcatRestartableServer implements RestartableServer {
 
 	@Override
 	public void stopAccepting() {
-		protocols().forEach(GracefulNioProtocol::closeServerSocketGraceful);
+		List<GracefulNioProtocol> protocols = protocols();
+		protocols.forEach(GracefulNioProtocol::closeServerSocketGraceful);
+		Http2GoAway.start(this.tomcat.getServer().getUtilityExecutor(), protocols);
 	}
 
 	@Override

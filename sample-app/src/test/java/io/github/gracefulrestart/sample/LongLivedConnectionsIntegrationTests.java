@@ -24,8 +24,9 @@ import static org.awaitility.Awaitility.await;
 /**
  * Once the new generation serves, the old one tells its long-lived connections to go the way
  * their protocols define, and leaves long before its drain timeout: WebSocket sessions get a close
- * frame 1012, server-sent event streams their terminating chunk. Real clients: the JDK's
- * WebSocket client and a raw HTTP/1.1 stream reader.
+ * frame 1012, server-sent event streams their terminating chunk, HTTP/2 connections a GOAWAY.
+ * Real clients: the JDK's WebSocket client, a raw HTTP/1.1 stream reader, and an HTTP/2 client that
+ * follows RFC 9113 when a server goes away ({@link H2Load}).
  */
 class LongLivedConnectionsIntegrationTests {
 
@@ -115,6 +116,32 @@ class LongLivedConnectionsIntegrationTests {
 			assertThat(whole.body()).hasSize(150 * 1024).matches("x+");
 			await("the old generation to exit once the download ended").atMost(Duration.ofSeconds(5))
 				.until(() -> !SampleApp.isAlive(old));
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(Server.class)
+	void http2ConnectionsUnderLoadAreToldToGoAndTheirRequestsReachTheNewGeneration(Server server) throws Exception {
+		try (SampleApp app = SampleApp.start(server, this.workDir, List.of(), "--server.http2.enabled=true",
+				"--graceful-restart.drain-timeout=60s");
+				H2Load load = H2Load.start(app.port(), 8, 4, 10, Duration.ofMinutes(6))) {
+			await("HTTP/2 requests to be answered").atMost(Duration.ofSeconds(30)).until(() -> load.ok() > 100);
+			for (int restart = 1; restart <= 3; restart++) {
+				long old = app.servingPid();
+				SampleApp.signal(old, "HUP");
+				await("the new generation to serve").atMost(SampleApp.STARTUP)
+					.pollInterval(Duration.ofMillis(100))
+					.until(app::servingPid, (pid) -> pid != old);
+				// 60 s of drain timeout: an old generation that leaves within seconds had its HTTP/2
+				// connections closed by their clients after its GOAWAY.
+				await("the old generation to exit").atMost(Duration.ofSeconds(15)).until(() -> !SampleApp.isAlive(old));
+				long answered = load.ok();
+				await("the load to go on").atMost(Duration.ofSeconds(30)).until(() -> load.ok() > answered + 100);
+			}
+			load.stop();
+			assertThat(load.failures()).as("%s", load).isZero();
+			assertThat(load.goAways()).as("one GOAWAY per connection and restart: %s", load).isGreaterThanOrEqualTo(3 * 8);
+			assertThat(load.pids()).as("%s", load).hasSize(4);
 		}
 	}
 
