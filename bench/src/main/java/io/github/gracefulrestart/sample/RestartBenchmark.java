@@ -35,6 +35,35 @@ public final class RestartBenchmark {
 
 	private static final int RESTARTS = 3;
 
+	/** HTTP/2: 8 connections of 4 concurrent streams, about the same rate in all. */
+	private static final int H2_CONNECTIONS = 8;
+
+	private static final int H2_STREAMS = 4;
+
+	/** How a run loads the app: HTTP/1.1 ({@link OpenLoad}) or HTTP/2 ({@link H2Load}). */
+	@FunctionalInterface
+	private interface Load {
+
+		/** Start loading the app for {@link #RUN}, recording into {@code run}; return what waits for the end. */
+		Running start(SampleApp app, Recording run) throws Exception;
+
+	}
+
+	@FunctionalInterface
+	private interface Running {
+
+		void await() throws Exception;
+
+	}
+
+	private static final Load HTTP1 = (app, run) -> OpenLoad.start(app::client, KEEP_ALIVE, RATE, RUN, run)::await;
+
+	private static final Load HTTP2 = (app, run) -> H2Load.start(app.port(), H2_CONNECTIONS, H2_STREAMS,
+			RATE / (H2_CONNECTIONS * H2_STREAMS), RUN, (intended, latency, error) -> run.record(intended, latency,
+					(error == null) ? OpenLoad.Outcome.OK : outcome(error)))::await;
+
+	private static final String[] H2C = { "--server.http2.enabled=true" };
+
 	private static final String JDK25 = "/usr/lib/jvm/temurin-25-jdk-amd64";
 
 	/** A new generation that takes over cold, booting at the serving one's priority. */
@@ -64,6 +93,12 @@ public final class RestartBenchmark {
 				// Only the steady throughput with the starter and without, printed.
 				RestartBenchmark benchmark = new RestartBenchmark(work);
 				benchmark.overhead();
+				benchmark.notes.forEach(System.out::println);
+			}
+			else if (List.of(args).contains("--http2")) {
+				// Only the HTTP/2 rows, printed.
+				RestartBenchmark benchmark = new RestartBenchmark(work);
+				benchmark.http2();
 				benchmark.notes.forEach(System.out::println);
 			}
 			else if (List.of(args).contains("--latency")) {
@@ -96,6 +131,7 @@ public final class RestartBenchmark {
 				plotted = restarts;
 			}
 		}
+		http2();
 		row("TOMCAT, stop then start (systemctl restart)", stopThenStart());
 		startTimes();
 		nginxBlueGreen();
@@ -103,6 +139,25 @@ public final class RestartBenchmark {
 		Files.createDirectories(out);
 		Plot.write(plotted, out.resolve("benchmarks.png"), "Tomcat, " + RATE + " req/s, " + RESTARTS + " restarts");
 		writeMarkdown(out.resolve("benchmarks.md"));
+	}
+
+	/** HTTP/2 (h2c) load, steady and across restarts, on both servers. */
+	private void http2() throws Exception {
+		for (SampleApp.Server server : List.of(SampleApp.Server.TOMCAT, SampleApp.Server.JETTY)) {
+			row(server + ", HTTP/2, no restart", loadWithRestarts(server, 0, "h2-steady", HTTP2, H2C));
+			row(server + ", HTTP/2, " + RESTARTS + " graceful restarts (defaults)",
+					loadWithRestarts(server, RESTARTS, "h2", HTTP2, H2C));
+		}
+	}
+
+	private static OpenLoad.Outcome outcome(String error) {
+		if (error.startsWith("HTTP ")) {
+			return OpenLoad.Outcome.NON_2XX;
+		}
+		if (error.startsWith("connect")) {
+			return OpenLoad.Outcome.REFUSED;
+		}
+		return error.startsWith("no response") ? OpenLoad.Outcome.TIMEOUT : OpenLoad.Outcome.RESET;
 	}
 
 	private void latency(String... arguments) throws Exception {
@@ -114,15 +169,21 @@ public final class RestartBenchmark {
 		this.notes.forEach(System.out::println);
 	}
 
-	/** The load on a fresh app, with {@code restarts} restarts evenly spread. */
+	/** The HTTP/1.1 load on a fresh app, with {@code restarts} restarts evenly spread. */
 	private Recording loadWithRestarts(SampleApp.Server server, int restarts, String name, String... arguments)
 			throws Exception {
+		return loadWithRestarts(server, restarts, name, HTTP1, arguments);
+	}
+
+	/** A load on a fresh app, with {@code restarts} restarts evenly spread. */
+	private Recording loadWithRestarts(SampleApp.Server server, int restarts, String name, Load kind,
+			String... arguments) throws Exception {
 		Path dir = Files.createDirectories(this.work.resolve(server + "-" + name));
 		Recording recording = new Recording();
 		try (SampleApp app = SampleApp.start(server, dir, List.of(), arguments)) {
 			warmUp(app);
 			Recording run = new Recording();
-			OpenLoad load = OpenLoad.start(app::client, KEEP_ALIVE, RATE, RUN, run);
+			Running load = kind.start(app, run);
 			RssSampler rss = RssSampler.start(app);
 			long pid = app.servingPid();
 			List<Long> takeovers = new ArrayList<>();
@@ -391,8 +452,11 @@ public final class RestartBenchmark {
 			out.println();
 			out.println("Load: open model, " + RATE + " requests/s on `GET /hello` for " + RUN.toSeconds() + " s: "
 					+ KEEP_ALIVE + " keep-alive connections and one client opening a new connection per request (a"
-					+ " tenth of the rate). Latency is counted from each request's intended send time, so a stall shows as"
-					+ " latency, not as fewer requests. Restart windows: trigger to one second after the old"
+					+ " tenth of the rate). HTTP/2 rows: h2c with prior knowledge, " + H2_CONNECTIONS + " connections of "
+					+ H2_STREAMS + " concurrent streams, " + (RATE / (H2_CONNECTIONS * H2_STREAMS)) * H2_CONNECTIONS * H2_STREAMS
+					+ " requests/s in all, by a client that follows RFC 9113 when a server goes away (it retries only a"
+					+ " request the server says it did not process; every other error is counted). Latency is counted from"
+					+ " each request's intended send time, so a stall shows as latency, not as fewer requests. Restart windows: trigger to one second after the old"
 					+ " generation is gone (stop-then-start: stop to one second after serving again; nginx: the switch and"
 					+ " five seconds after).");
 			out.println();

@@ -65,11 +65,28 @@ final class H2Load implements AutoCloseable {
 
 	private final Set<String> pids = ConcurrentHashMap.newKeySet();
 
+	private final Recorder recorder;
+
 	private volatile boolean stopped;
 
-	private H2Load(int port, String path) {
+	private H2Load(int port, String path, Recorder recorder) {
 		this.address = new InetSocketAddress("127.0.0.1", port);
 		this.path = path;
+		this.recorder = recorder;
+	}
+
+	/** Where each request's latency goes (the benchmark's recording). */
+	@FunctionalInterface
+	interface Recorder {
+
+		/**
+		 * Record a request.
+		 * @param intended when it was due to be sent, in {@link System#nanoTime()}
+		 * @param latencyNanos from then to its end
+		 * @param error {@code null} when answered with 200, else what went wrong
+		 */
+		void record(long intended, long latencyNanos, String error);
+
 	}
 
 	/**
@@ -82,7 +99,16 @@ final class H2Load implements AutoCloseable {
 	 */
 	static H2Load start(int port, int connections, int streams, int requestsPerSecond, Duration maxDuration)
 			throws Exception {
-		H2Load load = new H2Load(port, "/hello");
+		return start(port, connections, streams, requestsPerSecond, maxDuration, (intended, latency, error) -> {
+		});
+	}
+
+	/**
+	 * Start the load, recording every request.
+	 */
+	static H2Load start(int port, int connections, int streams, int requestsPerSecond, Duration maxDuration,
+			Recorder recorder) throws Exception {
+		H2Load load = new H2Load(port, "/hello", recorder);
 		load.client.start();
 		long deadline = System.nanoTime() + maxDuration.toNanos();
 		long maxRequests = maxDuration.toSeconds() * requestsPerSecond;
@@ -103,13 +129,14 @@ final class H2Load implements AutoCloseable {
 		long interval = TimeUnit.SECONDS.toNanos(1) / rate;
 		long next = System.nanoTime();
 		for (long n = 0; n < maxRequests && !this.stopped && System.nanoTime() < deadline; n++) {
-			request(lane);
+			String error = request(lane);
+			this.recorder.record(next, System.nanoTime() - next, error);
 			next += interval;
 			LockSupport.parkNanos(next - System.nanoTime());
 		}
 	}
 
-	private void request(Lane lane) {
+	private String request(Lane lane) {
 		for (int attempt = 0;; attempt++) {
 			Outcome outcome = lane.get(this.path);
 			if (outcome.status() == 200) {
@@ -117,7 +144,7 @@ final class H2Load implements AutoCloseable {
 				if (outcome.body().contains("pid ")) {
 					this.pids.add(outcome.body().replaceAll("(?s).*pid (\\d+).*", "$1"));
 				}
-				return;
+				return null;
 			}
 			if (outcome.unprocessed() && attempt < 3) {
 				this.retried.incrementAndGet();
@@ -125,7 +152,7 @@ final class H2Load implements AutoCloseable {
 			}
 			this.failures.incrementAndGet();
 			this.errors.add(outcome.error());
-			return;
+			return outcome.error();
 		}
 	}
 
@@ -144,6 +171,14 @@ final class H2Load implements AutoCloseable {
 
 	Set<String> pids() {
 		return this.pids;
+	}
+
+	/** Wait for the loops to reach their deadline or request count. */
+	void await() throws Exception {
+		for (Thread thread : this.threads) {
+			thread.join();
+		}
+		this.client.stop();
 	}
 
 	void stop() throws Exception {
