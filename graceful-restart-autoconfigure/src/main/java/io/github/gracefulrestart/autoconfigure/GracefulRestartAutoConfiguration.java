@@ -286,6 +286,22 @@ public final class GracefulRestartAutoConfiguration {
 	}
 
 	/**
+	 * Reactive applications (Reactor Netty, Tomcat, Jetty): responses started during the drain
+	 * close their connection.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springframework.web.server.WebFilter")
+	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+	static class ReactiveConfiguration {
+
+		@Bean
+		CloseConnectionWhileDrainingWebFilter gracefulRestartDrainingWebFilter(RestartCoordinator coordinator) {
+			return new CloseConnectionWhileDrainingWebFilter(coordinator::state);
+		}
+
+	}
+
+	/**
 	 * Spring MVC applications: their server-sent event streams are ended at the drain.
 	 */
 	@Configuration(proxyBeanMethods = false)

@@ -41,7 +41,7 @@ abstract class AbstractRestartIntegrationTests {
 			// In flight when the restart starts. The upload, held half-sent until the new generation
 			// answers, keeps the old generation draining until then, however long the start takes.
 			CompletableFuture<RawHttp.Response> slow = CompletableFuture.supplyAsync(() -> get(app, "/sleep?ms=12000"));
-			await().atMost(Duration.ofSeconds(30)).until(() -> app.log().contains("Initializing Servlet"));
+			await().atMost(Duration.ofSeconds(30)).until(() -> app.log().contains("Holding a request for"));
 			byte[] body = new byte[16 * 1024 * 1024];
 			new Random(42).nextBytes(body);
 			int half = body.length / 2;
@@ -102,7 +102,7 @@ abstract class AbstractRestartIntegrationTests {
 		try (SampleApp app = start()) {
 			long pid = app.servingPid();
 			CompletableFuture<RawHttp.Response> slow = CompletableFuture.supplyAsync(() -> get(app, "/sleep?ms=3000"));
-			await().atMost(Duration.ofSeconds(30)).until(() -> app.log().contains("Initializing Servlet"));
+			await().atMost(Duration.ofSeconds(30)).until(() -> app.log().contains("Holding a request for"));
 			SampleApp.signal(pid, "TERM");
 			RawHttp.Response response = slow.get(60, TimeUnit.SECONDS);
 			assertThat(response.status()).isEqualTo(200);

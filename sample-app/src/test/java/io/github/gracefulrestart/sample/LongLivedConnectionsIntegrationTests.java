@@ -34,7 +34,7 @@ class LongLivedConnectionsIntegrationTests {
 	Path workDir;
 
 	@ParameterizedTest
-	@EnumSource(Server.class)
+	@EnumSource(value = Server.class, names = { "TOMCAT", "JETTY" })
 	void webSocketsAndEventStreamsAreClosedCleanlyAndTheirClientsReconnectToTheNewGeneration(Server server)
 			throws Exception {
 		try (SampleApp app = SampleApp.start(server, this.workDir, List.of(), "--graceful-restart.drain-timeout=60s")) {
@@ -87,7 +87,7 @@ class LongLivedConnectionsIntegrationTests {
 	}
 
 	@ParameterizedTest
-	@EnumSource(Server.class)
+	@EnumSource(value = Server.class, names = { "TOMCAT", "JETTY" })
 	void aStreamingDownloadThatSpansARestartArrivesWholeAndTheOldGenerationLeavesWhenItEnds(Server server)
 			throws Exception {
 		try (SampleApp app = SampleApp.start(server, this.workDir, List.of(), "--graceful-restart.drain-timeout=60s")) {
@@ -120,7 +120,7 @@ class LongLivedConnectionsIntegrationTests {
 	}
 
 	@ParameterizedTest
-	@EnumSource(Server.class)
+	@EnumSource(value = Server.class, names = { "TOMCAT", "JETTY" })
 	void http2ConnectionsUnderLoadAreToldToGoAndTheirRequestsReachTheNewGeneration(Server server) throws Exception {
 		try (SampleApp app = SampleApp.start(server, this.workDir, List.of(), "--server.http2.enabled=true",
 				"--graceful-restart.drain-timeout=60s");

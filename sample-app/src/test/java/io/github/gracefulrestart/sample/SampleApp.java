@@ -31,7 +31,7 @@ final class SampleApp implements AutoCloseable {
 
 	static final Duration STARTUP = Duration.ofMinutes(3);
 
-	private static final Pattern PORT = Pattern.compile("(?:Tomcat|Jetty) started on port (\\d+)");
+	private static final Pattern PORT = Pattern.compile("(?:Tomcat|Jetty|Netty) started on port (\\d+)");
 
 	private String host = "127.0.0.1";
 
@@ -136,7 +136,10 @@ final class SampleApp implements AutoCloseable {
 	/** The server the sample jar is built with. */
 	enum Server {
 
-		TOMCAT("sample.jar", "target/sample-app.jar"), JETTY("sample.jetty.jar", "jetty/target/sample-app-jetty.jar");
+		TOMCAT("sample.jar", "target/sample-app.jar"), JETTY("sample.jetty.jar", "jetty/target/sample-app-jetty.jar"),
+
+		/** The WebFlux variant: /hello, /sleep and /upload only. */
+		NETTY("sample.netty.jar", "netty/target/sample-app-netty.jar");
 
 		private final String property;
 

@@ -29,7 +29,7 @@ class WarmGenerationIntegrationTests {
 	Path workDir;
 
 	@ParameterizedTest
-	@EnumSource(Server.class)
+	@EnumSource(value = Server.class, names = { "TOMCAT", "JETTY" })
 	void newGenerationBootsNicedWarmsUpPrivatelyThenTakesOverAtNormalPriority(Server server) throws Exception {
 		try (SampleApp app = SampleApp.start(server, this.workDir, List.of())) {
 			long oldPid = app.servingPid();

@@ -1,0 +1,45 @@
+package io.github.gracefulrestart.autoconfigure.netty;
+
+import java.util.Optional;
+
+import io.github.gracefulrestart.autoconfigure.GracefulRestartAutoConfiguration;
+import io.github.gracefulrestart.autoconfigure.WebServerRestartSupport;
+import io.github.gracefulrestart.handover.Handoff;
+import io.github.gracefulrestart.netty.NettyListeners;
+import reactor.netty.http.server.HttpServer;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
+import org.springframework.boot.reactor.netty.NettyWebServer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.http.client.ReactorResourceFactory;
+
+/**
+ * {@link AutoConfiguration Auto-configuration} for graceful restarts on Reactor Netty.
+ */
+@AutoConfiguration(after = GracefulRestartAutoConfiguration.class)
+@ConditionalOnClass({ HttpServer.class, NettyReactiveWebServerFactory.class })
+@ConditionalOnBean(Handoff.class)
+public final class GracefulRestartNettyAutoConfiguration {
+
+	@Bean
+	NettyListeners gracefulRestartNettyListeners(Handoff handoff) {
+		return new NettyListeners(handoff.listeners());
+	}
+
+	@Bean
+	GracefulRestartNettyCustomizer gracefulRestartNettyCustomizer(NettyListeners listeners,
+			ObjectProvider<ReactorResourceFactory> resourceFactory) {
+		return new GracefulRestartNettyCustomizer(listeners, resourceFactory.getIfAvailable(), "server");
+	}
+
+	@Bean
+	WebServerRestartSupport nettyRestartSupport(NettyListeners listeners) {
+		return (webServer) -> (webServer instanceof NettyWebServer netty) ? listeners.server(netty.getPort())
+				: Optional.empty();
+	}
+
+}

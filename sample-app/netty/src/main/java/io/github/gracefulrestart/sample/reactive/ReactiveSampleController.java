@@ -1,0 +1,68 @@
+package io.github.gracefulrestart.sample.reactive;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import reactor.core.publisher.Mono;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The sample's endpoints, reactive: the same answers as the servlet sample's.
+ */
+@RestController
+class ReactiveSampleController {
+
+	private static final Log logger = LogFactory.getLog(ReactiveSampleController.class);
+
+	private final String version;
+
+	private final long pid = ProcessHandle.current().pid();
+
+	ReactiveSampleController(@Value("${sample.version}") String version) {
+		this.version = version;
+	}
+
+	@GetMapping("/hello")
+	Mono<String> hello() {
+		return Mono.just("Hello from version " + this.version + " pid " + this.pid + "\n");
+	}
+
+	@GetMapping("/sleep")
+	Mono<String> sleep(@RequestParam(defaultValue = "1000") long ms) {
+		logger.info("Holding a request for " + ms + " ms");
+		return Mono.delay(Duration.ofMillis(Math.min(Math.max(ms, 0), 120_000)))
+			.map((tick) -> "Slept " + ms + " ms in version " + this.version + " pid " + this.pid + "\n");
+	}
+
+	@PostMapping("/upload")
+	Mono<String> upload(ServerHttpRequest request) throws NoSuchAlgorithmException {
+		MessageDigest digest = MessageDigest.getInstance("SHA-256");
+		AtomicLong bytes = new AtomicLong();
+		return request.getBody().doOnNext((buffer) -> {
+			try (DataBuffer.ByteBufferIterator chunks = buffer.readableByteBuffers()) {
+				chunks.forEachRemaining((chunk) -> {
+					bytes.addAndGet(chunk.remaining());
+					digest.update(chunk);
+				});
+			}
+			DataBufferUtils.release(buffer);
+		})
+			.then(Mono.fromSupplier(() -> "Received " + bytes.get() + " bytes sha256 "
+					+ HexFormat.of().formatHex(digest.digest()) + " in version " + this.version + " pid " + this.pid
+					+ "\n"));
+	}
+
+}
