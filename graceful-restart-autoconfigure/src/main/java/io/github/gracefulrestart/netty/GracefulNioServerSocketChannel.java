@@ -8,6 +8,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
 
 /**
@@ -71,11 +72,12 @@ public class GracefulNioServerSocketChannel extends NioServerSocketChannel {
 	}
 
 	/**
-	 * Start or stop accepting connections.
+	 * Start or stop accepting connections, on the channel's event loop.
 	 * @param accepting whether to accept
+	 * @return done once the event loop did it
 	 */
-	public void accepting(boolean accepting) {
-		eventLoop().execute(() -> {
+	public Future<?> accepting(boolean accepting) {
+		return eventLoop().submit(() -> {
 			this.held = !accepting;
 			if (accepting) {
 				read();
