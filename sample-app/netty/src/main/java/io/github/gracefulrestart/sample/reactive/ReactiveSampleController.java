@@ -11,8 +11,6 @@ import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -52,13 +50,11 @@ class ReactiveSampleController {
 		MessageDigest digest = MessageDigest.getInstance("SHA-256");
 		AtomicLong bytes = new AtomicLong();
 		return request.getBody().doOnNext((buffer) -> {
-			try (DataBuffer.ByteBufferIterator chunks = buffer.readableByteBuffers()) {
-				chunks.forEachRemaining((chunk) -> {
-					bytes.addAndGet(chunk.remaining());
-					digest.update(chunk);
-				});
-			}
-			DataBufferUtils.release(buffer);
+			byte[] chunk = new byte[buffer.readableByteCount()];
+			// Read, not released: Reactor Netty releases what it received once this returns.
+			buffer.read(chunk);
+			bytes.addAndGet(chunk.length);
+			digest.update(chunk);
 		})
 			.then(Mono.fromSupplier(() -> "Received " + bytes.get() + " bytes sha256 "
 					+ HexFormat.of().formatHex(digest.digest()) + " in version " + this.version + " pid " + this.pid
