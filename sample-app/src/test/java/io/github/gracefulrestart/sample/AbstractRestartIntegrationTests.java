@@ -109,8 +109,7 @@ abstract class AbstractRestartIntegrationTests {
 			assertThat(response.body()).contains("pid " + pid);
 			assertThat(app.exitCodeOfFirst(Duration.ofSeconds(60))).as(app.log()).isPresent();
 			assertThat(app.pids()).isEmpty();
-			assertThat(app.log()).doesNotContain("Restart").contains(server().name().charAt(0)
-					+ server().name().substring(1).toLowerCase() + " started on port");
+			assertThat(app.log()).doesNotContain("Restart").contains(server().serverName() + " started on port");
 		}
 	}
 

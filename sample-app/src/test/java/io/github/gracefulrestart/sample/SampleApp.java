@@ -136,18 +136,34 @@ final class SampleApp implements AutoCloseable {
 	/** The server the sample jar is built with. */
 	enum Server {
 
-		TOMCAT("sample.jar", "target/sample-app.jar"), JETTY("sample.jetty.jar", "jetty/target/sample-app-jetty.jar"),
+		TOMCAT("Tomcat", "sample.jar", "target/sample-app.jar"),
+
+		JETTY("Jetty", "sample.jetty.jar", "jetty/target/sample-app-jetty.jar"),
 
 		/** The WebFlux variant: /hello, /sleep and /upload only. */
-		NETTY("sample.netty.jar", "netty/target/sample-app-netty.jar");
+		NETTY("Netty", "sample.netty.jar", "netty/target/sample-app-netty.jar"),
+
+		/** The WebFlux variant on Tomcat. */
+		REACTIVE_TOMCAT("Tomcat", "sample.reactive-tomcat.jar", "reactive-tomcat/target/sample-app-reactive-tomcat.jar"),
+
+		/** The WebFlux variant on Jetty. */
+		REACTIVE_JETTY("Jetty", "sample.reactive-jetty.jar", "reactive-jetty/target/sample-app-reactive-jetty.jar");
+
+		private final String serverName;
 
 		private final String property;
 
 		private final String fallback;
 
-		Server(String property, String fallback) {
+		Server(String serverName, String property, String fallback) {
+			this.serverName = serverName;
 			this.property = property;
 			this.fallback = fallback;
+		}
+
+		/** The server's name in Spring Boot's "... started on port" line. */
+		String serverName() {
+			return this.serverName;
 		}
 
 		Path jar() {
