@@ -287,7 +287,7 @@ public final class GracefulRestartAutoConfiguration {
 
 	/**
 	 * Reactive applications (Reactor Netty, Tomcat, Jetty): responses started during the drain
-	 * close their connection.
+	 * close their connection, and server-sent event streams end once the generation handed over.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(name = "org.springframework.web.server.WebFilter")
@@ -297,6 +297,14 @@ public final class GracefulRestartAutoConfiguration {
 		@Bean
 		CloseConnectionWhileDrainingWebFilter gracefulRestartDrainingWebFilter(RestartCoordinator coordinator) {
 			return new CloseConnectionWhileDrainingWebFilter(coordinator::state);
+		}
+
+		@Bean
+		@ConditionalOnBooleanProperty(name = "graceful-restart.drain.end-event-streams", matchIfMissing = true)
+		ReactiveEventStreams gracefulRestartReactiveEventStreams(RestartCoordinator coordinator) {
+			ReactiveEventStreams streams = new ReactiveEventStreams();
+			coordinator.useConnectionKinds(streams);
+			return streams;
 		}
 
 	}

@@ -54,12 +54,16 @@ class RunningWebServers implements ApplicationListener<WebServerInitializedEvent
 	 * graceful shutdown would otherwise wait again (up to {@code
 	 * spring.lifecycle.timeout-per-shutdown-phase}) for a request the drain already gave up on, and
 	 * its {@code pause()} would answer a late request on a kept-alive connection with 503. A
-	 * stopped server's graceful shutdown is aborted, so the context then closes without waiting.
+	 * stopped server's graceful shutdown is aborted, so the context then closes without waiting
+	 * (each server's support says how it ends: {@link WebServerRestartSupport#endDrained}).
 	 */
 	void stopAll() {
 		for (WebServer webServer : this.webServers) {
 			try {
-				webServer.stop();
+				this.supports.stream()
+					.filter((support) -> support.adapt(webServer).isPresent())
+					.findFirst()
+					.ifPresentOrElse((support) -> support.endDrained(webServer), webServer::stop);
 			}
 			catch (RuntimeException ex) {
 				logger.warn("Could not stop " + webServer + " after the drain: " + ex.getMessage());

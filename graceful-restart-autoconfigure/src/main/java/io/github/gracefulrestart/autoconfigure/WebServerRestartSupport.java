@@ -20,4 +20,14 @@ public interface WebServerRestartSupport {
 	 */
 	Optional<RestartableServer> adapt(WebServer webServer);
 
+	/**
+	 * End a drained web server of this technology before the context closes: what the drain timeout
+	 * left open is closed, and the context's own graceful shutdown then has nothing to wait for. By
+	 * default the server is stopped (a stopped Tomcat or Jetty aborts its graceful shutdown).
+	 * @param webServer a web server this support adapts
+	 */
+	default void endDrained(WebServer webServer) {
+		webServer.stop();
+	}
+
 }

@@ -89,6 +89,14 @@ public class GracefulNioServerSocketChannel extends NioServerSocketChannel {
 	}
 
 	/**
+	 * Close the connections this channel accepted that are still open.
+	 * @return done once they are closed
+	 */
+	public Future<?> closeConnections() {
+		return this.connections.close();
+	}
+
+	/**
 	 * Return how many of the connections this channel accepted are open.
 	 * @return the number of connections
 	 */

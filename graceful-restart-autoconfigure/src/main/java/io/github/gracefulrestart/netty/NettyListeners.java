@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import io.github.gracefulrestart.RestartableServer;
@@ -66,6 +67,19 @@ public final class NettyListeners {
 			.filter((named) -> named.channel().localAddress() != null && named.channel().localAddress().getPort() == port)
 			.toList();
 		return listening.isEmpty() ? Optional.empty() : Optional.of(new NettyRestartableServer(listening));
+	}
+
+	/**
+	 * Close the connections still open on the channels listening on {@code port}, and wait for
+	 * them to be closed (at most ten seconds).
+	 * @param port a server's port
+	 */
+	public void closeConnections(int port) {
+		for (Named named : this.channels) {
+			if (named.channel().localAddress() != null && named.channel().localAddress().getPort() == port) {
+				named.channel().closeConnections().awaitUninterruptibly(10, TimeUnit.SECONDS);
+			}
+		}
 	}
 
 	private GracefulNioServerSocketChannel newChannel(String name, InetSocketAddress address) {

@@ -87,6 +87,38 @@ class LongLivedConnectionsIntegrationTests {
 	}
 
 	@ParameterizedTest
+	@EnumSource(value = Server.class, names = { "NETTY", "REACTIVE_TOMCAT", "REACTIVE_JETTY" })
+	void reactiveEventStreamsEndCleanlyAndTheirClientsReconnectToTheNewGeneration(Server server) throws Exception {
+		try (SampleApp app = SampleApp.start(server, this.workDir, List.of(), "--graceful-restart.drain-timeout=60s")) {
+			long old = app.servingPid();
+			CompletableFuture<List<RawHttp.Response>> ticks = CompletableFuture.supplyAsync(() -> {
+				try (RawHttp http = new RawHttp(app.port())) {
+					RawHttp.Response first = http.get("/ticks");
+					return List.of(first, http.get("/ticks"));
+				}
+				catch (IOException ex) {
+					throw new UncheckedIOException(ex);
+				}
+			});
+			await("the event stream to open").atMost(Duration.ofSeconds(30))
+				.until(() -> app.log().contains("Tick stream opened"));
+
+			SampleApp.signal(old, "HUP");
+			await("the new generation to serve").atMost(SampleApp.STARTUP)
+				.pollInterval(Duration.ofMillis(100))
+				.until(app::servingPid, (pid) -> pid != old);
+			List<RawHttp.Response> streams = ticks.get(10, TimeUnit.SECONDS);
+			assertThat(streams.get(0).status()).isEqualTo(200);
+			assertThat(streams.get(0).body()).as("a whole stream, ended by its terminating chunk")
+				.startsWith("retry:100\ndata:version 1 pid " + old + "\n\n");
+			assertThat(streams.get(1).status()).isEqualTo(200);
+			assertThat(streams.get(1).closes()).as("Connection: close").isTrue();
+			await("the old generation to exit").atMost(Duration.ofSeconds(15)).until(() -> !SampleApp.isAlive(old));
+			assertThat(app.log()).contains("ended 1 event stream(s)");
+		}
+	}
+
+	@ParameterizedTest
 	@EnumSource(value = Server.class, names = { "TOMCAT", "JETTY" })
 	void aStreamingDownloadThatSpansARestartArrivesWholeAndTheOldGenerationLeavesWhenItEnds(Server server)
 			throws Exception {

@@ -8,9 +8,12 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -18,7 +21,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The sample's endpoints, reactive: the same answers as the servlet sample's.
+ * The sample's endpoints, reactive: the same answers as the servlet sample's, and an event stream.
  */
 @RestController
 class ReactiveSampleController {
@@ -36,6 +39,20 @@ class ReactiveSampleController {
 	@GetMapping("/hello")
 	Mono<String> hello() {
 		return Mono.just("Hello from version " + this.version + " pid " + this.pid + "\n");
+	}
+
+	/**
+	 * A server-sent event stream that never ends by itself: the version and pid, then a comment
+	 * every second. The library ends it when this generation hands over.
+	 */
+	@GetMapping(path = "/ticks", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+	Flux<ServerSentEvent<String>> ticks() {
+		logger.info("Tick stream opened");
+		return Flux.concat(
+				Mono.just(ServerSentEvent.builder("version " + this.version + " pid " + this.pid)
+					.retry(Duration.ofMillis(100))
+					.build()),
+				Flux.interval(Duration.ofSeconds(1)).map((tick) -> ServerSentEvent.<String>builder().comment("tick").build()));
 	}
 
 	@GetMapping("/sleep")
