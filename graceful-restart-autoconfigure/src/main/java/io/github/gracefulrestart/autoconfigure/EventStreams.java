@@ -25,7 +25,7 @@ import org.springframework.web.context.request.async.DeferredResultProcessingInt
  * {@code Connection: close} during the drain), so the next reconnect opens a connection, which the
  * new generation accepts.
  */
-class EventStreams implements DeferredResultProcessingInterceptor {
+class EventStreams implements DeferredResultProcessingInterceptor, OpenEventStreams {
 
 	private static final String EVENT_STREAM = "text/event-stream";
 
@@ -56,7 +56,8 @@ class EventStreams implements DeferredResultProcessingInterceptor {
 	 * Return how many event streams are open.
 	 * @return the number of streams
 	 */
-	int open() {
+	@Override
+	public int open() {
 		return (int) this.inFlight.entrySet().stream()
 			.filter((entry) -> !entry.getKey().isSetOrExpired() && isEventStream(entry.getValue()))
 			.count();
@@ -66,7 +67,8 @@ class EventStreams implements DeferredResultProcessingInterceptor {
 	 * End every event stream in flight, and from now on those that start.
 	 * @return how many were ended
 	 */
-	int endAll() {
+	@Override
+	public int endAll() {
 		if (this.draining == null) {
 			this.draining = Executors.newSingleThreadScheduledExecutor((task) -> {
 				Thread thread = new Thread(task, "graceful-restart-event-streams");

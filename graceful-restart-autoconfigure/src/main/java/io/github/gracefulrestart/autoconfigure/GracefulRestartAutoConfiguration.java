@@ -287,7 +287,8 @@ public final class GracefulRestartAutoConfiguration {
 
 	/**
 	 * Reactive applications (Reactor Netty, Tomcat, Jetty): responses started during the drain
-	 * close their connection, and server-sent event streams end once the generation handed over.
+	 * close their connection; server-sent event streams end and the WebSocket sessions the servers
+	 * know are closed once the generation handed over.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(name = "org.springframework.web.server.WebFilter")
@@ -300,11 +301,18 @@ public final class GracefulRestartAutoConfiguration {
 		}
 
 		@Bean
-		@ConditionalOnBooleanProperty(name = "graceful-restart.drain.end-event-streams", matchIfMissing = true)
-		ReactiveEventStreams gracefulRestartReactiveEventStreams(RestartCoordinator coordinator) {
-			ReactiveEventStreams streams = new ReactiveEventStreams();
-			coordinator.useConnectionKinds(streams);
-			return streams;
+		ReactiveEventStreams gracefulRestartReactiveEventStreams() {
+			return new ReactiveEventStreams();
+		}
+
+		@Bean
+		LongLivedConnections gracefulRestartReactiveLongLivedConnections(RestartCoordinator coordinator,
+				RunningWebServers webServers, ReactiveEventStreams eventStreams, GracefulRestartProperties properties) {
+			// No servlet context: WebSocket sessions are those the servers close themselves.
+			LongLivedConnections connections = new LongLivedConnections(null, webServers, eventStreams,
+					properties.getDrain());
+			coordinator.useConnectionKinds(connections);
+			return connections;
 		}
 
 	}

@@ -34,14 +34,14 @@ class LongLivedConnections implements RestartListener, Ordered, Supplier<Map<Str
 
 	private final ServletContext servletContext;
 
-	private final EventStreams eventStreams;
+	private final OpenEventStreams eventStreams;
 
 	private final GracefulRestartProperties.Drain settings;
 
 	private final Supplier<List<RestartableServer>> servers;
 
 	LongLivedConnections(ServletContext servletContext, Supplier<List<RestartableServer>> servers,
-			EventStreams eventStreams, GracefulRestartProperties.Drain settings) {
+			OpenEventStreams eventStreams, GracefulRestartProperties.Drain settings) {
 		this.servletContext = servletContext;
 		this.servers = servers;
 		this.eventStreams = eventStreams;

@@ -1,20 +1,13 @@
 package io.github.gracefulrestart.autoconfigure;
 
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
 
-import io.github.gracefulrestart.RestartAttempt;
-import io.github.gracefulrestart.RestartListener;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
-import org.springframework.core.Ordered;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -30,12 +23,11 @@ import org.springframework.web.server.WebFilterChain;
  * {@code EventSource} reconnects, to the new generation, at once: the stream's body completes
  * after the event being written, and the response ends with its terminating chunk. A stream that
  * starts during the drain (an {@code EventSource} reconnecting on its kept-alive connection) ends
- * as soon as it started, with {@code Connection: close}. Runs after the application's own listeners
- * of {@code DrainStartedEvent}. The same on Reactor Netty, Tomcat and Jetty.
+ * as soon as it started, with {@code Connection: close}. {@link LongLivedConnections} ends them,
+ * after the application's own listeners of {@code DrainStartedEvent}. The same on Reactor Netty,
+ * Tomcat and Jetty; the innermost filter, so that it sees the body the application writes.
  */
-final class ReactiveEventStreams implements WebFilter, RestartListener, Ordered, Supplier<Map<String, Integer>> {
-
-	private static final Log logger = LogFactory.getLog(ReactiveEventStreams.class);
+final class ReactiveEventStreams implements WebFilter, OpenEventStreams {
 
 	private final Set<Sinks.One<Boolean>> open = ConcurrentHashMap.newKeySet();
 
@@ -64,11 +56,8 @@ final class ReactiveEventStreams implements WebFilter, RestartListener, Ordered,
 		return chain.filter(exchange.mutate().response(response).build());
 	}
 
-	/**
-	 * End every open stream, and every stream that starts from now on.
-	 * @return how many were open
-	 */
-	int endAll() {
+	@Override
+	public int endAll() {
 		this.ending = true;
 		int ended = 0;
 		for (Sinks.One<Boolean> end : this.open) {
@@ -80,28 +69,8 @@ final class ReactiveEventStreams implements WebFilter, RestartListener, Ordered,
 	}
 
 	@Override
-	public void handedOver(RestartAttempt attempt) {
-		int ended = endAll();
-		if (ended > 0) {
-			logger.info("Restart " + attempt.id() + ": ended " + ended + " event stream(s); their clients reconnect to"
-					+ " the new generation");
-		}
-	}
-
-	/**
-	 * Return how many event streams are open.
-	 * @return the {@code event-stream} count
-	 */
-	@Override
-	public Map<String, Integer> get() {
-		return Map.of("event-stream", this.open.size());
-	}
-
-	@Override
-	public int getOrder() {
-		// A web filter near the outside, so that it sees the body the application writes; a restart
-		// listener after the event publisher and the application's listeners.
-		return Ordered.LOWEST_PRECEDENCE;
+	public int open() {
+		return this.open.size();
 	}
 
 }

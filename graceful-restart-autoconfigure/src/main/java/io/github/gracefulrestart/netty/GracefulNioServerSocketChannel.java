@@ -89,6 +89,14 @@ public class GracefulNioServerSocketChannel extends NioServerSocketChannel {
 	}
 
 	/**
+	 * Return the connections this channel accepted that are open.
+	 * @return the connections
+	 */
+	public List<Channel> connections() {
+		return List.copyOf(this.connections);
+	}
+
+	/**
 	 * Close the connections this channel accepted that are still open.
 	 * @return done once they are closed
 	 */

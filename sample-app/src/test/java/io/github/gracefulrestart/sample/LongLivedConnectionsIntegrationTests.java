@@ -34,7 +34,7 @@ class LongLivedConnectionsIntegrationTests {
 	Path workDir;
 
 	@ParameterizedTest
-	@EnumSource(value = Server.class, names = { "TOMCAT", "JETTY" })
+	@EnumSource(value = Server.class, names = { "TOMCAT", "JETTY", "NETTY" })
 	void webSocketsAndEventStreamsAreClosedCleanlyAndTheirClientsReconnectToTheNewGeneration(Server server)
 			throws Exception {
 		try (SampleApp app = SampleApp.start(server, this.workDir, List.of(), "--graceful-restart.drain-timeout=60s")) {
@@ -87,7 +87,7 @@ class LongLivedConnectionsIntegrationTests {
 	}
 
 	@ParameterizedTest
-	@EnumSource(value = Server.class, names = { "NETTY", "REACTIVE_TOMCAT", "REACTIVE_JETTY" })
+	@EnumSource(value = Server.class, names = { "REACTIVE_TOMCAT", "REACTIVE_JETTY" })
 	void reactiveEventStreamsEndCleanlyAndTheirClientsReconnectToTheNewGeneration(Server server) throws Exception {
 		try (SampleApp app = SampleApp.start(server, this.workDir, List.of(), "--graceful-restart.drain-timeout=60s")) {
 			long old = app.servingPid();
