@@ -277,7 +277,11 @@ public final class GracefulRestartAutoConfiguration {
 		LongLivedConnections gracefulRestartLongLivedConnections(RestartCoordinator coordinator,
 				ObjectProvider<ServletContext> servletContext, RunningWebServers webServers, ObjectProvider<EventStreams> eventStreams,
 				GracefulRestartProperties properties) {
-			LongLivedConnections connections = new LongLivedConnections(servletContext.getIfAvailable(), webServers,
+			// The servlet context's Jakarta WebSocket container (Tomcat's lists its sessions).
+			LongLivedConnections connections = new LongLivedConnections(() -> {
+				ServletContext context = servletContext.getIfAvailable();
+				return (context != null) ? context.getAttribute(LongLivedConnections.SERVER_CONTAINER) : null;
+			}, webServers,
 					eventStreams.getIfAvailable(), properties.getDrain());
 			coordinator.useConnectionKinds(connections);
 			return connections;
@@ -309,7 +313,7 @@ public final class GracefulRestartAutoConfiguration {
 		LongLivedConnections gracefulRestartReactiveLongLivedConnections(RestartCoordinator coordinator,
 				RunningWebServers webServers, ReactiveEventStreams eventStreams, GracefulRestartProperties properties) {
 			// No servlet context: WebSocket sessions are those the servers close themselves.
-			LongLivedConnections connections = new LongLivedConnections(null, webServers, eventStreams,
+			LongLivedConnections connections = new LongLivedConnections(() -> null, webServers, eventStreams,
 					properties.getDrain());
 			coordinator.useConnectionKinds(connections);
 			return connections;

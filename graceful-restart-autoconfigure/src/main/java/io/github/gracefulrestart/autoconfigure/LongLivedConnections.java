@@ -8,7 +8,6 @@ import io.github.gracefulrestart.RestartAttempt;
 import io.github.gracefulrestart.RestartListener;
 import io.github.gracefulrestart.RestartableServer;
 import io.github.gracefulrestart.websocket.WebSocketSessions;
-import jakarta.servlet.ServletContext;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -27,12 +26,13 @@ class LongLivedConnections implements RestartListener, Ordered, Supplier<Map<Str
 
 	private static final Log logger = LogFactory.getLog(LongLivedConnections.class);
 
-	private static final String SERVER_CONTAINER = "jakarta.websocket.server.ServerContainer";
+	/** The servlet context attribute of the Jakarta WebSocket server container. */
+	static final String SERVER_CONTAINER = "jakarta.websocket.server.ServerContainer";
 
 	private static final boolean JAKARTA_WEBSOCKET = ClassUtils.isPresent("jakarta.websocket.CloseReason",
 			LongLivedConnections.class.getClassLoader());
 
-	private final ServletContext servletContext;
+	private final Supplier<Object> webSocketContainer;
 
 	private final OpenEventStreams eventStreams;
 
@@ -40,9 +40,9 @@ class LongLivedConnections implements RestartListener, Ordered, Supplier<Map<Str
 
 	private final Supplier<List<RestartableServer>> servers;
 
-	LongLivedConnections(ServletContext servletContext, Supplier<List<RestartableServer>> servers,
+	LongLivedConnections(Supplier<Object> webSocketContainer, Supplier<List<RestartableServer>> servers,
 			OpenEventStreams eventStreams, GracefulRestartProperties.Drain settings) {
-		this.servletContext = servletContext;
+		this.webSocketContainer = webSocketContainer;
 		this.servers = servers;
 		this.eventStreams = eventStreams;
 		this.settings = settings;
@@ -97,8 +97,7 @@ class LongLivedConnections implements RestartListener, Ordered, Supplier<Map<Str
 	 * {@link WebSocketSessions}, which needs the Jakarta WebSocket API, is not touched).
 	 */
 	private Object jakartaContainer() {
-		return (this.servletContext != null && JAKARTA_WEBSOCKET) ? this.servletContext.getAttribute(SERVER_CONTAINER)
-				: null;
+		return JAKARTA_WEBSOCKET ? this.webSocketContainer.get() : null;
 	}
 
 	@Override

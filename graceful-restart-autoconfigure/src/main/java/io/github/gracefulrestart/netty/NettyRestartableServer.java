@@ -3,20 +3,27 @@ package io.github.gracefulrestart.netty;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import io.github.gracefulrestart.RestartableServer;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
+import io.netty.handler.codec.http2.Http2ConnectionHandler;
+import io.netty.handler.codec.http2.Http2Error;
 
 /**
  * A Reactor Netty server as a {@link RestartableServer}: its {@link GracefulNioServerSocketChannel
  * server channels} are the listeners. Stopping to accept leaves the shared sockets open; the
  * kept-alive connections end after their next response, which says {@code Connection: close}
  * during the drain (a web filter of the application's, as on any reactive server); WebSocket
- * connections get a close frame.
+ * connections get a close frame, HTTP/2 connections a GOAWAY.
  */
 final class NettyRestartableServer implements RestartableServer {
+
+	private static final long SECOND_GOAWAY_DELAY_MILLIS = 1000;
 
 	private final List<NettyListeners.Named> channels;
 
@@ -49,6 +56,35 @@ final class NettyRestartableServer implements RestartableServer {
 	@Override
 	public void stopAccepting() {
 		this.channels.forEach((named) -> named.channel().accepting(false));
+		for (NettyListeners.Named named : this.channels) {
+			named.channel().connections().forEach(NettyRestartableServer::goAway);
+		}
+	}
+
+	/**
+	 * Tell an HTTP/2 connection to go, the two-step way of RFC 9113 (6.8): a GOAWAY with
+	 * last-stream-id 2^31-1 at once, and a second later (time for the client to see it) one naming
+	 * the last stream the server took, then Netty's graceful close, which lets the open streams
+	 * finish. Netty's close alone sends only the second, racing with streams the client is
+	 * opening.
+	 */
+	private static void goAway(Channel connection) {
+		Http2ConnectionHandler http2 = connection.pipeline().get(Http2ConnectionHandler.class);
+		ChannelHandlerContext context = (http2 != null) ? connection.pipeline().context(http2) : null;
+		if (context == null) {
+			return;
+		}
+		connection.eventLoop().execute(() -> {
+			http2.goAway(context, Integer.MAX_VALUE, Http2Error.NO_ERROR.code(), Unpooled.EMPTY_BUFFER,
+					context.newPromise());
+			context.flush();
+			connection.eventLoop().schedule(() -> {
+				http2.goAway(context, http2.connection().remote().lastStreamCreated(), Http2Error.NO_ERROR.code(),
+						Unpooled.EMPTY_BUFFER, context.newPromise());
+				context.flush();
+				connection.close();
+			}, SECOND_GOAWAY_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+		});
 	}
 
 	/**

@@ -152,7 +152,7 @@ class LongLivedConnectionsIntegrationTests {
 	}
 
 	@ParameterizedTest
-	@EnumSource(value = Server.class, names = { "TOMCAT", "JETTY" })
+	@EnumSource(value = Server.class, names = { "TOMCAT", "JETTY", "NETTY" })
 	void http2ConnectionsUnderLoadAreToldToGoAndTheirRequestsReachTheNewGeneration(Server server) throws Exception {
 		try (SampleApp app = SampleApp.start(server, this.workDir, List.of(), "--server.http2.enabled=true",
 				"--graceful-restart.drain-timeout=60s");
