@@ -143,7 +143,7 @@ public final class RestartBenchmark {
 
 	/** HTTP/2 (h2c) load, steady and across restarts, on both servers. */
 	private void http2() throws Exception {
-		for (SampleApp.Server server : List.of(SampleApp.Server.TOMCAT, SampleApp.Server.JETTY)) {
+		for (SampleApp.Server server : List.of(SampleApp.Server.TOMCAT, SampleApp.Server.JETTY, SampleApp.Server.NETTY)) {
 			row(server + ", HTTP/2, no restart", loadWithRestarts(server, 0, "h2-steady", HTTP2, H2C));
 			row(server + ", HTTP/2, " + RESTARTS + " graceful restarts (defaults)",
 					loadWithRestarts(server, RESTARTS, "h2", HTTP2, H2C));
