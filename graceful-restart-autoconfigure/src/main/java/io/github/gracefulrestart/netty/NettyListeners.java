@@ -63,9 +63,7 @@ public final class NettyListeners {
 	 * @return the server, or empty when no channel of this generation listens there
 	 */
 	public Optional<RestartableServer> server(int port) {
-		List<Named> listening = this.channels.stream()
-			.filter((named) -> named.channel().localAddress() != null && named.channel().localAddress().getPort() == port)
-			.toList();
+		List<Named> listening = onPort(port);
 		return listening.isEmpty() ? Optional.empty() : Optional.of(new NettyRestartableServer(listening));
 	}
 
@@ -75,11 +73,15 @@ public final class NettyListeners {
 	 * @param port a server's port
 	 */
 	public void closeConnections(int port) {
-		for (Named named : this.channels) {
-			if (named.channel().localAddress() != null && named.channel().localAddress().getPort() == port) {
-				named.channel().closeConnections().awaitUninterruptibly(10, TimeUnit.SECONDS);
-			}
+		for (Named named : onPort(port)) {
+			named.channel().closeConnections().awaitUninterruptibly(10, TimeUnit.SECONDS);
 		}
+	}
+
+	private List<Named> onPort(int port) {
+		return this.channels.stream()
+			.filter((named) -> named.channel().localAddress() != null && named.channel().localAddress().getPort() == port)
+			.toList();
 	}
 
 	private GracefulNioServerSocketChannel newChannel(String name, InetSocketAddress address) {

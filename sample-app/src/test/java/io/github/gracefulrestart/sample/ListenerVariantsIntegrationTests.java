@@ -25,7 +25,7 @@ class ListenerVariantsIntegrationTests {
 	Path workDir;
 
 	@ParameterizedTest
-	@EnumSource(value = SampleApp.Server.class, names = { "TOMCAT", "JETTY" })
+	@EnumSource(value = SampleApp.Server.class, names = { "TOMCAT", "JETTY", "NETTY" })
 	void httpsUnderLoadAcrossRestartsWithARenewedCertificate(SampleApp.Server server) throws Exception {
 		Path keystore = this.workDir.resolve("keystore.p12");
 		keystore(keystore, "CN=first");
@@ -59,7 +59,7 @@ class ListenerVariantsIntegrationTests {
 	}
 
 	@ParameterizedTest
-	@EnumSource(value = SampleApp.Server.class, names = { "TOMCAT", "JETTY" })
+	@EnumSource(value = SampleApp.Server.class, names = { "TOMCAT", "JETTY", "NETTY" })
 	void ipv6LoopbackListenerIsHandedOver(SampleApp.Server server) throws Exception {
 		try (SampleApp app = SampleApp.start(server, this.workDir, List.of(), "--server.address=::1")) {
 			app.clientsOf("::1", null);

@@ -138,6 +138,23 @@ class SupervisorIntegrationTests {
 		}
 	}
 
+	@Test
+	void aWebFluxAppOnNettyRestartsUnderItsSupervisorWithoutAFailedRequest() throws Exception {
+		try (SampleApp app = SampleApp.start(Server.NETTY, this.workDir, List.of(), "--graceful-restart.supervisor=always")) {
+			long supervisor = app.firstPid();
+			assertThat(app.servingPid()).isNotEqualTo(supervisor);
+			try (HttpLoad load = HttpLoad.start(app.port(), 8, 10, Duration.ofMinutes(5))) {
+				for (int generation = 2; generation <= 3; generation++) {
+					SampleApp.signal(supervisor, "HUP");
+					awaitServingAlone(app, generation);
+				}
+				load.stop();
+				assertThat(load.failures()).as("%s", load).isZero();
+				assertThat(load.pids()).hasSize(3);
+			}
+		}
+	}
+
 	private static String awaitServingAlone(SampleApp app, int generation) {
 		return await("generation " + generation + " to serve alone").atMost(SampleApp.STARTUP)
 			.pollInterval(Duration.ofMillis(200))
