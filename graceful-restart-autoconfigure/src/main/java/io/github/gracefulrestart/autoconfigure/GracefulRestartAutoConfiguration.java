@@ -144,6 +144,12 @@ public final class GracefulRestartAutoConfiguration {
 		exit.start();
 	}
 
+	@Bean(destroyMethod = "close")
+	@ConditionalOnBooleanProperty(name = "graceful-restart.watch.enabled")
+	FileWatchRunner gracefulRestartFileWatch(RestartCoordinator coordinator, GracefulRestartProperties properties) {
+		return new FileWatchRunner(coordinator, properties.getWatch());
+	}
+
 	@Bean
 	GracefulRestartTriggers gracefulRestartTriggers(RestartCoordinator coordinator, GracefulRestartProperties properties,
 			Handoff handoff, RunningWebServers webServers, ObjectProvider<WarmupHook> hooks,

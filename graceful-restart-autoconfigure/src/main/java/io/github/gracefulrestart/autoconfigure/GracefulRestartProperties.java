@@ -74,6 +74,8 @@ public class GracefulRestartProperties {
 
 	private final Drain drain = new Drain();
 
+	private final Watch watch = new Watch();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -144,6 +146,10 @@ public class GracefulRestartProperties {
 
 	public Drain getDrain() {
 		return this.drain;
+	}
+
+	public Watch getWatch() {
+		return this.watch;
 	}
 
 	public SupervisorMode getSupervisor() {
@@ -405,6 +411,58 @@ public class GracefulRestartProperties {
 
 		/** SIGUSR1. */
 		USR1
+
+	}
+
+	/**
+	 * Restart on a new jar: the serving generation watches the jar it started from (and the
+	 * configuration files listed) and restarts once one was replaced and stayed quiet.
+	 */
+	public static class Watch {
+
+		/**
+		 * Whether the serving generation restarts when its jar is replaced by rename (or a file
+		 * listed in files changes). A jar written in place is refused, with an error.
+		 */
+		private boolean enabled;
+
+		/**
+		 * How long a changed file must stay unchanged before the restart: a copy in progress is
+		 * never started.
+		 */
+		private Duration quietPeriod = Duration.ofSeconds(5);
+
+		/**
+		 * Configuration files to watch as well (config/application.yml, a mounted ConfigMap's
+		 * files); changes in place count.
+		 */
+		private List<Path> files = new ArrayList<>();
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getQuietPeriod() {
+			return this.quietPeriod;
+		}
+
+		public void setQuietPeriod(Duration quietPeriod) {
+			Assert.isTrue(!quietPeriod.isNegative() && !quietPeriod.isZero(),
+					"graceful-restart.watch.quiet-period must be positive");
+			this.quietPeriod = quietPeriod;
+		}
+
+		public List<Path> getFiles() {
+			return this.files;
+		}
+
+		public void setFiles(List<Path> files) {
+			this.files = files;
+		}
 
 	}
 

@@ -75,6 +75,18 @@ class GracefulRestartAutoConfigurationTests {
 	}
 
 	@Test
+	void restartOnANewJarIsOptInAndItsQuietPeriodMustBePositive(CapturedOutput output) {
+		this.runner.run((context) -> assertThat(context).doesNotHaveBean(FileWatchRunner.class));
+		this.runner
+			.withPropertyValues("graceful-restart.watch.enabled=true", "graceful-restart.watch.files=build.gradle")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(FileWatchRunner.class);
+				assertThat(output).contains("Watching [build.gradle]");
+			});
+		assertStartUpFails("graceful-restart.watch.quiet-period=0s", "graceful-restart.watch.quiet-period");
+	}
+
+	@Test
 	void aConfigurationThatStillSetsTheRemovedClassDataPropertiesHearsSo(CapturedOutput output) {
 		this.runner.withPropertyValues("graceful-restart.class-data.enabled=true").run((context) -> {
 			assertThat(context).hasNotFailed().hasSingleBean(RestartCoordinator.class);
