@@ -6,9 +6,12 @@ import java.net.SocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 import io.github.gracefulrestart.RestartableServer;
@@ -17,7 +20,10 @@ import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
 import reactor.netty.resources.LoopResources;
 
 /**
@@ -35,6 +41,14 @@ public final class NettyListeners {
 
 	private final List<Named> channels = new CopyOnWriteArrayList<>();
 
+	private final Map<String, Supplier<Handler>> handlers = new ConcurrentHashMap<>();
+
+	/** What serves a server's requests: Reactor Netty's handler type. */
+	public interface Handler
+			extends BiFunction<HttpServerRequest, HttpServerResponse, Publisher<Void>> {
+
+	}
+
 	/**
 	 * Create the listeners of this generation.
 	 * @param inherited the sockets this process inherited
@@ -42,7 +56,7 @@ public final class NettyListeners {
 	public NettyListeners(InheritedListeners inherited) {
 		this.inherited = inherited;
 		logger.info("Reactor Netty runs on NIO event loops (not epoll), so that a new generation can adopt its"
-				+ " listening sockets; there is no warm-up on Netty");
+				+ " listening sockets");
 	}
 
 	/**
@@ -58,13 +72,26 @@ public final class NettyListeners {
 	}
 
 	/**
+	 * Set what serves the requests of a listener's server, for its private warm-up server.
+	 * @param name the listener's name
+	 * @param handler the handler, read when the warm-up starts (null when none)
+	 */
+	public void handler(String name, Supplier<Handler> handler) {
+		this.handlers.put(name, handler);
+	}
+
+	/**
 	 * Return the restartable view of the channels listening on {@code port}.
 	 * @param port a server's port
 	 * @return the server, or empty when no channel of this generation listens there
 	 */
 	public Optional<RestartableServer> server(int port) {
 		List<Named> listening = onPort(port);
-		return listening.isEmpty() ? Optional.empty() : Optional.of(new NettyRestartableServer(listening));
+		if (listening.isEmpty()) {
+			return Optional.empty();
+		}
+		Supplier<Handler> handler = this.handlers.getOrDefault(listening.get(0).name(), () -> null);
+		return Optional.of(new NettyRestartableServer(listening, handler));
 	}
 
 	/**

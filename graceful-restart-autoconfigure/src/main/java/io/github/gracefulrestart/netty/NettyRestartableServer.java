@@ -1,9 +1,12 @@
 package io.github.gracefulrestart.netty;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import io.github.gracefulrestart.RestartableServer;
 import io.netty.buffer.Unpooled;
@@ -27,8 +30,20 @@ final class NettyRestartableServer implements RestartableServer {
 
 	private final List<NettyListeners.Named> channels;
 
-	NettyRestartableServer(List<NettyListeners.Named> channels) {
+	private final Supplier<NettyListeners.Handler> handler;
+
+	NettyRestartableServer(List<NettyListeners.Named> channels, Supplier<NettyListeners.Handler> handler) {
 		this.channels = channels;
+		this.handler = handler;
+	}
+
+	/**
+	 * A server of its own on a private Unix domain socket, serving this server's handler.
+	 */
+	@Override
+	public Optional<PrivateChannel> openPrivateChannel() throws IOException {
+		NettyListeners.Handler serving = this.handler.get();
+		return (serving != null) ? Optional.of(NettyPrivateChannel.open(serving)) : Optional.empty();
 	}
 
 	@Override

@@ -18,6 +18,7 @@ import org.springframework.boot.reactor.netty.NettyWebServer;
 import org.springframework.boot.web.server.WebServer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.http.client.ReactorResourceFactory;
+import org.springframework.http.server.reactive.HttpHandler;
 
 /**
  * {@link AutoConfiguration Auto-configuration} for graceful restarts on Reactor Netty.
@@ -34,8 +35,9 @@ public final class GracefulRestartNettyAutoConfiguration {
 
 	@Bean
 	GracefulRestartNettyCustomizer gracefulRestartNettyCustomizer(NettyListeners listeners,
-			ObjectProvider<ReactorResourceFactory> resourceFactory) {
-		return new GracefulRestartNettyCustomizer(listeners, resourceFactory.getIfAvailable(), "server");
+			ObjectProvider<ReactorResourceFactory> resourceFactory, ObjectProvider<HttpHandler> httpHandler) {
+		return new GracefulRestartNettyCustomizer(listeners, resourceFactory.getIfAvailable(), "server",
+				httpHandler);
 	}
 
 	@Bean

@@ -11,6 +11,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.http.client.ReactorResourceFactory;
+import org.springframework.http.server.reactive.HttpHandler;
 
 /**
  * Graceful restarts for a separate management server ({@code management.server.port}): Spring Boot
@@ -24,8 +25,9 @@ class GracefulRestartNettyManagementContextConfiguration {
 
 	@Bean
 	GracefulRestartNettyCustomizer gracefulRestartNettyManagementCustomizer(NettyListeners listeners,
-			ObjectProvider<ReactorResourceFactory> resourceFactory) {
-		return new GracefulRestartNettyCustomizer(listeners, resourceFactory.getIfAvailable(), "management");
+			ObjectProvider<ReactorResourceFactory> resourceFactory, ObjectProvider<HttpHandler> httpHandler) {
+		return new GracefulRestartNettyCustomizer(listeners, resourceFactory.getIfAvailable(), "management",
+				httpHandler);
 	}
 
 }

@@ -7,11 +7,13 @@ import io.github.gracefulrestart.socket.InheritedListeners;
 import org.junit.jupiter.api.Test;
 import reactor.netty.http.server.HttpServer;
 
+import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 import org.springframework.http.client.ReactorResourceFactory;
+import org.springframework.http.server.reactive.HttpHandler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -50,7 +52,8 @@ class GracefulRestartNettyAutoConfigurationTests {
 		resources.setUseGlobalResources(false);
 		resources.start();
 		factory.setResourceFactory(resources);
-		new GracefulRestartNettyCustomizer(new NettyListeners(InheritedListeners.none()), resources, "server")
+		new GracefulRestartNettyCustomizer(new NettyListeners(InheritedListeners.none()), resources, "server",
+				new DefaultListableBeanFactory().getBeanProvider(HttpHandler.class))
 			.customize(factory);
 		assertThat(factory.getServerCustomizers()).hasSize(1);
 		HttpServer server = factory.getServerCustomizers().iterator().next().apply(HttpServer.create().port(0));
