@@ -161,7 +161,9 @@ public final class RestartBenchmark {
 	}
 
 	private void latency(String... arguments) throws Exception {
-		for (SampleApp.Server server : List.of(SampleApp.Server.TOMCAT, SampleApp.Server.JETTY, SampleApp.Server.NETTY)) {
+		// -Dbench.servers=NETTY measures one server only.
+		for (String name : System.getProperty("bench.servers", "TOMCAT,JETTY,NETTY").split(",")) {
+			SampleApp.Server server = SampleApp.Server.valueOf(name.trim());
 			row(server + ", no restart", loadWithRestarts(server, 0, "steady"));
 			row(server + ", " + RESTARTS + " graceful restarts " + List.of(arguments),
 					loadWithRestarts(server, RESTARTS, "warm", arguments));
