@@ -458,8 +458,8 @@ public final class RestartBenchmark {
 					+ H2_STREAMS + " concurrent streams, " + (RATE / (H2_CONNECTIONS * H2_STREAMS)) * H2_CONNECTIONS * H2_STREAMS
 					+ " requests/s in all, by a client that follows RFC 9113 when a server goes away (it retries only a"
 					+ " request the server says it did not process; every other error is counted). Latency is counted from"
-					+ " each request's intended send time, so a stall shows as latency, not as fewer requests. Restart windows: trigger to one second after the old"
-					+ " generation is gone (stop-then-start: stop to one second after serving again; nginx: the switch and"
+					+ " each request's intended send time, so a stall shows as latency, not as fewer requests. Restart"
+					+ " windows: trigger to one second after the old generation is gone (stop-then-start: stop to one second after serving again; nginx: the switch and"
 					+ " five seconds after).");
 			out.println();
 			out.println("| scenario | requests | ok | refused / reset / timeout / non-2xx | latency ms p50 / p99 / p99.9 / max"

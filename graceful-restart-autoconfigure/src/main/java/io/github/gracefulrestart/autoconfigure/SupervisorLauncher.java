@@ -103,7 +103,8 @@ public class SupervisorLauncher implements ApplicationListener<ApplicationEnviro
 	private static boolean supportedServer() {
 		ClassLoader classLoader = SupervisorLauncher.class.getClassLoader();
 		return ClassUtils.isPresent("org.apache.catalina.startup.Tomcat", classLoader)
-				|| ClassUtils.isPresent("org.eclipse.jetty.server.Server", classLoader);
+				|| ClassUtils.isPresent("org.eclipse.jetty.server.Server", classLoader)
+				|| ClassUtils.isPresent("reactor.netty.http.server.HttpServer", classLoader);
 	}
 
 	/**
