@@ -44,17 +44,7 @@ class LongLivedConnectionsIntegrationTests {
 			echo.socket.sendText("before", true).get(30, TimeUnit.SECONDS);
 			assertThat(echo.next()).isEqualTo("echo before");
 			// An EventSource reconnects on its kept-alive connection: to the old generation again.
-			CompletableFuture<List<RawHttp.Response>> ticks = CompletableFuture.supplyAsync(() -> {
-				try (RawHttp http = new RawHttp(app.port())) {
-					RawHttp.Response first = http.get("/ticks");
-					return List.of(first, http.get("/ticks"));
-				}
-				catch (IOException ex) {
-					throw new UncheckedIOException(ex);
-				}
-			});
-			await("the event stream to open").atMost(Duration.ofSeconds(30))
-				.until(() -> app.log().contains("Tick stream opened"));
+			CompletableFuture<List<RawHttp.Response>> ticks = openTicksTwice(app);
 
 			SampleApp.signal(old, "HUP");
 			long serving = await("the new generation to serve").atMost(SampleApp.STARTUP)
@@ -91,17 +81,7 @@ class LongLivedConnectionsIntegrationTests {
 	void reactiveEventStreamsEndCleanlyAndTheirClientsReconnectToTheNewGeneration(Server server) throws Exception {
 		try (SampleApp app = SampleApp.start(server, this.workDir, List.of(), "--graceful-restart.drain-timeout=60s")) {
 			long old = app.servingPid();
-			CompletableFuture<List<RawHttp.Response>> ticks = CompletableFuture.supplyAsync(() -> {
-				try (RawHttp http = new RawHttp(app.port())) {
-					RawHttp.Response first = http.get("/ticks");
-					return List.of(first, http.get("/ticks"));
-				}
-				catch (IOException ex) {
-					throw new UncheckedIOException(ex);
-				}
-			});
-			await("the event stream to open").atMost(Duration.ofSeconds(30))
-				.until(() -> app.log().contains("Tick stream opened"));
+			CompletableFuture<List<RawHttp.Response>> ticks = openTicksTwice(app);
 
 			SampleApp.signal(old, "HUP");
 			await("the new generation to serve").atMost(SampleApp.STARTUP)
@@ -175,6 +155,25 @@ class LongLivedConnectionsIntegrationTests {
 			assertThat(load.goAways()).as("one GOAWAY per connection and restart: %s", load).isGreaterThanOrEqualTo(3 * 8);
 			assertThat(load.pids()).as("%s", load).hasSize(4);
 		}
+	}
+
+	/**
+	 * An EventSource's way: open {@code /ticks}, and once it ended open it again on the same
+	 * kept-alive connection; returns once the first stream is open.
+	 */
+	private static CompletableFuture<List<RawHttp.Response>> openTicksTwice(SampleApp app) {
+		CompletableFuture<List<RawHttp.Response>> ticks = CompletableFuture.supplyAsync(() -> {
+			try (RawHttp http = new RawHttp(app.port())) {
+				RawHttp.Response first = http.get("/ticks");
+				return List.of(first, http.get("/ticks"));
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+		});
+		await("the event stream to open").atMost(Duration.ofSeconds(30))
+			.until(() -> app.log().contains("Tick stream opened"));
+		return ticks;
 	}
 
 	/** A WebSocket client that keeps what it hears. */
