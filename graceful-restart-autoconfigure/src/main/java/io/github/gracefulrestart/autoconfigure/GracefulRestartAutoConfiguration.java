@@ -126,12 +126,12 @@ public final class GracefulRestartAutoConfiguration {
 	}
 
 	/**
-	 * Stop the drained web servers, then close the context and exit, from a non-daemon thread:
+	 * End the drained web servers, then close the context and exit, from a non-daemon thread:
 	 * Tomcat's await thread ends early in the close, and with only daemon threads left the JVM would
 	 * exit half-way through destroying the web server, before Spring Boot deletes its temp
-	 * directories. The servers stop first so that the drain timeout, not a second graceful wait,
-	 * bounds what a stuck request costs. Closing runs at the lowest CPU priority: the new
-	 * generation serves meanwhile.
+	 * directories. A server the drain timeout cut ends first so that the drain timeout, not a second
+	 * graceful wait, bounds what a stuck request costs ({@link RunningWebServers#stopAll}). Closing
+	 * runs at the lowest CPU priority: the new generation serves meanwhile.
 	 */
 	private static void closeAndExit(ConfigurableApplicationContext context, RunningWebServers webServers,
 			NativeOs os) {

@@ -50,20 +50,29 @@ class RunningWebServers implements ApplicationListener<WebServerInitializedEvent
 	}
 
 	/**
-	 * Stop every web server at once, after the restart machinery drained them. Spring Boot's own
-	 * graceful shutdown would otherwise wait again (up to {@code
-	 * spring.lifecycle.timeout-per-shutdown-phase}) for a request the drain already gave up on, and
-	 * its {@code pause()} would answer a late request on a kept-alive connection with 503. A
-	 * stopped server's graceful shutdown is aborted, so the context then closes without waiting
-	 * (each server's support says how it ends: {@link WebServerRestartSupport#endDrained}).
+	 * End every web server the drain did not leave idle, after the restart machinery drained them.
+	 * An idle one is left to Spring Boot's own graceful shutdown, which then finds no request to wait
+	 * for and says "Graceful shutdown complete" (a stopped Tomcat or Jetty aborts it instead, and
+	 * Spring Boot 4.0.x then logs "Graceful shutdown aborted with one or more requests still active"
+	 * even with none). One the drain timeout cut is ended at once (each server's support says how:
+	 * {@link WebServerRestartSupport#endDrained}): Spring Boot's graceful shutdown would otherwise wait
+	 * again (up to {@code spring.lifecycle.timeout-per-shutdown-phase}) for a request the drain already
+	 * gave up on, and its {@code pause()} would answer a late request on a kept-alive connection with
+	 * 503.
 	 */
 	void stopAll() {
 		for (WebServer webServer : this.webServers) {
 			try {
-				this.supports.stream()
-					.filter((support) -> support.adapt(webServer).isPresent())
+				WebServerRestartSupport support = this.supports.stream()
+					.filter((candidate) -> candidate.adapt(webServer).isPresent())
 					.findFirst()
-					.ifPresentOrElse((support) -> support.endDrained(webServer), webServer::stop);
+					.orElse(null);
+				if (support == null) {
+					webServer.stop();
+				}
+				else if (support.adapt(webServer).get().openConnections() > 0) {
+					support.endDrained(webServer);
+				}
 			}
 			catch (RuntimeException ex) {
 				logger.warn("Could not stop " + webServer + " after the drain: " + ex.getMessage());
