@@ -93,6 +93,11 @@ abstract class AbstractRestartIntegrationTests {
 				assertThat(load.pids()).hasSize(11);
 				assertThat(management.failures()).as("management port: %s", management).isZero();
 				assertThat(management.ok()).isPositive();
+				// Each old generation drained, then Spring Boot's graceful shutdown found nothing to
+				// wait for, and said so: no alarming line, no shutdown phase waited out.
+				assertThat(app.log()).doesNotContain("Graceful shutdown aborted")
+					.doesNotContain("still running after timeout")
+					.contains("Graceful shutdown complete");
 			}
 		}
 	}

@@ -147,7 +147,10 @@ final class SampleApp implements AutoCloseable {
 		REACTIVE_TOMCAT("Tomcat", "sample.reactive-tomcat.jar", "reactive-tomcat/target/sample-app-reactive-tomcat.jar"),
 
 		/** The WebFlux variant on Jetty. */
-		REACTIVE_JETTY("Jetty", "sample.reactive-jetty.jar", "reactive-jetty/target/sample-app-reactive-jetty.jar");
+		REACTIVE_JETTY("Jetty", "sample.reactive-jetty.jar", "reactive-jetty/target/sample-app-reactive-jetty.jar"),
+
+		/** The servlet sample on Tomcat, built on Spring Boot 4.0.x. */
+		BOOT40_TOMCAT("Tomcat", "sample.boot40.jar", "boot40/target/sample-app-boot40.jar");
 
 		private final String serverName;
 
