@@ -26,14 +26,38 @@ import static org.awaitility.Awaitility.await;
  */
 class SupervisorIntegrationTests {
 
+	/**
+	 * The memory limit docs/kubernetes.md gives a container of the sample app (supervisor and two
+	 * generations during a restart): the smallest that survived ten restarts under load in
+	 * {@code bench/run.sh --memory-limit}, with a margin.
+	 */
+	static final long CONTAINER_MEMORY_MB = 768;
+
 	@TempDir
 	Path workDir;
 
+	/**
+	 * What docs/docker/Dockerfile builds, run as a container runs it: its {@code ENTRYPOINT} as PID 1
+	 * of a pid namespace of its own, in its {@code WORKDIR} with the jar where it puts it and the
+	 * configuration beside it, in a memory cgroup limited to what docs/kubernetes.md gives for the
+	 * overlap of two generations. (These machines have no container engine and no registry to pull
+	 * the base image from: the namespace and the cgroup are what the engine would make.)
+	 */
 	@Test
-	void asPid1ItRestartsUnderLoadReapsOrphansAndStopsGracefully() throws Exception {
+	void theDockerImageRunsAsPid1UnderItsMemoryLimitRestartsUnderLoadReapsOrphansAndStopsGracefully() throws Exception {
 		assumeThat(unshareWorks()).as("unshare --pid (root) is available").isTrue();
-		try (SampleApp app = SampleApp.start(Server.TOMCAT, this.workDir, List.of("unshare", "--pid", "--fork",
-				"--mount-proc"), Map.of(), List.of())) {
+		List<String> dockerfile = Files.readAllLines(Path.of("../docs/docker/Dockerfile"));
+		assertThat(dockerfile).as("exec form, so that the JVM is PID 1").contains("WORKDIR /app",
+				"COPY target/app.jar /app/app.jar", "ENTRYPOINT [\"java\", \"-jar\", \"/app/app.jar\"]");
+		Path image = Files.createDirectories(this.workDir.resolve("app"));
+		Files.createDirectories(image.resolve("config"));
+		Files.writeString(image.resolve("config/application.yml"), "sample:\n  version: image-1\n");
+		Optional<MemoryCgroup> limited = MemoryCgroup.create(CONTAINER_MEMORY_MB);
+		assumeThat(limited).as("a memory cgroup (root, memory controller)").isPresent();
+		List<String> launcher = new java.util.ArrayList<>(limited.get().launcher());
+		launcher.addAll(List.of("unshare", "--pid", "--fork", "--mount-proc"));
+		try (MemoryCgroup cgroup = limited.get();
+				SampleApp app = SampleApp.start(Server.TOMCAT, image, launcher, Map.of(), List.of())) {
 			long supervisor = await("PID 1 of the namespace").atMost(Duration.ofSeconds(30))
 				.until(() -> ProcessHandle.of(app.firstPid()).flatMap((unshare) -> unshare.children().findFirst()),
 						Optional::isPresent)
@@ -43,10 +67,14 @@ class SupervisorIntegrationTests {
 			String status = app.status();
 			assertThat((String) JsonPath.read(status, "$.mode")).isEqualTo("SUPERVISED");
 			assertThat((Integer) JsonPath.read(status, "$.supervisorPid")).isEqualTo(1);
+			assertThat(app.get("/hello").body()).contains("version image-1");
 			try (HttpLoad load = HttpLoad.start(app.port(), 16, 10, Duration.ofMinutes(10))) {
 				for (int generation = 2; generation <= 4; generation++) {
+					// A new configuration beside the jar (a mounted volume): read by the next generation.
+					Files.writeString(image.resolve("config/application.yml"), "sample:\n  version: image-" + generation + "\n");
 					SampleApp.signal(supervisor, "HUP");
 					awaitServingAlone(app, generation);
+					assertThat(app.get("/hello").body()).contains("version image-" + generation);
 					await("one generation under the supervisor").atMost(Duration.ofSeconds(60))
 						.until(() -> children(supervisor, "java").size() == 1);
 					assertThat(SampleApp.isAlive(supervisor)).isTrue();
@@ -56,6 +84,9 @@ class SupervisorIntegrationTests {
 				assertThat(load.failures()).as("%s", load).isZero();
 				assertThat(load.pids()).hasSize(4);
 			}
+			assertThat(cgroup.oomKills()).as("OOM kills in %s", cgroup).isZero();
+			System.out.printf("Container under a %d MB limit: peak %d MB across 3 restarts%n", CONTAINER_MEMORY_MB,
+					cgroup.peakMb());
 			assertThat((Integer) JsonPath.read(app.status(), "$.history.length()")).isEqualTo(3);
 
 			// A process whose parent ends is handed to PID 1, which must reap it.
@@ -74,6 +105,7 @@ class SupervisorIntegrationTests {
 			assertThat(slow.get(60, TimeUnit.SECONDS).status()).isEqualTo(200);
 			assertThat(app.exitCodeOfFirst(Duration.ofSeconds(60))).as(app.log()).contains(143);
 			assertThat(app.pids()).isEmpty();
+			assertThat(cgroup.oomKills()).as("OOM kills in %s", cgroup).isZero();
 		}
 	}
 
