@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Re-runs the benchmark on this machine and rewrites docs/benchmarks.md and docs/benchmarks.png.
-# Not a test: it measures, it never fails on a figure. About 15 minutes on 2 cores; `--start-times`, `--latency`
-# and `--overhead` run one part of it and only print.
+# Not a test: it measures, it never fails on a figure. About 30 minutes on 2 cores; `--start-times`, `--latency`
+# and `--overhead` run one part of it and only print. `--soak` (about an hour) runs 100 restarts per server
+# under HTTP/1.1 and HTTP/2 load and rewrites only the Soak section of docs/benchmarks.md and docs/soak.png.
+# `--memory-limit` (root, about 30 minutes) bisects the smallest container memory limit for ten restarts under load.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! command -v nginx >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then

@@ -31,6 +31,8 @@ final class OpenLoad {
 
 	private final Recording recording;
 
+	private volatile boolean stopped;
+
 	private OpenLoad(Recording recording) {
 		this.recording = recording;
 	}
@@ -62,7 +64,7 @@ final class OpenLoad {
 			RawHttp http = clients.get();
 			long intended = this.recording.start() + (long) (interval * phase);
 			try {
-				while (intended < end) {
+				while (intended < end && !this.stopped) {
 					LockSupport.parkNanos(intended - System.nanoTime());
 					Outcome outcome = request(http);
 					this.recording.record(intended, System.nanoTime() - intended, outcome);
@@ -99,6 +101,12 @@ final class OpenLoad {
 			// "connection closed before a response": the server closed it under the request.
 			return Outcome.RESET;
 		}
+	}
+
+	/** End the load before its duration: each client ends after its request in flight. */
+	void stop() throws InterruptedException {
+		this.stopped = true;
+		await();
 	}
 
 	void await() throws InterruptedException {

@@ -54,7 +54,7 @@ final class Recording {
 	}
 
 	long failures() {
-		return total() - outcomes().get(OpenLoad.Outcome.OK);
+		return this.requests.stream().filter((request) -> request[2] != OpenLoad.Outcome.OK.ordinal()).count();
 	}
 
 	/** Latencies of all successful requests, in microseconds. */
@@ -89,24 +89,48 @@ final class Recording {
 		return windows.stream().anyMatch((window) -> at >= window[0] && at <= window[1]);
 	}
 
-	/** Per second: successful requests, and their p99 latency in milliseconds. */
+	/** Per second: successful requests, their p99 latency in milliseconds, and failed requests. */
 	List<double[]> perSecond() {
 		List<Histogram> seconds = new ArrayList<>();
+		List<long[]> failed = new ArrayList<>();
 		for (long[] request : this.requests) {
 			int second = (int) TimeUnit.NANOSECONDS.toSeconds(request[0]);
 			while (seconds.size() <= second) {
 				seconds.add(new Histogram(TimeUnit.MINUTES.toMicros(2), 2));
+				failed.add(new long[1]);
 			}
 			if (request[2] == OpenLoad.Outcome.OK.ordinal()) {
 				seconds.get(second).recordValue(Math.min(TimeUnit.NANOSECONDS.toMicros(request[1]),
 						seconds.get(second).getHighestTrackableValue()));
 			}
+			else {
+				failed.get(second)[0]++;
+			}
 		}
 		List<double[]> series = new ArrayList<>();
-		for (Histogram second : seconds) {
-			series.add(new double[] { second.getTotalCount(), second.getValueAtPercentile(99) / 1000.0 });
+		for (int second = 0; second < seconds.size(); second++) {
+			Histogram ok = seconds.get(second);
+			series.add(new double[] { ok.getTotalCount(), ok.getValueAtPercentile(99) / 1000.0, failed.get(second)[0] });
 		}
 		return series;
+	}
+
+	/**
+	 * The longest time in which no request was answered successfully (between two successful
+	 * answers, by the time each ended): a few milliseconds under steady load, the whole outage
+	 * when the service is down.
+	 */
+	long longestGapMillis() {
+		long[] ends = this.requests.stream()
+			.filter((request) -> request[2] == OpenLoad.Outcome.OK.ordinal())
+			.mapToLong((request) -> request[0] + request[1])
+			.sorted()
+			.toArray();
+		long gap = 0;
+		for (int i = 1; i < ends.length; i++) {
+			gap = Math.max(gap, ends[i] - ends[i - 1]);
+		}
+		return TimeUnit.NANOSECONDS.toMillis(gap);
 	}
 
 }

@@ -79,7 +79,8 @@ public final class RestartBenchmark {
 	}
 
 	public static void main(String[] args) throws Exception {
-		Path out = Path.of(args.length > 1 && args[0].equals("--out") ? args[1] : "docs");
+		int outAt = List.of(args).indexOf("--out");
+		Path out = Path.of((outAt >= 0 && outAt + 1 < args.length) ? args[outAt + 1] : "docs");
 		Path work = Files.createTempDirectory("graceful-restart-bench");
 		try {
 			if (List.of(args).contains("--start-times")) {
@@ -100,6 +101,28 @@ public final class RestartBenchmark {
 				benchmark.http2();
 				benchmark.notes.forEach(System.out::println);
 			}
+			else if (List.of(args).contains("--comparison")) {
+				// Only the runs of the figure: rewrites docs/benchmarks.png and its section.
+				new RestartBenchmark(work).comparison(out);
+			}
+			else if (List.of(args).contains("--soak")) {
+				// 100 restarts per server under load, descriptors, threads and RSS after each: its own
+				// section of benchmarks.md and soak.png. -Dbench.soak.restarts and -Dbench.servers narrow it.
+				List<SampleApp.Server> servers = java.util.Arrays
+					.stream(System.getProperty("bench.servers", "TOMCAT,JETTY,NETTY").split(","))
+					.map((name) -> SampleApp.Server.valueOf(name.trim()))
+					.toList();
+				new Soak(work, Integer.getInteger("bench.soak.restarts", 100), Duration.ofMinutes(60)).run(servers, out);
+			}
+			else if (List.of(args).contains("--memory-limit")) {
+				// The smallest container memory limit for ten restarts under load, printed (root only).
+				List<String> notes = new ArrayList<>();
+				for (String name : System.getProperty("bench.servers", "TOMCAT").split(",")) {
+					new MemoryLimit(work, notes).measure(SampleApp.Server.valueOf(name.trim()),
+							Long.getLong("bench.memory.low", 256), Long.getLong("bench.memory.high", 1024));
+				}
+				notes.forEach(System.out::println);
+			}
 			else if (List.of(args).contains("--latency")) {
 				// Only latency across restarts, printed, with the arguments after --latency given to
 				// the restarted app: a quick look after a change to what a restart costs the clients.
@@ -118,7 +141,7 @@ public final class RestartBenchmark {
 	}
 
 	private void run(Path out) throws Exception {
-		Recording plotted = null;
+		List<Plot.Row> plotted = new ArrayList<>();
 		for (SampleApp.Server server : List.of(SampleApp.Server.TOMCAT, SampleApp.Server.JETTY, SampleApp.Server.NETTY)) {
 			Recording steady = loadWithRestarts(server, 0, "steady");
 			Recording cold = loadWithRestarts(server, RESTARTS, "cold", COLD);
@@ -126,18 +149,66 @@ public final class RestartBenchmark {
 			row(server + ", no restart", steady);
 			row(server + ", " + RESTARTS + " graceful restarts, no warm-up, normal boot priority", cold);
 			row(server + ", " + RESTARTS + " graceful restarts (defaults: warm-up, boot-nice 10)", restarts);
-			if (plotted == null) {
-				plotted = restarts;
+			if (server != SampleApp.Server.NETTY) {
+				plotted.add(new Plot.Row(server.serverName() + ": " + RESTARTS + " graceful restarts (this library)", restarts));
 			}
 		}
 		http2();
-		row("TOMCAT, stop then start (systemctl restart)", stopThenStart());
+		plotted.addAll(alternatives());
 		startTimes();
-		nginxBlueGreen();
 		new Overhead(this.work, this.notes, KEEP_ALIVE).measure();
 		Files.createDirectories(out);
-		Plot.write(plotted, out.resolve("benchmarks.png"), "Tomcat, " + RATE + " req/s, " + RESTARTS + " restarts");
 		writeMarkdown(out.resolve("benchmarks.md"));
+		figure(plotted, out);
+	}
+
+	/** Only the runs of the figure: our restarts against what users do today, Tomcat and Jetty. */
+	private void comparison(Path out) throws Exception {
+		List<Plot.Row> plotted = new ArrayList<>();
+		for (SampleApp.Server server : List.of(SampleApp.Server.TOMCAT, SampleApp.Server.JETTY)) {
+			Recording restarts = loadWithRestarts(server, RESTARTS, "warm");
+			row(server + ", " + RESTARTS + " graceful restarts (defaults: warm-up, boot-nice 10)", restarts);
+			plotted.add(new Plot.Row(server.serverName() + ": " + RESTARTS + " graceful restarts (this library)", restarts));
+		}
+		plotted.addAll(alternatives());
+		figure(plotted, out);
+	}
+
+	/** Stop-then-start on both servers, and nginx switching between two instances. */
+	private List<Plot.Row> alternatives() throws Exception {
+		List<Plot.Row> plotted = new ArrayList<>();
+		for (SampleApp.Server server : List.of(SampleApp.Server.TOMCAT, SampleApp.Server.JETTY)) {
+			Recording stopStart = stopThenStart(server);
+			row(server + ", stop then start (systemctl restart)", stopStart);
+			plotted.add(new Plot.Row(server.serverName() + ": stop, then start (systemctl restart)", stopStart));
+		}
+		Recording nginx = nginxBlueGreen();
+		if (nginx != null) {
+			plotted.add(new Plot.Row("Tomcat x2 behind nginx, switched by nginx -s reload (blue/green)", nginx));
+		}
+		return plotted;
+	}
+
+	static final String FIGURE = "## The figure";
+
+	/** docs/benchmarks.png and the section that shows it, with the rows of the runs it draws. */
+	private void figure(List<Plot.Row> plotted, Path out) throws IOException {
+		Files.createDirectories(out);
+		Plot.comparison(plotted, out.resolve("benchmarks.png"), "Restarting under " + RATE + " req/s: this library"
+				+ " against what users do today");
+		StringBuilder text = new StringBuilder(FIGURE + "\n\n");
+		text.append("Drawn by `bench/run.sh` (or `bench/run.sh --comparison`, which runs only these) on ")
+			.append(LocalDate.now())
+			.append(", the load above. Each row is one run of ")
+			.append(RUN.toSeconds())
+			.append(" s; the right-hand figure is the longest time in which no request was answered.\n\n");
+		text.append("| run | requests | failed | longest without an answer, ms |\n| --- | --- | --- | --- |\n");
+		for (Plot.Row row : plotted) {
+			text.append(String.format("| %s | %d | %d | %d |%n", row.name(), row.run().total(), row.run().failures(),
+					row.run().longestGapMillis()));
+		}
+		text.append("\n![Our restarts against stop-then-start and nginx blue/green, Tomcat and Jetty](benchmarks.png)\n");
+		Markdown.replaceSection(out.resolve("benchmarks.md"), FIGURE, text.toString());
 	}
 
 	/** HTTP/2 (h2c) load, steady and across restarts, on both servers. */
@@ -149,7 +220,7 @@ public final class RestartBenchmark {
 		}
 	}
 
-	private static OpenLoad.Outcome outcome(String error) {
+	static OpenLoad.Outcome outcome(String error) {
 		if (error.startsWith("HTTP ")) {
 			return OpenLoad.Outcome.NON_2XX;
 		}
@@ -244,11 +315,11 @@ public final class RestartBenchmark {
 	}
 
 	/** What {@code systemctl restart} does: SIGTERM, wait for the exit, start the jar again. */
-	private Recording stopThenStart() throws Exception {
-		Path dir = Files.createDirectories(this.work.resolve("stop-start"));
+	private Recording stopThenStart(SampleApp.Server server) throws Exception {
+		Path dir = Files.createDirectories(this.work.resolve("stop-start-" + server));
 		int port = SampleApp.freeLoopbackPort();
 		Recording run = new Recording();
-		SampleApp app = SampleApp.start(SampleApp.Server.TOMCAT, dir, List.of(), "--server.port=" + port);
+		SampleApp app = SampleApp.start(server, dir, List.of(), "--server.port=" + port);
 		try {
 			warmUp(app);
 			OpenLoad load = OpenLoad.start(() -> new RawHttp("127.0.0.1", port, null), KEEP_ALIVE, RATE, RUN, run);
@@ -258,12 +329,12 @@ public final class RestartBenchmark {
 			await().atMost(SampleApp.STARTUP).until(() -> app.pids().isEmpty());
 			long stopped = System.nanoTime();
 			// Its own directory, so that its log (where the harness reads the port) starts empty.
-			SampleApp next = SampleApp.start(SampleApp.Server.TOMCAT, Files.createDirectories(dir.resolve("next")),
+			SampleApp next = SampleApp.start(server, Files.createDirectories(dir.resolve("next")),
 					List.of(), "--server.port=" + port);
 			long serving = System.nanoTime();
 			run.window(stop, serving + TimeUnit.SECONDS.toNanos(1));
-			this.notes.add(String.format("Stop then start: %d ms to stop, then %d ms without a listening socket:"
-					+ " the cold start of the jar under this load, process start to serving",
+			this.notes.add(String.format("%s, stop then start: %d ms to stop, then %d ms without a listening socket:"
+					+ " the cold start of the jar under this load, process start to serving", server,
 					TimeUnit.NANOSECONDS.toMillis(stopped - stop), TimeUnit.NANOSECONDS.toMillis(serving - stopped)));
 			load.await();
 			next.close();
@@ -275,10 +346,10 @@ public final class RestartBenchmark {
 	}
 
 	/** Two instances behind nginx, switched from one to the other by {@code nginx -s reload}. */
-	private void nginxBlueGreen() throws Exception {
+	private Recording nginxBlueGreen() throws Exception {
 		if (new ProcessBuilder("sh", "-c", "command -v nginx").start().onExit().get().exitValue() != 0) {
 			this.notes.add("nginx is not installed: no blue/green comparison (bench/run.sh installs it when run as root)");
-			return;
+			return null;
 		}
 		Path dir = Files.createDirectories(this.work.resolve("nginx"));
 		int proxyPort = SampleApp.freeLoopbackPort();
@@ -297,6 +368,7 @@ public final class RestartBenchmark {
 				run.window(switchAt, System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
 				load.await();
 				row("TOMCAT x2 behind nginx, switched by nginx -s reload", run);
+				return run;
 			}
 			finally {
 				nginx.stop();
@@ -349,6 +421,7 @@ public final class RestartBenchmark {
 	}
 
 	private void writeMarkdown(Path file) throws IOException {
+		String soak = Markdown.section(file, Soak.HEADING);
 		try (PrintStream out = new PrintStream(Files.newOutputStream(file))) {
 			out.println("# Benchmarks");
 			out.println();
@@ -373,8 +446,10 @@ public final class RestartBenchmark {
 			this.rows.forEach(out::println);
 			out.println();
 			this.notes.forEach((note) -> out.println("- " + note));
-			out.println();
-			out.println("![Throughput and p99 latency per second across graceful restarts](benchmarks.png)");
+			if (!soak.isEmpty()) {
+				out.println();
+				out.print(soak);
+			}
 		}
 	}
 
