@@ -107,12 +107,14 @@ public final class RestartBenchmark {
 			}
 			else if (List.of(args).contains("--soak")) {
 				// 100 restarts per server under load, descriptors, threads and RSS after each: its own
-				// section of benchmarks.md and soak.png. -Dbench.soak.restarts and -Dbench.servers narrow it.
+				// section of benchmarks.md and soak.png. -Dbench.soak.restarts, -Dbench.soak.minutes
+				// (per server) and -Dbench.servers narrow it.
 				List<SampleApp.Server> servers = java.util.Arrays
 					.stream(System.getProperty("bench.servers", "TOMCAT,JETTY,NETTY").split(","))
 					.map((name) -> SampleApp.Server.valueOf(name.trim()))
 					.toList();
-				new Soak(work, Integer.getInteger("bench.soak.restarts", 100), Duration.ofMinutes(60)).run(servers, out);
+				new Soak(work, Integer.getInteger("bench.soak.restarts", 100),
+						Duration.ofMinutes(Long.getLong("bench.soak.minutes", 60))).run(servers, out);
 			}
 			else if (List.of(args).contains("--memory-limit")) {
 				// The smallest container memory limit for ten restarts under load, printed (root only).

@@ -40,6 +40,9 @@ final class Soak {
 
 	static final String HEADING = "## Soak";
 
+	/** How the serving generation logs a restart that failed (it keeps serving). */
+	private static final String FAILED_RESTART = "this generation keeps serving";
+
 	private final Path work;
 
 	private final int restarts;
@@ -107,13 +110,23 @@ final class Soak {
 			LockSupport.parkNanos(SETTLE.toNanos());
 			series.add(sample(0, pid));
 			int done = 0;
+			int failed = 0;
 			long started = System.nanoTime();
 			try {
 				while (done < this.restarts && System.nanoTime() < deadline) {
+					long failures = failedRestarts(app);
 					SampleApp.signal(pid, "HUP");
 					long old = pid;
-					await().atMost(SampleApp.STARTUP).pollInterval(Duration.ofMillis(100))
-						.until(app::servingPid, (serving) -> serving != old);
+					await().atMost(SampleApp.STARTUP).pollInterval(Duration.ofMillis(250))
+						.until(() -> app.servingPid() != old || failedRestarts(app) > failures);
+					if (app.servingPid() == old) {
+						// The restart failed and the old generation serves on, as it must: counted, and
+						// the next one is tried.
+						failed++;
+						System.out.println(server + " restart failed: " + app.log().lines()
+							.filter((line) -> line.contains(FAILED_RESTART)).reduce((first, last) -> last).orElse(""));
+						continue;
+					}
 					pid = app.awaitTakeover(old);
 					done++;
 					LockSupport.parkNanos(SETTLE.toNanos());
@@ -134,12 +147,17 @@ final class Soak {
 				h2.stop();
 			}
 			long minutes = TimeUnit.NANOSECONDS.toMinutes(System.nanoTime() - started);
-			String row = String.format("| %s | %d in %d min | %d / %d | %d / %d | %s | %s | %s |", server, done, minutes,
+			String row = String.format("| %s | %d in %d min%s | %d / %d | %d / %d | %s | %s | %s |", server, done, minutes,
+					(failed == 0) ? "" : " (" + failed + " failed)",
 					http1.total(), http1.failures(), http2.total(), http2.failures(), range(series, 1),
 					range(series, 2), range(series, 3));
 			System.out.println(row);
 			return row;
 		}
+	}
+
+	private static long failedRestarts(SampleApp app) {
+		return app.log().lines().filter((line) -> line.contains(FAILED_RESTART)).count();
 	}
 
 	/** First, last, min and max of one column, after the first restart (the first JVM loads more). */
