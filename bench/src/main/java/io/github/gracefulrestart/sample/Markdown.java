@@ -18,7 +18,7 @@ final class Markdown {
 		if (!Files.exists(file)) {
 			return "";
 		}
-		String text = Files.readString(file);
+		String text = "\n" + Files.readString(file);
 		int from = text.indexOf("\n" + heading + "\n");
 		if (from < 0) {
 			return "";

@@ -178,7 +178,7 @@ final class Plot {
 			for (long x = 0; x <= maxX; x += step) {
 				g.drawString(String.valueOf(x), LEFT + (int) (x * width / maxX) - 4, top + height + 16);
 			}
-			g.drawString("restarts", LEFT + width - 50, top + height + 16);
+			g.drawString("restart", LEFT + width / 2 - 20, top + height + 30);
 			g.setColor(Color.BLACK);
 			g.drawString(columns.get(column - 1), LEFT + 6, top + 16);
 			int legend = 0;
