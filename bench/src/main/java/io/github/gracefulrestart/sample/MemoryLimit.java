@@ -21,6 +21,8 @@ import static org.awaitility.Awaitility.await;
  */
 final class MemoryLimit {
 
+	static final String HEADING = "## Container memory limit";
+
 	private static final int STEP_MB = 64;
 
 	private static final int RESTARTS = 10;
@@ -61,6 +63,21 @@ final class MemoryLimit {
 		this.notes.add(String.format("%s: the smallest memory limit (in steps of %d MB) for %d restarts under load"
 				+ " as PID 1 of a container: %d MB", server, STEP_MB, RESTARTS, high));
 		return Optional.of(high);
+	}
+
+	/** The section of benchmarks.md: how the limit was measured, and each trial. */
+	static String section(List<String> notes) {
+		StringBuilder text = new StringBuilder(HEADING + "\n\n");
+		text.append("`bench/run.sh --memory-limit` (root; `-Dbench.servers`, `-Dbench.memory.low` and")
+			.append(" `-Dbench.memory.high` narrow it), run on ").append(java.time.LocalDate.now())
+			.append(", runs the sample as docs/docker/Dockerfile does, PID 1 of its own pid namespace with its")
+			.append(" supervisor, in a memory cgroup (as `docker run --memory` makes one), and bisects in steps of ")
+			.append(STEP_MB).append(" MB the smallest limit under which ").append(RESTARTS).append(" restarts under ")
+			.append(RATE).append(" req/s pass with no failed request and no OOM kill. The bisection's lower bound is")
+			.append(" assumed to fail and is not tried. The peak is the cgroup's (resident memory and page cache);")
+			.append(" each JVM sizes its heap from the limit (a quarter of it by default).\n\n");
+		notes.forEach((note) -> text.append("- ").append(note).append('\n'));
+		return text.toString();
 	}
 
 	/** The generation in the endpoint's JSON (JsonPath is a test library of the sample, not here). */

@@ -117,13 +117,15 @@ public final class RestartBenchmark {
 						Duration.ofMinutes(Long.getLong("bench.soak.minutes", 60))).run(servers, out);
 			}
 			else if (List.of(args).contains("--memory-limit")) {
-				// The smallest container memory limit for ten restarts under load, printed (root only).
+				// The smallest container memory limit for ten restarts under load (root only): its own
+				// section of benchmarks.md.
 				List<String> notes = new ArrayList<>();
 				for (String name : System.getProperty("bench.servers", "TOMCAT").split(",")) {
 					new MemoryLimit(work, notes).measure(SampleApp.Server.valueOf(name.trim()),
 							Long.getLong("bench.memory.low", 256), Long.getLong("bench.memory.high", 1024));
 				}
 				notes.forEach(System.out::println);
+				Markdown.replaceSection(out.resolve("benchmarks.md"), MemoryLimit.HEADING, MemoryLimit.section(notes));
 			}
 			else if (List.of(args).contains("--latency")) {
 				// Only latency across restarts, printed, with the arguments after --latency given to
@@ -423,7 +425,8 @@ public final class RestartBenchmark {
 	}
 
 	private void writeMarkdown(Path file) throws IOException {
-		String soak = Markdown.section(file, Soak.HEADING);
+		// The sections of the runs that take long, written by their own: kept as they are.
+		String kept = Markdown.section(file, MemoryLimit.HEADING) + Markdown.section(file, Soak.HEADING);
 		try (PrintStream out = new PrintStream(Files.newOutputStream(file))) {
 			out.println("# Benchmarks");
 			out.println();
@@ -448,9 +451,9 @@ public final class RestartBenchmark {
 			this.rows.forEach(out::println);
 			out.println();
 			this.notes.forEach((note) -> out.println("- " + note));
-			if (!soak.isEmpty()) {
+			if (!kept.isEmpty()) {
 				out.println();
-				out.print(soak);
+				out.print(kept);
 			}
 		}
 	}
