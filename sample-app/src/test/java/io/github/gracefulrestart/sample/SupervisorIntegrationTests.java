@@ -27,9 +27,9 @@ import static org.awaitility.Awaitility.await;
 class SupervisorIntegrationTests {
 
 	/**
-	 * The memory limit docs/kubernetes.md gives a container of the sample app (supervisor and two
-	 * generations during a restart): the smallest that survived ten restarts under load in
-	 * {@code bench/run.sh --memory-limit}, with a margin.
+	 * A memory limit for a container of the sample app (supervisor and two generations during a
+	 * restart): {@code bench/run.sh --memory-limit} measured 448 MB as the smallest that survives ten
+	 * restarts under load (docs/kubernetes.md); this is that with a margin for a slower machine.
 	 */
 	static final long CONTAINER_MEMORY_MB = 768;
 
@@ -39,8 +39,8 @@ class SupervisorIntegrationTests {
 	/**
 	 * What docs/docker/Dockerfile builds, run as a container runs it: its {@code ENTRYPOINT} as PID 1
 	 * of a pid namespace of its own, in its {@code WORKDIR} with the jar where it puts it and the
-	 * configuration beside it, in a memory cgroup limited to what docs/kubernetes.md gives for the
-	 * overlap of two generations. (These machines have no container engine and no registry to pull
+	 * configuration beside it, in a memory cgroup limited as a container of it would be (see
+	 * {@link #CONTAINER_MEMORY_MB}). (These machines have no container engine and no registry to pull
 	 * the base image from: the namespace and the cgroup are what the engine would make.)
 	 */
 	@Test
