@@ -46,15 +46,8 @@ final class Plot {
 	 * which ways of restarting leave a hole in the service.
 	 */
 	static void comparison(List<Row> rows, Path file, String title) throws IOException {
-		System.setProperty("java.awt.headless", "true");
 		BufferedImage image = new BufferedImage(WIDTH, TOP + rows.size() * (ROW + 34) + 30, BufferedImage.TYPE_INT_RGB);
-		Graphics2D g = image.createGraphics();
-		g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-		g.setColor(Color.WHITE);
-		g.fillRect(0, 0, image.getWidth(), image.getHeight());
-		g.setColor(Color.BLACK);
-		g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
-		g.drawString(title, LEFT, 24);
+		Graphics2D g = titled(image, title);
 		double max = 1;
 		int length = 1;
 		for (Row row : rows) {
@@ -139,17 +132,10 @@ final class Plot {
 	 */
 	static void series(java.util.Map<String, List<long[]>> series, Path file, String title, List<String> columns)
 			throws IOException {
-		System.setProperty("java.awt.headless", "true");
 		int panelHeight = 200;
 		BufferedImage image = new BufferedImage(WIDTH, TOP + columns.size() * (panelHeight + 20) + 30,
 				BufferedImage.TYPE_INT_RGB);
-		Graphics2D g = image.createGraphics();
-		g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-		g.setColor(Color.WHITE);
-		g.fillRect(0, 0, image.getWidth(), image.getHeight());
-		g.setColor(Color.BLACK);
-		g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
-		g.drawString(title, LEFT, 24);
+		Graphics2D g = titled(image, title);
 		long maxX = 1;
 		for (List<long[]> samples : series.values()) {
 			for (long[] sample : samples) {
@@ -199,6 +185,19 @@ final class Plot {
 		}
 		g.dispose();
 		ImageIO.write(image, "png", file.toFile());
+	}
+
+	/** A white image with its title, drawn headless (no display on a benchmark machine). */
+	private static Graphics2D titled(BufferedImage image, String title) {
+		System.setProperty("java.awt.headless", "true");
+		Graphics2D g = image.createGraphics();
+		g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+		g.setColor(Color.WHITE);
+		g.fillRect(0, 0, image.getWidth(), image.getHeight());
+		g.setColor(Color.BLACK);
+		g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
+		g.drawString(title, LEFT, 24);
+		return g;
 	}
 
 	private static double niceCeiling(double value) {
