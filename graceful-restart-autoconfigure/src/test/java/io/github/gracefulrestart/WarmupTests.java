@@ -100,44 +100,19 @@ class WarmupTests {
 		assertThat(server.closed).isTrue();
 	}
 
-	static final class InMemoryServer implements RestartableServer {
+	static final class InMemoryServer extends FakeServer {
 
 		final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
 
 		final Map<String, Integer> failing = new ConcurrentHashMap<>();
-
-		private final String listener;
 
 		private final int status;
 
 		volatile boolean closed;
 
 		InMemoryServer(String listener, int status) {
-			this.listener = listener;
+			super("memory", List.of(new Listener(listener, new InetSocketAddress(0))));
 			this.status = status;
-		}
-
-		@Override
-		public String type() {
-			return "memory";
-		}
-
-		@Override
-		public List<Listener> listeners() {
-			return List.of(new Listener(this.listener, new InetSocketAddress(0)));
-		}
-
-		@Override
-		public void startAccepting() {
-		}
-
-		@Override
-		public void stopAccepting() {
-		}
-
-		@Override
-		public int openConnections() {
-			return 0;
 		}
 
 		@Override

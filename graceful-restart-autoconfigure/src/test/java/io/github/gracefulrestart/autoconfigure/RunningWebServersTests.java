@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import io.github.gracefulrestart.FakeServer;
 import io.github.gracefulrestart.RestartableServer;
 import org.junit.jupiter.api.Test;
 
@@ -95,32 +96,7 @@ class RunningWebServersTests {
 		}
 
 		RestartableServer restartable() {
-			return new RestartableServer() {
-
-				@Override
-				public String type() {
-					return "test";
-				}
-
-				@Override
-				public List<Listener> listeners() {
-					return List.of();
-				}
-
-				@Override
-				public void startAccepting() {
-				}
-
-				@Override
-				public void stopAccepting() {
-				}
-
-				@Override
-				public int openConnections() {
-					return Server.this.connections;
-				}
-
-			};
+			return new FakeServer().holding(this.connections);
 		}
 
 		@Override

@@ -10,12 +10,12 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import io.github.gracefulrestart.FakeServer;
 import io.github.gracefulrestart.RestartAttempt;
 import io.github.gracefulrestart.RestartListener;
 import io.github.gracefulrestart.RestartResult;
 import io.github.gracefulrestart.RestartSettings;
 import io.github.gracefulrestart.RestartState;
-import io.github.gracefulrestart.RestartableServer;
 import io.github.gracefulrestart.process.JnrNativeOs;
 import io.github.gracefulrestart.socket.ListeningSocket;
 import io.github.gracefulrestart.socket.ProcSocketTable;
@@ -99,7 +99,7 @@ class GenerationTakeoverTests {
 							+ socket.address().getAddress().getHostAddress() + ";" + socket.address().getPort(),
 					Handoff.CHANNEL, String.valueOf(pair[1]), Handoff.GENERATION, "1", Handoff.SUPERVISOR_PID, "1");
 			Handoff handoff = Handoff.fromEnvironment(environment, this.os, new ProcSocketTable());
-			RecordingServer recording = new RecordingServer();
+			FakeServer recording = new FakeServer();
 			CompletableFuture<RestartAttempt> closed = new CompletableFuture<>();
 			RestartCoordinator coordinator = new RestartCoordinator(
 					new RestartSettings(Duration.ofMinutes(1), Duration.ofSeconds(5), Duration.ofSeconds(1)), this.os,
@@ -132,38 +132,6 @@ class GenerationTakeoverTests {
 				assertThat(coordinator.requestRestart("SIGHUP").accepted()).as("a draining generation").isFalse();
 			}
 		}
-	}
-
-	static class RecordingServer implements RestartableServer {
-
-		volatile boolean stoppedAccepting;
-
-		volatile int openConnections;
-
-		@Override
-		public String type() {
-			return "test";
-		}
-
-		@Override
-		public List<Listener> listeners() {
-			return List.of();
-		}
-
-		@Override
-		public void startAccepting() {
-		}
-
-		@Override
-		public void stopAccepting() {
-			this.stoppedAccepting = true;
-		}
-
-		@Override
-		public int openConnections() {
-			return this.openConnections;
-		}
-
 	}
 
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import io.github.gracefulrestart.FakeServer;
 import io.github.gracefulrestart.RestartAttempt;
 import io.github.gracefulrestart.RestartListener;
 import io.github.gracefulrestart.RestartResult;
@@ -31,7 +32,7 @@ class RestartCoordinatorFailureTests {
 
 	private final CompletableFuture<RestartAttempt> handedOver = new CompletableFuture<>();
 
-	private final GenerationTakeoverTests.RecordingServer server = new GenerationTakeoverTests.RecordingServer();
+	private final FakeServer server = new FakeServer();
 
 	// The parent side: this generation restarts.
 

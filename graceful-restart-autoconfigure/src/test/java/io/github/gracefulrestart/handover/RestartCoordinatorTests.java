@@ -10,13 +10,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.github.gracefulrestart.FakeServer;
 import io.github.gracefulrestart.RestartAttempt;
 import io.github.gracefulrestart.RestartResult;
 import io.github.gracefulrestart.RestartSettings;
 import io.github.gracefulrestart.RestartState;
-import io.github.gracefulrestart.RestartableServer;
 import io.github.gracefulrestart.process.ChildCommandLine;
 import io.github.gracefulrestart.process.JnrNativeOs;
 import org.junit.jupiter.api.AfterEach;
@@ -126,7 +125,7 @@ class RestartCoordinatorTests {
 
 	@Test
 	void aRequestBeforeThisGenerationIsReadyStartsNothing() throws IOException {
-		this.server = new SocketServer();
+		this.server = SocketServer.open();
 		RestartCoordinator coordinator = new RestartCoordinator(settings(WAIT), this.os, Handoff.none(),
 				() -> List.of(this.server), () -> script("exit 0"), this.handedOver::complete);
 		RestartRequest request = coordinator.requestRestart("SIGHUP");
@@ -136,7 +135,7 @@ class RestartCoordinatorTests {
 
 	private RestartCoordinator coordinator(RestartSettings settings, String script) {
 		try {
-			this.server = new SocketServer();
+			this.server = SocketServer.open();
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException(ex);
@@ -160,56 +159,29 @@ class RestartCoordinatorTests {
 			.until(() -> coordinator.status().history().stream().findFirst().orElse(null), (attempt) -> attempt != null);
 	}
 
-	/** A real listening socket as the server: stopping to accept closes this process's channel. */
-	static final class SocketServer implements RestartableServer {
+	/** A real listening socket as the server. */
+	static final class SocketServer extends FakeServer {
 
 		final ServerSocketChannel channel;
 
-		volatile boolean stoppedAccepting;
-
-		private final AtomicBoolean unused = new AtomicBoolean();
-
-		SocketServer() throws IOException {
-			this.channel = ServerSocketChannel.open();
-			this.channel.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+		private SocketServer(ServerSocketChannel channel) throws IOException {
+			super("socket", List.of(new Listener("server", (InetSocketAddress) channel.getLocalAddress())));
+			this.channel = channel;
 		}
 
-		InetSocketAddress address() throws IOException {
-			return (InetSocketAddress) this.channel.getLocalAddress();
+		static SocketServer open() throws IOException {
+			ServerSocketChannel channel = ServerSocketChannel.open();
+			channel.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+			return new SocketServer(channel);
+		}
+
+		InetSocketAddress address() {
+			return listeners().get(0).address();
 		}
 
 		String socketLink() throws IOException {
 			int fd = new io.github.gracefulrestart.socket.ProcSocketTable().find(address()).orElseThrow().fd();
 			return Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
-		}
-
-		@Override
-		public String type() {
-			return "socket";
-		}
-
-		@Override
-		public List<Listener> listeners() {
-			try {
-				return List.of(new Listener("server", address()));
-			}
-			catch (IOException ex) {
-				throw new IllegalStateException(ex);
-			}
-		}
-
-		@Override
-		public void startAccepting() {
-		}
-
-		@Override
-		public void stopAccepting() {
-			this.stoppedAccepting = true;
-		}
-
-		@Override
-		public int openConnections() {
-			return this.unused.get() ? 1 : 0;
 		}
 
 	}
