@@ -239,7 +239,7 @@ public final class RestartCoordinator {
 				synchronized (this.monitor) {
 					this.state = RestartState.DRAINING;
 				}
-				drainAndClose(drain.attempt(), this.servers.running(), (drainMs) -> this.handoff.channel()
+				retire(drain.attempt(), this.servers.running(), (drainMs) -> this.handoff.channel()
 					.orElseThrow()
 					.trySend(new Message.Drained(drainMs, List.of())));
 			});
@@ -497,7 +497,7 @@ public final class RestartCoordinator {
 		logger.info("Restart " + attempt.id() + ": pid " + attempt.newPid() + " ready after " + readyMs + " ms");
 		RestartAttempt succeeded = attempt.ended(RestartResult.SUCCEEDED, this.clock.instant(),
 				"generation " + (generation() + 1) + " (pid " + attempt.newPid() + ") took over");
-		drainAndClose(succeeded, running, (drainMs) -> {
+		retire(succeeded, running, (drainMs) -> {
 			List<RestartAttempt> handed;
 			synchronized (this.monitor) {
 				handed = this.history.with(succeeded);
@@ -506,71 +506,20 @@ public final class RestartCoordinator {
 		});
 	}
 
-	/**
-	 * Stop accepting, let the open connections finish (at most {@code drainTimeout}), report the
-	 * drain to whoever waits for it, then close this generation.
-	 */
-	private void drainAndClose(RestartAttempt succeeded, List<RestartableServer> running, LongPredicate reportDrain) {
-		Drain drain = new Drain(running, this.settings.drainTimeout());
-		drain.stopAccepting();
+	/** Drain and close this generation, which handed over: see {@link Retirement}. */
+	private void retire(RestartAttempt succeeded, List<RestartableServer> running, LongPredicate reportDrain) {
 		synchronized (this.monitor) {
 			this.current = succeeded;
 		}
-		this.listeners.fire((listener) -> listener.handedOver(succeeded));
-		Map<String, Integer> kinds = this.servers.openByKind(running);
-		logger.info("Restart " + succeeded.id() + ": pid " + succeeded.newPid() + " took over; stopped accepting, draining "
-				+ drain.openConnections() + " connection(s)" + (kinds.keySet().stream().allMatch("http"::equals) ? "" : " " + kinds));
-		Drain.Outcome outcome = drain.await();
-		if (outcome.result() == Drain.Result.IDLE) {
-			logger.info("Restart " + succeeded.id() + ": drained in " + outcome.millis() + " ms; closing generation "
-					+ generation());
-		}
-		else {
-			logger.warn("Restart " + succeeded.id() + ": " + drain.openConnections() + " connection(s) still open after "
-					+ this.settings.drainTimeout() + "; closing them with generation " + generation());
-		}
-		Map<String, Integer> cut = (outcome.result() == Drain.Result.IDLE) ? Map.of() : this.servers.openByKind(running);
-		if (!cut.isEmpty()) {
-			logger.warn("Restart " + succeeded.id() + ": closing " + cut + " with generation " + generation());
-		}
-		Duration took = Duration.ofMillis(outcome.millis());
-		this.listeners.fire((listener) -> listener.drained(succeeded, took, cut));
-		if (!reportDrain.test(outcome.millis())) {
-			logger.warn("Could not report the drain of restart " + succeeded.id() + ": the other end is gone");
-		}
-		exitWatchdog(succeeded);
-		this.handedOver.accept(succeeded);
+		new Retirement(this.settings, this.os, this.servers, this.listeners, generation(), this.handedOver,
+				Retirement.closeLimit(this.settings))
+			.run(succeeded, running, reportDrain);
 	}
 
-	private static void daemon(String name, Runnable task) {
+	static void daemon(String name, Runnable task) {
 		Thread thread = new Thread(task, name);
 		thread.setDaemon(true);
 		thread.start();
-	}
-
-	/** How long a generation that handed over may take to drain and close, at most. */
-	private Duration closeLimit() {
-		return this.settings.drainTimeout().plus(this.settings.stopTimeout()).plusSeconds(30);
-	}
-
-	/**
-	 * Once the next generation took over, this one must end whatever happens while it closes: a
-	 * destroy method that hangs, a stuck request. Past the drain timeout plus a grace period, it
-	 * halts.
-	 */
-	private void exitWatchdog(RestartAttempt attempt) {
-		Duration grace = closeLimit();
-		daemon("graceful-restart-exit-watchdog", () -> {
-			try {
-				Thread.sleep(grace.toMillis());
-			}
-			catch (InterruptedException ex) {
-				return;
-			}
-			logger.error("Restart " + attempt.id() + ": generation " + generation() + " did not close within " + grace
-					+ "; halting it");
-			this.os.halt(1);
-		});
 	}
 
 	/**
@@ -618,7 +567,7 @@ public final class RestartCoordinator {
 			this.listeners.fire(RestartListener::stopping);
 		}
 		if (!isSupervised() && this.predecessor.busy()) {
-			Duration limit = closeLimit();
+			Duration limit = Retirement.closeLimit(this.settings);
 			logger.info("Shutting down while generation " + (generation() - 1) + " (pid "
 					+ this.handoff.parentPid().orElse(null) + ") still drains: waiting until it has ended (at most "
 					+ limit + ")");

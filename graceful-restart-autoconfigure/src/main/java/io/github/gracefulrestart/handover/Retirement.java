@@ -1,0 +1,124 @@
+package io.github.gracefulrestart.handover;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.LongPredicate;
+
+import io.github.gracefulrestart.RestartAttempt;
+import io.github.gracefulrestart.RestartListeners;
+import io.github.gracefulrestart.RestartSettings;
+import io.github.gracefulrestart.RestartableServer;
+import io.github.gracefulrestart.process.NativeOs;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * What a generation does once the next one took over, on a thread of its own: stop accepting,
+ * let the open connections finish (at most {@code drainTimeout}), report the drain to whoever
+ * waits for it (the next generation, or the supervisor), then close. It has handed over and must
+ * end whatever happens while it closes (a destroy method that hangs, a stuck request): past its
+ * close limit it halts.
+ */
+final class Retirement {
+
+	private static final Log logger = LogFactory.getLog(Retirement.class);
+
+	private final RestartSettings settings;
+
+	private final NativeOs os;
+
+	private final GenerationServers servers;
+
+	private final RestartListeners listeners;
+
+	private final int generation;
+
+	private final Consumer<RestartAttempt> close;
+
+	private final Duration closeLimit;
+
+	/**
+	 * Create the retirement of one generation.
+	 * @param settings the timing
+	 * @param os the native calls (to halt)
+	 * @param servers the generation's web servers
+	 * @param listeners who hears of the handover and the drain
+	 * @param generation the number of the generation that retires
+	 * @param close closes the generation
+	 * @param closeLimit how long the drain and the close may take before the generation halts
+	 */
+	Retirement(RestartSettings settings, NativeOs os, GenerationServers servers, RestartListeners listeners,
+			int generation, Consumer<RestartAttempt> close, Duration closeLimit) {
+		this.settings = settings;
+		this.os = os;
+		this.servers = servers;
+		this.listeners = listeners;
+		this.generation = generation;
+		this.close = close;
+		this.closeLimit = closeLimit;
+	}
+
+	/**
+	 * How long a generation that handed over may take to drain and close, at most: the drain
+	 * timeout, the stop timeout and 30 s for the context's own shutdown.
+	 * @param settings the timing
+	 * @return the limit
+	 */
+	static Duration closeLimit(RestartSettings settings) {
+		return settings.drainTimeout().plus(settings.stopTimeout()).plusSeconds(30);
+	}
+
+	/**
+	 * Retire: drain, report, close.
+	 * @param succeeded the restart that handed over
+	 * @param running the servers to drain
+	 * @param reportDrain tells whoever waits how long the drain took; false if it is gone
+	 */
+	void run(RestartAttempt succeeded, List<RestartableServer> running, LongPredicate reportDrain) {
+		Drain drain = new Drain(running, this.settings.drainTimeout());
+		drain.stopAccepting();
+		this.listeners.fire((listener) -> listener.handedOver(succeeded));
+		Map<String, Integer> kinds = this.servers.openByKind(running);
+		logger.info("Restart " + succeeded.id() + ": pid " + succeeded.newPid() + " took over; stopped accepting, draining "
+				+ drain.openConnections() + " connection(s)" + (kinds.keySet().stream().allMatch("http"::equals) ? "" : " " + kinds));
+		Drain.Outcome outcome = drain.await();
+		if (outcome.result() == Drain.Result.IDLE) {
+			logger.info("Restart " + succeeded.id() + ": drained in " + outcome.millis() + " ms; closing generation "
+					+ this.generation);
+		}
+		else {
+			logger.warn("Restart " + succeeded.id() + ": " + drain.openConnections() + " connection(s) still open after "
+					+ this.settings.drainTimeout() + "; closing them with generation " + this.generation);
+		}
+		Map<String, Integer> cut = (outcome.result() == Drain.Result.IDLE) ? Map.of() : this.servers.openByKind(running);
+		if (!cut.isEmpty()) {
+			logger.warn("Restart " + succeeded.id() + ": closing " + cut + " with generation " + this.generation);
+		}
+		Duration took = Duration.ofMillis(outcome.millis());
+		this.listeners.fire((listener) -> listener.drained(succeeded, took, cut));
+		if (!reportDrain.test(outcome.millis())) {
+			logger.warn("Could not report the drain of restart " + succeeded.id() + ": the other end is gone");
+		}
+		exitWatchdog(succeeded);
+		this.close.accept(succeeded);
+	}
+
+	/** Past the close limit, a generation that handed over halts. */
+	private void exitWatchdog(RestartAttempt attempt) {
+		Duration grace = this.closeLimit;
+		RestartCoordinator.daemon("graceful-restart-exit-watchdog", () -> {
+			try {
+				Thread.sleep(grace.toMillis());
+			}
+			catch (InterruptedException ex) {
+				return;
+			}
+			logger.error("Restart " + attempt.id() + ": generation " + this.generation + " did not close within " + grace
+					+ "; halting it");
+			this.os.halt(1);
+		});
+	}
+
+}

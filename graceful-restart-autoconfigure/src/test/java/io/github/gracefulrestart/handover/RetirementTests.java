@@ -1,0 +1,118 @@
+package io.github.gracefulrestart.handover;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import io.github.gracefulrestart.FakeServer;
+import io.github.gracefulrestart.RestartAttempt;
+import io.github.gracefulrestart.RestartListener;
+import io.github.gracefulrestart.RestartListeners;
+import io.github.gracefulrestart.RestartResult;
+import io.github.gracefulrestart.RestartSettings;
+import io.github.gracefulrestart.process.FakeOs;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A generation that handed over: it stops accepting, waits for its connections, reports the drain
+ * and closes, and halts when closing hangs.
+ */
+class RetirementTests {
+
+	private static final RestartSettings SETTINGS = new RestartSettings(Duration.ofMinutes(1), Duration.ofSeconds(30),
+			Duration.ofSeconds(5));
+
+	private final FakeOs os = new FakeOs(4000);
+
+	private final FakeServer server = new FakeServer();
+
+	private final RestartAttempt succeeded = new RestartAttempt("r1", "SIGHUP", RestartResult.SUCCEEDED, Instant.now(),
+			9L, 4000, 5000, "generation 2 (pid 5000) took over");
+
+	private final List<String> heard = new ArrayList<>();
+
+	private final CountDownLatch hang = new CountDownLatch(1);
+
+	@AfterEach
+	void release() {
+		this.hang.countDown();
+	}
+
+	@Test
+	void itStopsAcceptingWaitsForTheOpenConnectionsThenReportsTheDrainAndCloses() throws Exception {
+		CompletableFuture<Long> reported = new CompletableFuture<>();
+		CompletableFuture<RestartAttempt> closed = new CompletableFuture<>();
+		this.server.holding(2);
+		Thread retiring = new Thread(() -> retirement(closed::complete, Duration.ofMinutes(1)).run(this.succeeded,
+				List.of(this.server), reported::complete));
+		retiring.start();
+
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.server.stoppedAccepting);
+		assertThat(this.heard).containsExactly("handedOver r1");
+		Thread.sleep(200);
+		assertThat(reported).as("reported while connections are open").isNotDone();
+		this.server.holding(0);
+
+		assertThat(closed.get(10, TimeUnit.SECONDS)).isEqualTo(this.succeeded);
+		assertThat(reported.get()).isGreaterThanOrEqualTo(200);
+		assertThat(this.heard).containsExactly("handedOver r1", "drained r1 {}");
+		assertThat(this.os.halted()).isNotDone();
+		retiring.join(10_000);
+	}
+
+	@Test
+	void whenTheOtherEndIsGoneTheGenerationStillCloses() throws Exception {
+		CompletableFuture<RestartAttempt> closed = new CompletableFuture<>();
+
+		retirement(closed::complete, Duration.ofMinutes(1)).run(this.succeeded, List.of(this.server), (drainMs) -> false);
+
+		assertThat(closed).isCompletedWithValue(this.succeeded);
+	}
+
+	@Test
+	void aCloseThatHangsPastTheLimitHaltsTheGeneration() throws Exception {
+		Thread retiring = new Thread(() -> retirement((attempt) -> {
+			try {
+				this.hang.await();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}, Duration.ofMillis(300)).run(this.succeeded, List.of(this.server), (drainMs) -> true));
+		retiring.setDaemon(true);
+		retiring.start();
+
+		assertThat(this.os.halted().get(10, TimeUnit.SECONDS)).isEqualTo(1);
+		assertThat(retiring.isAlive()).as("the close still hangs").isTrue();
+	}
+
+	private Retirement retirement(Consumer<RestartAttempt> close, Duration closeLimit) {
+		RestartListeners listeners = new RestartListeners();
+		listeners.add(new RestartListener() {
+
+			@Override
+			public void handedOver(RestartAttempt attempt) {
+				RetirementTests.this.heard.add("handedOver " + attempt.id());
+			}
+
+			@Override
+			public void drained(RestartAttempt attempt, Duration drain, Map<String, Integer> cut) {
+				RetirementTests.this.heard.add("drained " + attempt.id() + " " + cut);
+			}
+
+		});
+		return new Retirement(SETTINGS, this.os, new GenerationServers(() -> List.of(this.server), Handoff.none()),
+				listeners, 1, close, closeLimit);
+	}
+
+}
