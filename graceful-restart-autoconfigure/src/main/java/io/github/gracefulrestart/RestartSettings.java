@@ -12,4 +12,14 @@ import java.time.Duration;
  */
 public record RestartSettings(Duration startupTimeout, Duration drainTimeout, Duration stopTimeout) {
 
+	/**
+	 * How long a generation that handed over may take to drain and close before it is ended
+	 * (it halts itself; a supervisor kills it): the drain timeout, the stop timeout and 30 s for
+	 * the context's own shutdown.
+	 * @return the limit
+	 */
+	public Duration closeLimit() {
+		return this.drainTimeout.plus(this.stopTimeout).plusSeconds(30);
+	}
+
 }

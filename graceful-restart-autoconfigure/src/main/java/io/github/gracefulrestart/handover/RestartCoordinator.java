@@ -512,7 +512,7 @@ public final class RestartCoordinator {
 			this.current = succeeded;
 		}
 		new Retirement(this.settings, this.os, this.servers, this.listeners, generation(), this.handedOver,
-				Retirement.closeLimit(this.settings))
+				this.settings.closeLimit())
 			.run(succeeded, running, reportDrain);
 	}
 
@@ -567,7 +567,7 @@ public final class RestartCoordinator {
 			this.listeners.fire(RestartListener::stopping);
 		}
 		if (!isSupervised() && this.predecessor.busy()) {
-			Duration limit = Retirement.closeLimit(this.settings);
+			Duration limit = this.settings.closeLimit();
 			logger.info("Shutting down while generation " + (generation() - 1) + " (pid "
 					+ this.handoff.parentPid().orElse(null) + ") still drains: waiting until it has ended (at most "
 					+ limit + ")");

@@ -48,6 +48,7 @@ final class Retirement {
 	 * @param generation the number of the generation that retires
 	 * @param close closes the generation
 	 * @param closeLimit how long the drain and the close may take before the generation halts
+	 * ({@link RestartSettings#closeLimit()})
 	 */
 	Retirement(RestartSettings settings, NativeOs os, GenerationServers servers, RestartListeners listeners,
 			int generation, Consumer<RestartAttempt> close, Duration closeLimit) {
@@ -58,16 +59,6 @@ final class Retirement {
 		this.generation = generation;
 		this.close = close;
 		this.closeLimit = closeLimit;
-	}
-
-	/**
-	 * How long a generation that handed over may take to drain and close, at most: the drain
-	 * timeout, the stop timeout and 30 s for the context's own shutdown.
-	 * @param settings the timing
-	 * @return the limit
-	 */
-	static Duration closeLimit(RestartSettings settings) {
-		return settings.drainTimeout().plus(settings.stopTimeout()).plusSeconds(30);
 	}
 
 	/**

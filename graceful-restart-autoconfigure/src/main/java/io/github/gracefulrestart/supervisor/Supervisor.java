@@ -354,7 +354,7 @@ public final class Supervisor {
 			logger.warn(old + " cannot hear DRAIN; stopping it with SIGTERM");
 			this.os.kill(old.pid(), SIGTERM);
 		}
-		Duration limit = this.settings.drainTimeout().plus(this.settings.stopTimeout()).plusSeconds(30);
+		Duration limit = this.settings.closeLimit();
 		later(limit, () -> {
 			if (this.generations.containsValue(old)) {
 				logger.error(old + " did not exit within " + limit + " of DRAIN; killing it");
