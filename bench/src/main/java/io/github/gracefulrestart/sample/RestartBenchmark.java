@@ -26,11 +26,11 @@ import static org.awaitility.Awaitility.await;
  */
 public final class RestartBenchmark {
 
-	private static final int RATE = 400;
+	static final int RATE = 400;
 
-	private static final int KEEP_ALIVE = 16;
+	static final int KEEP_ALIVE = 16;
 
-	private static final Duration RUN = Duration.ofSeconds(60);
+	static final Duration RUN = Duration.ofSeconds(60);
 
 	private static final int RESTARTS = 3;
 
@@ -158,12 +158,12 @@ public final class RestartBenchmark {
 			}
 		}
 		http2();
-		plotted.addAll(alternatives());
+		plotted.addAll(new Alternatives(this.work, this.notes, this::row).measure());
 		startTimes();
 		new Overhead(this.work, this.notes, KEEP_ALIVE).measure();
 		Files.createDirectories(out);
 		writeMarkdown(out.resolve("benchmarks.md"));
-		figure(plotted, out);
+		Alternatives.figure(plotted, out);
 	}
 
 	/** Only the runs of the figure: our restarts against what users do today, Tomcat and Jetty. */
@@ -174,45 +174,8 @@ public final class RestartBenchmark {
 			row(server + ", " + RESTARTS + " graceful restarts (defaults: warm-up, boot-nice 10)", restarts);
 			plotted.add(new Plot.Row(server.serverName() + ": " + RESTARTS + " graceful restarts (this library)", restarts));
 		}
-		plotted.addAll(alternatives());
-		figure(plotted, out);
-	}
-
-	/** Stop-then-start on both servers, and nginx switching between two instances. */
-	private List<Plot.Row> alternatives() throws Exception {
-		List<Plot.Row> plotted = new ArrayList<>();
-		for (SampleApp.Server server : List.of(SampleApp.Server.TOMCAT, SampleApp.Server.JETTY)) {
-			Recording stopStart = stopThenStart(server);
-			row(server + ", stop then start (systemctl restart)", stopStart);
-			plotted.add(new Plot.Row(server.serverName() + ": stop, then start (systemctl restart)", stopStart));
-		}
-		Recording nginx = nginxBlueGreen();
-		if (nginx != null) {
-			plotted.add(new Plot.Row("Tomcat x2 behind nginx, switched by nginx -s reload (blue/green)", nginx));
-		}
-		return plotted;
-	}
-
-	static final String FIGURE = "## The figure";
-
-	/** docs/benchmarks.png and the section that shows it, with the rows of the runs it draws. */
-	private void figure(List<Plot.Row> plotted, Path out) throws IOException {
-		Files.createDirectories(out);
-		Plot.comparison(plotted, out.resolve("benchmarks.png"), "Restarting under " + RATE + " req/s: this library"
-				+ " against what users do today");
-		StringBuilder text = new StringBuilder(FIGURE + "\n\n");
-		text.append("Drawn by `bench/run.sh` (or `bench/run.sh --comparison`, which runs only these) on ")
-			.append(LocalDate.now())
-			.append(", the load above. Each row is one run of ")
-			.append(RUN.toSeconds())
-			.append(" s; the right-hand figure is the longest time in which no request was answered.\n\n");
-		text.append("| run | requests | failed | longest without an answer, ms |\n| --- | --- | --- | --- |\n");
-		for (Plot.Row row : plotted) {
-			text.append(String.format("| %s | %d | %d | %d |%n", row.name(), row.run().total(), row.run().failures(),
-					row.run().longestGapMillis()));
-		}
-		text.append("\n![Our restarts against stop-then-start and nginx blue/green, Tomcat and Jetty](benchmarks.png)\n");
-		Markdown.replaceSection(out.resolve("benchmarks.md"), FIGURE, text.toString());
+		plotted.addAll(new Alternatives(this.work, this.notes, this::row).measure());
+		Alternatives.figure(plotted, out);
 	}
 
 	/** HTTP/2 (h2c) load, steady and across restarts, on both servers. */
@@ -318,68 +281,6 @@ public final class RestartBenchmark {
 		return String.format("%.1f / %.1f", histogram.getValueAtPercentile(99) / 1000.0, histogram.getMaxValue() / 1000.0);
 	}
 
-	/** What {@code systemctl restart} does: SIGTERM, wait for the exit, start the jar again. */
-	private Recording stopThenStart(SampleApp.Server server) throws Exception {
-		Path dir = Files.createDirectories(this.work.resolve("stop-start-" + server));
-		int port = SampleApp.freeLoopbackPort();
-		Recording run = new Recording();
-		SampleApp app = SampleApp.start(server, dir, List.of(), "--server.port=" + port);
-		try {
-			warmUp(app);
-			OpenLoad load = OpenLoad.start(() -> new RawHttp("127.0.0.1", port, null), KEEP_ALIVE, RATE, RUN, run);
-			sleepUntil(run.start() + RUN.toNanos() / 3);
-			long stop = System.nanoTime();
-			SampleApp.signal(app.servingPid(), "TERM");
-			await().atMost(SampleApp.STARTUP).until(() -> app.pids().isEmpty());
-			long stopped = System.nanoTime();
-			// Its own directory, so that its log (where the harness reads the port) starts empty.
-			SampleApp next = SampleApp.start(server, Files.createDirectories(dir.resolve("next")),
-					List.of(), "--server.port=" + port);
-			long serving = System.nanoTime();
-			run.window(stop, serving + TimeUnit.SECONDS.toNanos(1));
-			this.notes.add(String.format("%s, stop then start: %d ms to stop, then %d ms without a listening socket:"
-					+ " the cold start of the jar under this load, process start to serving", server,
-					TimeUnit.NANOSECONDS.toMillis(stopped - stop), TimeUnit.NANOSECONDS.toMillis(serving - stopped)));
-			load.await();
-			next.close();
-		}
-		finally {
-			app.close();
-		}
-		return run;
-	}
-
-	/** Two instances behind nginx, switched from one to the other by {@code nginx -s reload}. */
-	private Recording nginxBlueGreen() throws Exception {
-		if (new ProcessBuilder("sh", "-c", "command -v nginx").start().onExit().get().exitValue() != 0) {
-			this.notes.add("nginx is not installed: no blue/green comparison (bench/run.sh installs it when run as root)");
-			return null;
-		}
-		Path dir = Files.createDirectories(this.work.resolve("nginx"));
-		int proxyPort = SampleApp.freeLoopbackPort();
-		try (SampleApp blue = SampleApp.start(SampleApp.Server.TOMCAT, Files.createDirectories(dir.resolve("blue")), List.of());
-				SampleApp green = SampleApp.start(SampleApp.Server.TOMCAT, Files.createDirectories(dir.resolve("green")), List.of())) {
-			Nginx nginx = Nginx.start(dir, proxyPort, blue.port());
-			try {
-				warmUp(blue);
-				warmUp(green);
-				Recording run = new Recording();
-				OpenLoad load = OpenLoad.start(() -> new RawHttp("127.0.0.1", proxyPort, null), KEEP_ALIVE, RATE, RUN, run);
-				sleepUntil(run.start() + RUN.toNanos() / 2);
-				long switchAt = System.nanoTime();
-				nginx.switchTo(green.port());
-				SampleApp.signal(blue.servingPid(), "TERM");
-				run.window(switchAt, System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
-				load.await();
-				row("TOMCAT x2 behind nginx, switched by nginx -s reload", run);
-				return run;
-			}
-			finally {
-				nginx.stop();
-			}
-		}
-	}
-
 	static long median(List<Long> values) {
 		return values.stream().sorted().toList().get(values.size() / 2);
 	}
@@ -464,7 +365,7 @@ public final class RestartBenchmark {
 		}
 	}
 
-	private static void sleepUntil(long nanoTime) {
+	static void sleepUntil(long nanoTime) {
 		java.util.concurrent.locks.LockSupport.parkNanos(nanoTime - System.nanoTime());
 	}
 

@@ -40,9 +40,6 @@ final class Soak {
 
 	static final String HEADING = "## Soak";
 
-	/** How the serving generation logs a restart that failed (it keeps serving). */
-	private static final String FAILED_RESTART = "this generation keeps serving";
-
 	private final Path work;
 
 	private final int restarts;
@@ -114,17 +111,17 @@ final class Soak {
 			long started = System.nanoTime();
 			try {
 				while (done < this.restarts && System.nanoTime() < deadline) {
-					long failures = failedRestarts(app);
+					String status = status(app);
+					String before = (status != null) ? SampleApp.json(status, "$.lastRestart.id") : null;
 					SampleApp.signal(pid, "HUP");
 					long old = pid;
-					await().atMost(SampleApp.STARTUP).pollInterval(Duration.ofMillis(250))
-						.until(() -> app.servingPid() != old || failedRestarts(app) > failures);
-					if (app.servingPid() == old) {
+					String failure = await().atMost(SampleApp.STARTUP).pollInterval(Duration.ofMillis(250))
+						.until(() -> (app.servingPid() != old) ? "" : failedSince(app, before), (why) -> why != null);
+					if (!failure.isEmpty()) {
 						// The restart failed and the old generation serves on, as it must: counted, and
 						// the next one is tried.
 						failed++;
-						System.out.println(server + " restart failed: " + app.log().lines()
-							.filter((line) -> line.contains(FAILED_RESTART)).reduce((first, last) -> last).orElse(""));
+						System.out.println(server + " restart failed: " + failure);
 						continue;
 					}
 					pid = app.awaitTakeover(old);
@@ -156,8 +153,26 @@ final class Soak {
 		}
 	}
 
-	private static long failedRestarts(SampleApp app) {
-		return app.log().lines().filter((line) -> line.contains(FAILED_RESTART)).count();
+	/**
+	 * Why the serving generation's last restart failed, if it is not the one {@code before} and
+	 * it failed (the generation serves on); null while it runs or when the status cannot be read.
+	 */
+	private static String failedSince(SampleApp app, String before) {
+		String status = status(app);
+		String id = (status != null) ? SampleApp.json(status, "$.lastRestart.id") : null;
+		String result = (id != null) ? SampleApp.json(status, "$.lastRestart.result") : null;
+		boolean failed = "FAILED".equals(result) || "TIMED_OUT".equals(result);
+		return (failed && !id.equals(before)) ? result + ": " + SampleApp.json(status, "$.lastRestart.message") : null;
+	}
+
+	/** The serving generation's status, null when it cannot be read (it is handing over). */
+	private static String status(SampleApp app) {
+		try {
+			return app.status();
+		}
+		catch (IOException | RuntimeException | AssertionError ex) {
+			return null;
+		}
 	}
 
 	/** First, last, min and max of one column, after the first restart (the first JVM loads more). */
