@@ -106,6 +106,18 @@ public final class ChildProcess {
 	}
 
 	/**
+	 * Say that the generation is still starting, for a restart that waits on it: a generation that
+	 * logs nothing for long (starved of CPU, blocked in a bean) should not look like a hang.
+	 * @param waited how long it has been starting
+	 * @param timeout the startup timeout
+	 * @return the line to log
+	 */
+	public String stillStarting(Duration waited, Duration timeout) {
+		return this + " is not ready after " + waited.toSeconds() + " s; waiting on it up to startup-timeout ("
+				+ timeout.toSeconds() + " s)";
+	}
+
+	/**
 	 * Describe why the generation never became ready, with the reason it gave if any.
 	 * @param what what was seen, such as {@code "was not ready within PT1M"}
 	 * @return the description

@@ -436,7 +436,7 @@ public final class RestartCoordinator {
 
 	private void awaitReadyAndTakeOver(RestartAttempt attempt, ChildProcess started, List<RestartableServer> running) {
 		Duration timeout = this.settings.startupTimeout();
-		switch (started.awaitReady(timeout)) {
+		switch (awaitReady(attempt, started, timeout)) {
 			case READY -> {
 				boolean closing;
 				synchronized (this.monitor) {
@@ -468,6 +468,25 @@ public final class RestartCoordinator {
 				started.stop(this.settings.stopTimeout());
 				fail(attempt, RestartResult.FAILED, "interrupted while waiting for " + started);
 			}
+		}
+	}
+
+	/**
+	 * Wait until the next generation is ready, ends or times out, saying at each quarter of the
+	 * timeout that it is still starting.
+	 */
+	private ChildProcess.ReadyOutcome awaitReady(RestartAttempt attempt, ChildProcess started, Duration timeout) {
+		Duration every = timeout.dividedBy(4);
+		Duration waited = Duration.ZERO;
+		while (true) {
+			Duration left = timeout.minus(waited);
+			Duration slice = (left.compareTo(every) < 0) ? left : every;
+			ChildProcess.ReadyOutcome outcome = started.awaitReady(slice);
+			waited = waited.plus(slice);
+			if (outcome != ChildProcess.ReadyOutcome.TIMED_OUT || waited.compareTo(timeout) >= 0) {
+				return outcome;
+			}
+			logger.info("Restart " + attempt.id() + ": " + started.stillStarting(waited, timeout));
 		}
 	}
 

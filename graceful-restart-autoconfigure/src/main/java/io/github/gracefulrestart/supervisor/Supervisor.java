@@ -308,7 +308,16 @@ public final class Supervisor {
 			}
 			logger.info("Restart " + attempt.id() + ": " + child + " started");
 		}
-		later(this.settings.startupTimeout(), () -> startupTimedOut(child));
+		Duration timeout = this.settings.startupTimeout();
+		for (int quarter = 1; quarter < 4; quarter++) {
+			Duration waited = timeout.multipliedBy(quarter).dividedBy(4);
+			later(waited, () -> {
+				if (child == this.next) {
+					logger.info(child.stillStarting(waited, timeout));
+				}
+			});
+		}
+		later(timeout, () -> startupTimedOut(child));
 	}
 
 	private void heard(ChildProcess child, Message message) {

@@ -15,6 +15,10 @@ import io.github.gracefulrestart.process.ChildCommandLine;
 import io.github.gracefulrestart.process.FakeOs;
 import io.github.gracefulrestart.process.FakeOs.FakeChild;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -24,6 +28,7 @@ import static org.awaitility.Awaitility.await;
  * reporting ready at each phase, the previous generation dying at each phase, a shutdown during
  * a restart. Each ends in seconds in a state from which the next restart works.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class RestartCoordinatorFailureTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(10);
@@ -50,12 +55,15 @@ class RestartCoordinatorFailureTests {
 	}
 
 	@Test
-	void whenTheNextGenerationIsNotReadyInTimeItIsStoppedAndTheRestartTimesOut() {
+	void whenTheNextGenerationIsNotReadyInTimeItIsStoppedAndTheRestartTimesOut(CapturedOutput output) {
 		RestartCoordinator coordinator = serving(settings(Duration.ofMillis(300)));
 		coordinator.requestRestart("SIGHUP");
 		FakeChild child = this.os.awaitSpawn();
 		RestartAttempt timedOut = awaitLast(coordinator, RestartResult.TIMED_OUT);
 		assertThat(timedOut.message()).contains("was not ready within PT0.3S");
+		assertThat(output.getOut().lines().filter((line) -> line.contains("is not ready after")))
+			.as("said at each quarter of the startup timeout that it still waits")
+			.hasSize(3);
 		assertThat(child.signals()).containsExactly(15);
 		assertThat(child.ended()).isTrue();
 		assertThat(coordinator.requestRestart("SIGHUP").accepted()).isTrue();

@@ -21,6 +21,10 @@ import io.github.gracefulrestart.process.FakeOs.FakeChild;
 import io.github.gracefulrestart.socket.ListeningSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -30,6 +34,7 @@ import static org.awaitility.Awaitility.await;
  * ends when, a generation serves again within one start-up, and one that keeps failing is
  * retried with a growing back-off.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class SupervisorFailureTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(15);
@@ -98,6 +103,21 @@ class SupervisorFailureTests {
 		second.exit(1);
 		await().atMost(WAIT).until(() -> this.failed.size() == 1);
 		assertThat(this.failed.get(0).message()).contains("ended before it was ready: exit code 1");
+		assertThat(first.signals()).isEmpty();
+		assertThat(this.supervisor.requestRestart("SIGHUP")).isPresent();
+	}
+
+	@Test
+	void aNewGenerationSlowToStartIsReportedAtEachQuarterOfTheTimeoutThenStopped(CapturedOutput output) {
+		FakeChild first = startServing(Duration.ofMillis(800));
+		this.supervisor.requestRestart("SIGHUP");
+		FakeChild second = this.os.awaitSpawn();
+		await().atMost(WAIT).until(() -> this.failed.size() == 1);
+		assertThat(this.failed.get(0).result()).isEqualTo(RestartResult.TIMED_OUT);
+		assertThat(output.getOut().lines().filter((line) -> line.contains("(pid " + second.pid() + ") is not ready after")))
+			.as("said at each quarter of the startup timeout that it still waits")
+			.hasSize(3);
+		await().atMost(WAIT).until(second::ended);
 		assertThat(first.signals()).isEmpty();
 		assertThat(this.supervisor.requestRestart("SIGHUP")).isPresent();
 	}
@@ -187,7 +207,11 @@ class SupervisorFailureTests {
 	}
 
 	private FakeChild startServing() {
-		RestartSettings settings = new RestartSettings(Duration.ofSeconds(30), Duration.ofSeconds(5),
+		return startServing(Duration.ofSeconds(30));
+	}
+
+	private FakeChild startServing(Duration startupTimeout) {
+		RestartSettings settings = new RestartSettings(startupTimeout, Duration.ofSeconds(5),
 				Duration.ofMillis(500));
 		ListeningSocket socket = new ListeningSocket(3, new InetSocketAddress(InetAddress.getLoopbackAddress(), 8080),
 				false);
