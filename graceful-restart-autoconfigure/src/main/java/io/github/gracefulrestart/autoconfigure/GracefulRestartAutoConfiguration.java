@@ -22,7 +22,6 @@ import io.github.gracefulrestart.process.PidFile;
 import io.github.gracefulrestart.systemd.SdNotify;
 import io.github.gracefulrestart.systemd.SystemdNotifier;
 import io.github.gracefulrestart.socket.ProcSocketTable;
-import jakarta.servlet.ServletContext;
 import jnr.posix.POSIX;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -281,14 +280,10 @@ public final class GracefulRestartAutoConfiguration {
 
 		@Bean
 		LongLivedConnections gracefulRestartLongLivedConnections(RestartCoordinator coordinator,
-				ObjectProvider<ServletContext> servletContext, RunningWebServers webServers, ObjectProvider<EventStreams> eventStreams,
+				RunningWebServers webServers, ObjectProvider<EventStreams> eventStreams,
 				GracefulRestartProperties properties) {
-			// The servlet context's Jakarta WebSocket container (Tomcat's lists its sessions).
-			LongLivedConnections connections = new LongLivedConnections(() -> {
-				ServletContext context = servletContext.getIfAvailable();
-				return (context != null) ? context.getAttribute(LongLivedConnections.SERVER_CONTAINER) : null;
-			}, webServers,
-					eventStreams.getIfAvailable(), properties.getDrain());
+			LongLivedConnections connections = new LongLivedConnections(webServers, eventStreams.getIfAvailable(),
+					properties.getDrain());
 			coordinator.useConnectionKinds(connections);
 			return connections;
 		}
@@ -318,8 +313,7 @@ public final class GracefulRestartAutoConfiguration {
 		@Bean
 		LongLivedConnections gracefulRestartReactiveLongLivedConnections(RestartCoordinator coordinator,
 				RunningWebServers webServers, ReactiveEventStreams eventStreams, GracefulRestartProperties properties) {
-			// No servlet context: WebSocket sessions are those the servers close themselves.
-			LongLivedConnections connections = new LongLivedConnections(() -> null, webServers, eventStreams,
+			LongLivedConnections connections = new LongLivedConnections(webServers, eventStreams,
 					properties.getDrain());
 			coordinator.useConnectionKinds(connections);
 			return connections;

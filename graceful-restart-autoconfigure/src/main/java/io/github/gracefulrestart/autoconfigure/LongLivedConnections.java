@@ -7,12 +7,10 @@ import java.util.function.Supplier;
 import io.github.gracefulrestart.RestartAttempt;
 import io.github.gracefulrestart.RestartListener;
 import io.github.gracefulrestart.RestartableServer;
-import io.github.gracefulrestart.websocket.WebSocketSessions;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.core.Ordered;
-import org.springframework.util.ClassUtils;
 
 /**
  * Tells each long-lived connection of a generation that hands over to go, the way its protocol
@@ -26,23 +24,14 @@ class LongLivedConnections implements RestartListener, Ordered, Supplier<Map<Str
 
 	private static final Log logger = LogFactory.getLog(LongLivedConnections.class);
 
-	/** The servlet context attribute of the Jakarta WebSocket server container. */
-	static final String SERVER_CONTAINER = "jakarta.websocket.server.ServerContainer";
-
-	private static final boolean JAKARTA_WEBSOCKET = ClassUtils.isPresent("jakarta.websocket.CloseReason",
-			LongLivedConnections.class.getClassLoader());
-
-	private final Supplier<Object> webSocketContainer;
-
 	private final OpenEventStreams eventStreams;
 
 	private final GracefulRestartProperties.Drain settings;
 
 	private final Supplier<List<RestartableServer>> servers;
 
-	LongLivedConnections(Supplier<Object> webSocketContainer, Supplier<List<RestartableServer>> servers,
-			OpenEventStreams eventStreams, GracefulRestartProperties.Drain settings) {
-		this.webSocketContainer = webSocketContainer;
+	LongLivedConnections(Supplier<List<RestartableServer>> servers, OpenEventStreams eventStreams,
+			GracefulRestartProperties.Drain settings) {
 		this.servers = servers;
 		this.eventStreams = eventStreams;
 		this.settings = settings;
@@ -60,8 +49,8 @@ class LongLivedConnections implements RestartListener, Ordered, Supplier<Map<Str
 	}
 
 	/**
-	 * The sessions the servlet context's Jakarta WebSocket container lists (Tomcat's), then those
-	 * that only the servers know (Jetty's).
+	 * The sessions each server closes: Tomcat's through the Jakarta WebSocket container of its
+	 * contexts, Jetty's and Netty's through their connections.
 	 */
 	private int closeWebSockets() {
 		if (!this.settings.isCloseWebSockets()) {
@@ -69,8 +58,7 @@ class LongLivedConnections implements RestartListener, Ordered, Supplier<Map<Str
 		}
 		int status = this.settings.getWebSocketCloseStatus();
 		String reason = this.settings.getWebSocketCloseReason();
-		Object container = jakartaContainer();
-		int closed = (container != null) ? WebSocketSessions.closeAll(container, status, reason) : 0;
+		int closed = 0;
 		for (RestartableServer server : this.servers.get()) {
 			closed += server.closeWebSockets(status, reason);
 		}
@@ -83,21 +71,12 @@ class LongLivedConnections implements RestartListener, Ordered, Supplier<Map<Str
 	 */
 	@Override
 	public Map<String, Integer> get() {
-		Object container = jakartaContainer();
-		int webSockets = (container != null) ? WebSocketSessions.open(container).size() : 0;
+		int webSockets = 0;
 		for (RestartableServer server : this.servers.get()) {
 			webSockets += server.webSockets();
 		}
 		int eventStreams = (this.eventStreams != null) ? this.eventStreams.open() : 0;
 		return Map.of("websocket", webSockets, "event-stream", eventStreams);
-	}
-
-	/**
-	 * The servlet context's Jakarta WebSocket container, or null without one (then
-	 * {@link WebSocketSessions}, which needs the Jakarta WebSocket API, is not touched).
-	 */
-	private Object jakartaContainer() {
-		return JAKARTA_WEBSOCKET ? this.webSocketContainer.get() : null;
 	}
 
 	@Override

@@ -34,7 +34,7 @@ class LongLivedConnectionsIntegrationTests {
 	Path workDir;
 
 	@ParameterizedTest
-	@EnumSource(value = Server.class, names = { "TOMCAT", "JETTY", "NETTY" })
+	@EnumSource(value = Server.class, names = { "TOMCAT", "JETTY", "NETTY", "REACTIVE_TOMCAT", "REACTIVE_JETTY" })
 	void webSocketsAndEventStreamsAreClosedCleanlyAndTheirClientsReconnectToTheNewGeneration(Server server)
 			throws Exception {
 		try (SampleApp app = SampleApp.start(server, this.workDir, List.of(), "--graceful-restart.drain-timeout=60s")) {
@@ -73,28 +73,6 @@ class LongLivedConnectionsIntegrationTests {
 			again.socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(30, TimeUnit.SECONDS);
 			assertThat(app.log()).containsPattern("closed 1 WebSocket session\\(s\\) \\(1012 Service Restart\\) and ended 1"
 					+ " event stream\\(s\\)");
-		}
-	}
-
-	@ParameterizedTest
-	@EnumSource(value = Server.class, names = { "REACTIVE_TOMCAT", "REACTIVE_JETTY" })
-	void reactiveEventStreamsEndCleanlyAndTheirClientsReconnectToTheNewGeneration(Server server) throws Exception {
-		try (SampleApp app = SampleApp.start(server, this.workDir, List.of(), "--graceful-restart.drain-timeout=60s")) {
-			long old = app.servingPid();
-			CompletableFuture<List<RawHttp.Response>> ticks = openTicksTwice(app);
-
-			SampleApp.signal(old, "HUP");
-			await("the new generation to serve").atMost(SampleApp.STARTUP)
-				.pollInterval(Duration.ofMillis(100))
-				.until(app::servingPid, (pid) -> pid != old);
-			List<RawHttp.Response> streams = ticks.get(10, TimeUnit.SECONDS);
-			assertThat(streams.get(0).status()).isEqualTo(200);
-			assertThat(streams.get(0).body()).as("a whole stream, ended by its terminating chunk")
-				.startsWith("retry:100\ndata:version 1 pid " + old + "\n\n");
-			assertThat(streams.get(1).status()).isEqualTo(200);
-			assertThat(streams.get(1).closes()).as("Connection: close").isTrue();
-			await("the old generation to exit").atMost(Duration.ofSeconds(15)).until(() -> !SampleApp.isAlive(old));
-			assertThat(app.log()).contains("ended 1 event stream(s)");
 		}
 	}
 
