@@ -2,10 +2,10 @@ package io.github.gracefulrestart.handover;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -39,7 +39,7 @@ class RetirementTests {
 	private final RestartAttempt succeeded = new RestartAttempt("r1", "SIGHUP", RestartResult.SUCCEEDED, Instant.now(),
 			9L, 4000, 5000, "generation 2 (pid 5000) took over");
 
-	private final List<String> heard = new ArrayList<>();
+	private final List<String> heard = new CopyOnWriteArrayList<>();
 
 	private final CountDownLatch hang = new CountDownLatch(1);
 
@@ -57,10 +57,12 @@ class RetirementTests {
 				List.of(this.server), reported::complete));
 		retiring.start();
 
-		await().atMost(Duration.ofSeconds(10)).until(() -> this.server.stoppedAccepting);
+		await().atMost(Duration.ofSeconds(10)).until(() -> !this.heard.isEmpty());
+		assertThat(this.server.stoppedAccepting).isTrue();
 		assertThat(this.heard).containsExactly("handedOver r1");
-		Thread.sleep(200);
-		assertThat(reported).as("reported while connections are open").isNotDone();
+		await("no report while connections are open").during(Duration.ofMillis(200))
+			.atMost(Duration.ofSeconds(2))
+			.until(() -> !reported.isDone());
 		this.server.holding(0);
 
 		assertThat(closed.get(10, TimeUnit.SECONDS)).isEqualTo(this.succeeded);
