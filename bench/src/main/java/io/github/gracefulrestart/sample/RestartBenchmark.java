@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.HdrHistogram.Histogram;
 
@@ -367,53 +366,6 @@ public final class RestartBenchmark {
 
 	static void sleepUntil(long nanoTime) {
 		java.util.concurrent.locks.LockSupport.parkNanos(nanoTime - System.nanoTime());
-	}
-
-	/** Sums the RSS of every generation, every 100 ms. */
-	static final class RssSampler {
-
-		private final AtomicLong max = new AtomicLong();
-
-		private volatile boolean stopped;
-
-		static RssSampler start(SampleApp app) {
-			RssSampler sampler = new RssSampler();
-			Thread thread = new Thread(() -> {
-				while (!sampler.stopped) {
-					long sum = 0;
-					for (long pid : app.pids()) {
-						sum += rssKb(pid);
-					}
-					sampler.max.accumulateAndGet(sum, Math::max);
-					java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
-				}
-			}, "bench-rss");
-			thread.setDaemon(true);
-			thread.start();
-			return sampler;
-		}
-
-		long max() {
-			return this.max.get();
-		}
-
-		void stop() {
-			this.stopped = true;
-		}
-
-		private static long rssKb(long pid) {
-			try {
-				return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
-					.filter((line) -> line.startsWith("VmRSS:"))
-					.mapToLong((line) -> Long.parseLong(line.replaceAll("\\D", "")))
-					.findFirst()
-					.orElse(0);
-			}
-			catch (IOException ex) {
-				return 0;
-			}
-		}
-
 	}
 
 }

@@ -190,17 +190,8 @@ final class Soak {
 		try (Stream<Path> entries = Files.list(Path.of("/proc/" + pid + "/fd"))) {
 			fds = entries.count();
 		}
-		long threads = 0;
-		long rssKb = 0;
-		for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-			if (line.startsWith("Threads:")) {
-				threads = Long.parseLong(line.replaceAll("\\D", ""));
-			}
-			else if (line.startsWith("VmRSS:")) {
-				rssKb = Long.parseLong(line.replaceAll("\\D", ""));
-			}
-		}
-		return new long[] { restart, fds, threads, rssKb / 1024 };
+		Map<String, Long> status = RssSampler.status(pid);
+		return new long[] { restart, fds, status.getOrDefault("Threads", 0L), status.getOrDefault("VmRSS", 0L) / 1024 };
 	}
 
 	private String section(List<String> rows) {
