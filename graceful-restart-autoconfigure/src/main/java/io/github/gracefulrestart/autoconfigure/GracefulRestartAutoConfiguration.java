@@ -82,7 +82,8 @@ public final class GracefulRestartAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	RestartCoordinator restartCoordinator(GracefulRestartProperties properties, NativeOs nativeOs, Handoff handoff,
-			RunningWebServers webServers, ConfigurableApplicationContext context, ObjectProvider<BootPriority> bootPriority) {
+			RunningWebServers webServers, ConfigurableApplicationContext context, ObjectProvider<BootPriority> bootPriority,
+			ObjectProvider<GenerationLifecycleProcessor> lifecycle) {
 		warnIfClassDataConfigured(context.getEnvironment());
 		RestartSettings settings = new RestartSettings(properties.getStartupTimeout(), properties.getDrainTimeout(),
 				properties.getStopTimeout());
@@ -91,6 +92,7 @@ public final class GracefulRestartAutoConfiguration {
 		// A generation that booted lowered knows its normal priority from before; any other has it now.
 		coordinator.useBootPriority(bootPriority.getIfAvailable(() -> new BootPriority(nativeOs)),
 				properties.getBootNice());
+		lifecycle.ifAvailable((processor) -> coordinator.useWork(processor.work()));
 		return coordinator;
 	}
 

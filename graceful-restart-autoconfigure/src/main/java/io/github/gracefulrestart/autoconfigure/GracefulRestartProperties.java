@@ -76,6 +76,8 @@ public class GracefulRestartProperties {
 
 	private final Watch watch = new Watch();
 
+	private final BackgroundWork backgroundWork = new BackgroundWork();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -150,6 +152,10 @@ public class GracefulRestartProperties {
 
 	public Watch getWatch() {
 		return this.watch;
+	}
+
+	public BackgroundWork getBackgroundWork() {
+		return this.backgroundWork;
 	}
 
 	public SupervisorMode getSupervisor() {
@@ -462,6 +468,56 @@ public class GracefulRestartProperties {
 
 		public void setFiles(List<Path> files) {
 			this.files = files;
+		}
+
+	}
+
+	/**
+	 * Background work (scheduled tasks, message listener containers), which runs in one generation
+	 * at a time.
+	 */
+	public static class BackgroundWork {
+
+		/**
+		 * Whether a new generation starts its background work only once the serving one has stopped
+		 * its own, as it hands over and before it drains, so that the two never run it at once.
+		 */
+		private boolean handOver = true;
+
+		/**
+		 * Names of lifecycle beans that are background work, besides task schedulers and message
+		 * listener containers.
+		 */
+		private List<String> include = new ArrayList<>();
+
+		/**
+		 * Names of lifecycle beans that are not background work: they run in every generation from
+		 * its start to its close.
+		 */
+		private List<String> exclude = new ArrayList<>();
+
+		public boolean isHandOver() {
+			return this.handOver;
+		}
+
+		public void setHandOver(boolean handOver) {
+			this.handOver = handOver;
+		}
+
+		public List<String> getInclude() {
+			return this.include;
+		}
+
+		public void setInclude(List<String> include) {
+			this.include = include;
+		}
+
+		public List<String> getExclude() {
+			return this.exclude;
+		}
+
+		public void setExclude(List<String> exclude) {
+			this.exclude = exclude;
 		}
 
 	}

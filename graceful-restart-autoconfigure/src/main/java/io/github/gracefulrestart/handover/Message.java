@@ -7,13 +7,15 @@ import io.github.gracefulrestart.RestartAttempt;
 /**
  * One line on the channel between two generations, or between the supervisor and a generation.
  * <p>
- * Between two generations: the new one sends {@link Ready} once it serves; the old one answers
- * {@link Drained} (with the history) before it exits. Before it is ready, the new one may say why
+ * Between two generations: the new one sends {@link Ready} once it serves; the old one says
+ * {@link WorkStopped} once its background work has stopped (the new one starts its own then) and
+ * answers {@link Drained} (with the history) before it exits. Before it is ready, the new one may say why
  * it is not yet ({@link NotReady}: an unhealthy readiness group, a failed warm-up); a generation
  * of an older version skips that line. With a supervisor the channel lasts the generation's life:
  * the generation sends {@link Restart} and hears {@link Accepted} or {@link Refused}; the
  * supervisor reports its attempts with {@link Attempt}, tells the old generation {@link Drain}
- * (answered with {@link Drained}) and the new one {@link Drained} once the old one is gone. The
+ * (answered with {@link WorkStopped}, which it passes on to the new one, and {@link Drained}) and
+ * the new one {@link Drained} once the old one is gone. The
  * text form is the wire format; generations of different versions of this library must keep
  * understanding each other.
  */
@@ -48,6 +50,7 @@ public sealed interface Message {
 	private static Message decode(String line, String[] parts) {
 		return switch (parts[0]) {
 			case "READY" -> new Ready();
+			case "WORKSTOPPED" -> new WorkStopped();
 			case "DRAINED" -> new Drained(Long.parseLong(parts[1].trim()),
 					(parts.length > 2) ? RestartAttempt.decode(parts[2]) : List.of());
 			case "RESTART" -> new Restart(line.substring("RESTART ".length()));
@@ -76,6 +79,20 @@ public sealed interface Message {
 		@Override
 		public String encode() {
 			return "READY";
+		}
+
+	}
+
+	/**
+	 * The old generation stopped its background work as it handed over, before its drain: the new
+	 * one starts its own. A generation of an older version never sends it; the new one then starts
+	 * its work once it hears {@link Drained} or the channel ends.
+	 */
+	record WorkStopped() implements Message {
+
+		@Override
+		public String encode() {
+			return "WORKSTOPPED";
 		}
 
 	}

@@ -11,10 +11,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.LongPredicate;
 import java.util.function.Supplier;
 
+import io.github.gracefulrestart.GenerationWork;
 import io.github.gracefulrestart.RestartAttempt;
 import io.github.gracefulrestart.RestartListener;
 import io.github.gracefulrestart.RestartListeners;
@@ -102,6 +104,10 @@ public final class RestartCoordinator {
 
 	private int bootNice;
 
+	private GenerationWork work = GenerationWork.NONE;
+
+	private final AtomicBoolean workStarted = new AtomicBoolean();
+
 	/**
 	 * Create a coordinator.
 	 * @param settings the timing
@@ -133,6 +139,15 @@ public final class RestartCoordinator {
 	public void useBootPriority(BootPriority priority, int nice) {
 		this.bootPriority = priority;
 		this.bootNice = nice;
+	}
+
+	/**
+	 * Hand this generation's background work over by generation: a new one starts it once its
+	 * predecessor has stopped its own (or is gone), a retiring one stops it as it hands over.
+	 * @param work the background work
+	 */
+	public void useWork(GenerationWork work) {
+		this.work = work;
 	}
 
 	/**
@@ -228,7 +243,11 @@ public final class RestartCoordinator {
 	 * What the previous generation or the supervisor says, on the channel's reading thread.
 	 */
 	private void heard(Message message) {
-		if (message instanceof Message.Drained drained) {
+		if (message instanceof Message.WorkStopped) {
+			startWork("generation " + (generation() - 1) + " stopped its own");
+		}
+		else if (message instanceof Message.Drained drained) {
+			startWork("generation " + (generation() - 1) + " drained");
 			tookOver(drained);
 		}
 		else if (message instanceof Message.Attempt attempt) {
@@ -239,9 +258,9 @@ public final class RestartCoordinator {
 				synchronized (this.monitor) {
 					this.state = RestartState.DRAINING;
 				}
-				retire(drain.attempt(), this.servers.running(), (drainMs) -> this.handoff.channel()
-					.orElseThrow()
-					.trySend(new Message.Drained(drainMs, List.of())));
+				HandoverChannel channel = this.handoff.channel().orElseThrow();
+				retire(drain.attempt(), this.servers.running(), () -> channel.trySend(new Message.WorkStopped()),
+						(drainMs) -> channel.trySend(new Message.Drained(drainMs, List.of())));
 			});
 		}
 		else if (message instanceof Message.Accepted accepted) {
@@ -256,6 +275,8 @@ public final class RestartCoordinator {
 	}
 
 	private void channelEnded() {
+		startWork("the channel to " + (isSupervised() ? "the supervisor" : "generation " + (generation() - 1))
+				+ " ended");
 		if (isSupervised()) {
 			synchronized (this.monitor) {
 				this.supervisorGone = true;
@@ -272,6 +293,23 @@ public final class RestartCoordinator {
 					+ ") has ended; generation " + generation() + " serves alone");
 		}
 		previousGenerationGone();
+	}
+
+	/**
+	 * Start the background work this generation deferred, once: its predecessor stopped its own,
+	 * drained, or is gone.
+	 */
+	private void startWork(String because) {
+		if (this.handoff.parentPid().isEmpty() || !this.workStarted.compareAndSet(false, true)) {
+			return;
+		}
+		logger.info("Generation " + generation() + " starts its background work: " + because);
+		try {
+			this.work.start();
+		}
+		catch (RuntimeException ex) {
+			logger.error("Generation " + generation() + " could not start its background work", ex);
+		}
 	}
 
 	private void previousGenerationGone() {
@@ -516,7 +554,7 @@ public final class RestartCoordinator {
 		logger.info("Restart " + attempt.id() + ": pid " + attempt.newPid() + " ready after " + readyMs + " ms");
 		RestartAttempt succeeded = attempt.ended(RestartResult.SUCCEEDED, this.clock.instant(),
 				"generation " + (generation() + 1) + " (pid " + attempt.newPid() + ") took over");
-		retire(succeeded, running, (drainMs) -> {
+		retire(succeeded, running, () -> next.send(new Message.WorkStopped()), (drainMs) -> {
 			List<RestartAttempt> handed;
 			synchronized (this.monitor) {
 				handed = this.history.with(succeeded);
@@ -526,13 +564,14 @@ public final class RestartCoordinator {
 	}
 
 	/** Drain and close this generation, which handed over: see {@link Retirement}. */
-	private void retire(RestartAttempt succeeded, List<RestartableServer> running, LongPredicate reportDrain) {
+	private void retire(RestartAttempt succeeded, List<RestartableServer> running, Runnable reportWorkStopped,
+			LongPredicate reportDrain) {
 		synchronized (this.monitor) {
 			this.current = succeeded;
 		}
 		new Retirement(this.settings, this.os, this.servers, this.listeners, generation(), this.handedOver,
-				this.settings.closeLimit())
-			.run(succeeded, running, reportDrain);
+				this.settings.closeLimit(), this.work)
+			.run(succeeded, running, reportWorkStopped, reportDrain);
 	}
 
 	static void daemon(String name, Runnable task) {

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.LongPredicate;
 
+import io.github.gracefulrestart.GenerationWork;
 import io.github.gracefulrestart.RestartAttempt;
 import io.github.gracefulrestart.RestartListeners;
 import io.github.gracefulrestart.RestartSettings;
@@ -16,7 +17,8 @@ import org.apache.commons.logging.LogFactory;
 
 /**
  * What a generation does once the next one took over, on a thread of its own: stop accepting,
- * let the open connections finish (at most {@code drainTimeout}), report the drain to whoever
+ * stop its background work and say so to whoever waits for it (the next generation starts its
+ * own then), let the open connections finish (at most {@code drainTimeout}), report the drain to whoever
  * waits for it (the next generation, or the supervisor), then close. It has handed over and must
  * end whatever happens while it closes (a destroy method that hangs, a stuck request): past its
  * close limit it halts.
@@ -39,6 +41,8 @@ final class Retirement {
 
 	private final Duration closeLimit;
 
+	private final GenerationWork work;
+
 	/**
 	 * Create the retirement of one generation.
 	 * @param settings the timing
@@ -49,9 +53,10 @@ final class Retirement {
 	 * @param close closes the generation
 	 * @param closeLimit how long the drain and the close may take before the generation halts
 	 * ({@link RestartSettings#closeLimit()})
+	 * @param work the generation's background work, stopped as it hands over
 	 */
 	Retirement(RestartSettings settings, NativeOs os, GenerationServers servers, RestartListeners listeners,
-			int generation, Consumer<RestartAttempt> close, Duration closeLimit) {
+			int generation, Consumer<RestartAttempt> close, Duration closeLimit, GenerationWork work) {
 		this.settings = settings;
 		this.os = os;
 		this.servers = servers;
@@ -59,17 +64,22 @@ final class Retirement {
 		this.generation = generation;
 		this.close = close;
 		this.closeLimit = closeLimit;
+		this.work = work;
 	}
 
 	/**
 	 * Retire: drain, report, close.
 	 * @param succeeded the restart that handed over
 	 * @param running the servers to drain
+	 * @param reportWorkStopped tells whoever waits that the background work stopped
 	 * @param reportDrain tells whoever waits how long the drain took; false if it is gone
 	 */
-	void run(RestartAttempt succeeded, List<RestartableServer> running, LongPredicate reportDrain) {
+	void run(RestartAttempt succeeded, List<RestartableServer> running, Runnable reportWorkStopped,
+			LongPredicate reportDrain) {
 		Drain drain = new Drain(running, this.settings.drainTimeout());
 		drain.stopAccepting();
+		stopWork(succeeded);
+		reportWorkStopped.run();
 		this.listeners.fire((listener) -> listener.handedOver(succeeded));
 		Map<String, Integer> kinds = this.servers.openByKind(running);
 		logger.info("Restart " + succeeded.id() + ": pid " + succeeded.newPid() + " took over; stopped accepting, draining "
@@ -94,6 +104,25 @@ final class Retirement {
 		}
 		exitWatchdog(succeeded);
 		this.close.accept(succeeded);
+	}
+
+	/**
+	 * Background work stops before the drain, not with the context after it: the next generation
+	 * starts its own once this one's stopped, and a drain can last as long as the longest request.
+	 */
+	private void stopWork(RestartAttempt succeeded) {
+		try {
+			List<String> running = this.work.stop();
+			if (!running.isEmpty()) {
+				logger.warn("Restart " + succeeded.id() + ": background work " + running + " of generation "
+						+ this.generation + " did not stop in time; generation " + (this.generation + 1)
+						+ " starts its own all the same");
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Restart " + succeeded.id() + ": stopping the background work of generation " + this.generation
+					+ " failed; generation " + (this.generation + 1) + " starts its own all the same", ex);
+		}
 	}
 
 	/** Past the close limit, a generation that handed over halts. */

@@ -324,6 +324,11 @@ public final class Supervisor {
 		if (message instanceof Message.Ready && child == this.next) {
 			ready(child);
 		}
+		else if (message instanceof Message.WorkStopped && child != this.serving && this.serving != null) {
+			// From the generation that drains (or just exited: its exit may come first): the one that
+			// took over starts its background work now, not after the drain.
+			this.serving.send(message);
+		}
 		else if (message instanceof Message.Restart restart) {
 			Answer answer = (child == this.serving) ? answer(restart.trigger())
 					: new Answer(false, this.current, child + " is not serving");

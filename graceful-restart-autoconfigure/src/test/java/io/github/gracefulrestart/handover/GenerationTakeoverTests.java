@@ -126,6 +126,8 @@ class GenerationTakeoverTests {
 				RestartAttempt succeeded = new RestartAttempt("r2", "SIGHUP", RestartResult.SUCCEEDED, Instant.now(), 9L,
 						this.os.pid(), 4242, "generation 2 took over");
 				supervisor.send(new Message.Drain(succeeded));
+				assertThat(supervisor.receive()).as("for the generation that took over")
+					.isInstanceOf(Message.WorkStopped.class);
 				assertThat(supervisor.receive()).isInstanceOf(Message.Drained.class);
 				assertThat(recording.stoppedAccepting).isTrue();
 				assertThat(closed.get(30, TimeUnit.SECONDS)).isEqualTo(succeeded);

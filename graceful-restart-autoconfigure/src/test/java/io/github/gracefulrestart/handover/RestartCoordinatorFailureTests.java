@@ -4,8 +4,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.gracefulrestart.FakeServer;
+import io.github.gracefulrestart.GenerationWork;
 import io.github.gracefulrestart.RestartAttempt;
 import io.github.gracefulrestart.RestartListener;
 import io.github.gracefulrestart.RestartResult;
@@ -175,6 +177,7 @@ class RestartCoordinatorFailureTests {
 		assertThat(succeeded.result()).isEqualTo(RestartResult.SUCCEEDED);
 		assertThat(this.server.stoppedAccepting).isTrue();
 		assertThat(coordinator.state()).isEqualTo(RestartState.DRAINING);
+		assertThat(child.hear()).as("its background work stopped before the drain").isEqualTo("WORKSTOPPED");
 		Message drained = Message.parse(child.hear());
 		assertThat(drained).isInstanceOfSatisfying(Message.Drained.class,
 				(message) -> assertThat(message.history()).containsExactly(succeeded));
@@ -243,6 +246,59 @@ class RestartCoordinatorFailureTests {
 		assertThat(refused.reason()).isEqualTo("the previous generation is still draining");
 		parent.other().close();
 		await().atMost(WAIT).until(() -> coordinator.requestRestart("SIGHUP").accepted());
+	}
+
+	@Test
+	void aNewGenerationStartsItsBackgroundWorkOnceThePreviousOneStoppedItsOwnAndOnlyOnce() {
+		FakeOs.Peer parent = this.os.peer();
+		RestartCoordinator coordinator = child(parent, null);
+		AtomicInteger starts = new AtomicInteger();
+		coordinator.useWork(new GenerationWork() {
+
+			@Override
+			public List<String> stop() {
+				return List.of();
+			}
+
+			@Override
+			public void start() {
+				starts.incrementAndGet();
+			}
+
+		});
+		coordinator.ready();
+		assertThat(parent.other().hear(WAIT)).isEqualTo("READY");
+		assertThat(starts).as("not while the previous generation may still run its own").hasValue(0);
+		parent.other().say("WORKSTOPPED");
+		await().atMost(WAIT).until(() -> starts.get() == 1);
+		parent.other().say("DRAINED 12");
+		parent.other().close();
+		await().atMost(WAIT).until(() -> coordinator.requestRestart("SIGHUP").accepted());
+		assertThat(starts).hasValue(1);
+	}
+
+	@Test
+	void aNewGenerationWhosePredecessorDiedBeforeStoppingItsWorkStartsItsOwn() {
+		FakeOs.Peer parent = this.os.peer();
+		RestartCoordinator coordinator = child(parent, null);
+		CompletableFuture<Void> started = new CompletableFuture<>();
+		coordinator.useWork(new GenerationWork() {
+
+			@Override
+			public List<String> stop() {
+				return List.of();
+			}
+
+			@Override
+			public void start() {
+				started.complete(null);
+			}
+
+		});
+		coordinator.ready();
+		parent.other().hear(WAIT);
+		parent.other().close();
+		await().atMost(WAIT).until(started::isDone);
 	}
 
 	@Test

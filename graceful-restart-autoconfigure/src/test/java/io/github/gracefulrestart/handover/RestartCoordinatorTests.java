@@ -54,8 +54,8 @@ class RestartCoordinatorTests {
 		Path seen = this.dir.resolve("seen");
 		RestartCoordinator coordinator = coordinator(settings(WAIT),
 				"readlink /proc/$$/fd/3 > " + seen + "; echo \"$GRACEFUL_RESTART_LISTENERS\" >> " + seen
-						+ "; echo READY >&$GRACEFUL_RESTART_CHANNEL; read reply <&$GRACEFUL_RESTART_CHANNEL; echo \"$reply\" >> "
-						+ seen);
+						+ "; echo READY >&$GRACEFUL_RESTART_CHANNEL; read work <&$GRACEFUL_RESTART_CHANNEL; read reply <&$GRACEFUL_RESTART_CHANNEL; "
+						+ "echo \"$work $reply\" >> " + seen);
 		RestartRequest request = coordinator.requestRestart("SIGHUP");
 		assertThat(request.accepted()).isTrue();
 		RestartAttempt attempt = this.handedOver.get(WAIT.toSeconds(), TimeUnit.SECONDS);
@@ -70,8 +70,8 @@ class RestartCoordinatorTests {
 		assertThat(lines.get(0)).isEqualTo(this.server.socketLink());
 		InetSocketAddress address = this.server.address();
 		assertThat(lines.get(1)).isEqualTo("server;3;6;" + address.getAddress().getHostAddress() + ";" + address.getPort());
-		assertThat(lines.get(2)).startsWith("DRAINED ");
-		List<RestartAttempt> handedOver = RestartAttempt.decode(lines.get(2).split(" ")[2]);
+		assertThat(lines.get(2)).startsWith("WORKSTOPPED DRAINED ");
+		List<RestartAttempt> handedOver = RestartAttempt.decode(lines.get(2).split(" ")[3]);
 		assertThat(handedOver).extracting(RestartAttempt::id).containsExactly(attempt.id());
 		await().atMost(WAIT).until(() -> !Files.exists(Path.of("/proc/" + attempt.newPid())));
 	}

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import io.github.gracefulrestart.FakeServer;
+import io.github.gracefulrestart.GenerationWork;
 import io.github.gracefulrestart.RestartAttempt;
 import io.github.gracefulrestart.RestartListener;
 import io.github.gracefulrestart.RestartListeners;
@@ -24,8 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A generation that handed over: it stops accepting, waits for its connections, reports the drain
- * and closes, and halts when closing hangs.
+ * A generation that handed over: it stops accepting, stops its background work and says so at
+ * once, waits for its connections, reports the drain and closes, and halts when closing hangs.
  */
 class RetirementTests {
 
@@ -49,17 +50,18 @@ class RetirementTests {
 	}
 
 	@Test
-	void itStopsAcceptingWaitsForTheOpenConnectionsThenReportsTheDrainAndCloses() throws Exception {
+	void itStopsAcceptingAndItsWorkWaitsForTheOpenConnectionsThenReportsTheDrainAndCloses() throws Exception {
 		CompletableFuture<Long> reported = new CompletableFuture<>();
 		CompletableFuture<RestartAttempt> closed = new CompletableFuture<>();
 		this.server.holding(2);
 		Thread retiring = new Thread(() -> retirement(closed::complete, Duration.ofMinutes(1)).run(this.succeeded,
-				List.of(this.server), reported::complete));
+				List.of(this.server), () -> this.heard.add("reported work stopped"), reported::complete));
 		retiring.start();
 
-		await().atMost(Duration.ofSeconds(10)).until(() -> !this.heard.isEmpty());
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.heard.contains("handedOver r1"));
 		assertThat(this.server.stoppedAccepting).isTrue();
-		assertThat(this.heard).containsExactly("handedOver r1");
+		assertThat(this.heard).as("the work stops before the drain, not after it")
+			.containsExactly("work stopped", "reported work stopped", "handedOver r1");
 		await("no report while connections are open").during(Duration.ofMillis(200))
 			.atMost(Duration.ofSeconds(2))
 			.until(() -> !reported.isDone());
@@ -67,7 +69,8 @@ class RetirementTests {
 
 		assertThat(closed.get(10, TimeUnit.SECONDS)).isEqualTo(this.succeeded);
 		assertThat(reported.get()).isGreaterThanOrEqualTo(200);
-		assertThat(this.heard).containsExactly("handedOver r1", "drained r1 {}");
+		assertThat(this.heard).containsExactly("work stopped", "reported work stopped", "handedOver r1",
+				"drained r1 {}");
 		assertThat(this.os.halted()).isNotDone();
 		retiring.join(10_000);
 	}
@@ -76,8 +79,32 @@ class RetirementTests {
 	void whenTheOtherEndIsGoneTheGenerationStillCloses() throws Exception {
 		CompletableFuture<RestartAttempt> closed = new CompletableFuture<>();
 
-		retirement(closed::complete, Duration.ofMinutes(1)).run(this.succeeded, List.of(this.server), (drainMs) -> false);
+		retirement(closed::complete, Duration.ofMinutes(1)).run(this.succeeded, List.of(this.server), () -> {
+		}, (drainMs) -> false);
 
+		assertThat(closed).isCompletedWithValue(this.succeeded);
+	}
+
+	@Test
+	void workThatFailsToStopIsNamedAndTheRetirementGoesOn() throws Exception {
+		CompletableFuture<RestartAttempt> closed = new CompletableFuture<>();
+		GenerationWork failing = new GenerationWork() {
+
+			@Override
+			public List<String> stop() {
+				throw new IllegalStateException("broken container");
+			}
+
+			@Override
+			public void start() {
+			}
+
+		};
+		new Retirement(SETTINGS, this.os, new GenerationServers(() -> List.of(this.server), Handoff.none()),
+				new RestartListeners(), 1, closed::complete, Duration.ofMinutes(1), failing)
+			.run(this.succeeded, List.of(this.server), () -> this.heard.add("reported work stopped"), (drainMs) -> true);
+
+		assertThat(this.heard).containsExactly("reported work stopped");
 		assertThat(closed).isCompletedWithValue(this.succeeded);
 	}
 
@@ -90,7 +117,8 @@ class RetirementTests {
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
 			}
-		}, Duration.ofMillis(300)).run(this.succeeded, List.of(this.server), (drainMs) -> true));
+		}, Duration.ofMillis(300)).run(this.succeeded, List.of(this.server), () -> {
+		}, (drainMs) -> true));
 		retiring.setDaemon(true);
 		retiring.start();
 
@@ -114,7 +142,19 @@ class RetirementTests {
 
 		});
 		return new Retirement(SETTINGS, this.os, new GenerationServers(() -> List.of(this.server), Handoff.none()),
-				listeners, 1, close, closeLimit);
+				listeners, 1, close, closeLimit, new GenerationWork() {
+
+					@Override
+					public List<String> stop() {
+						RetirementTests.this.heard.add("work stopped");
+						return List.of();
+					}
+
+					@Override
+					public void start() {
+					}
+
+				});
 	}
 
 }

@@ -34,7 +34,7 @@ class SupervisorTests {
 
 	/**
 	 * A generation: writes what it hears to {@code heard-<generation>}, reports ready (unless
-	 * {@code $NOT_READY} names its generation), drains on {@code DRAIN}.
+	 * {@code $NOT_READY} names its generation), stops its work and drains on {@code DRAIN}.
 	 */
 	private static final String GENERATION = """
 			heard="$DIR/heard-$GRACEFUL_RESTART_GENERATION"
@@ -44,7 +44,7 @@ class SupervisorTests {
 			eval "$AFTER_READY"
 			while read line <&$GRACEFUL_RESTART_CHANNEL; do
 			  echo "$line" >> "$heard"
-			  case "$line" in DRAIN\\ *) echo "DRAINED 5" >&$GRACEFUL_RESTART_CHANNEL; exit 0;; esac
+			  case "$line" in DRAIN\\ *) printf 'WORKSTOPPED\\nDRAINED 5\\n' >&$GRACEFUL_RESTART_CHANNEL; exit 0;; esac
 			done
 			""";
 
@@ -78,8 +78,9 @@ class SupervisorTests {
 		assertThat(read("socket-2")).isEqualTo(read("socket-1")).startsWith("socket:[");
 		await().atMost(WAIT).until(() -> !Files.exists(Path.of("/proc/" + attempt.oldPid())));
 		assertThat(lines("heard-1")).hasSize(3).allMatch((line) -> line.startsWith("ATTEMPT ") || line.startsWith("DRAIN "));
-		await().atMost(WAIT).until(() -> lines("heard-2").size() == 1);
-		assertThat(lines("heard-2").get(0)).startsWith("DRAINED 5 ").contains(attempt.id());
+		await().atMost(WAIT).until(() -> lines("heard-2").size() == 2);
+		assertThat(lines("heard-2").get(0)).as("passed on at once").isEqualTo("WORKSTOPPED");
+		assertThat(lines("heard-2").get(1)).startsWith("DRAINED 5 ").contains(attempt.id());
 		supervisor.stop("SIGTERM");
 		assertThat(exit.get(WAIT.toSeconds(), TimeUnit.SECONDS)).as("sh ended by SIGTERM").isEqualTo(128 + 15);
 		assertThat(Path.of("/proc/" + attempt.newPid())).doesNotExist();
