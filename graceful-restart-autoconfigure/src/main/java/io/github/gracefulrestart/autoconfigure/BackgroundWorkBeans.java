@@ -23,11 +23,14 @@ import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.context.Lifecycle;
 import org.springframework.context.Phased;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.scheduling.TaskScheduler;
+import org.springframework.scheduling.config.ScheduledTaskHolder;
 
 /**
  * The lifecycle beans of a generation that are background work, started and stopped with
  * Spring's own lifecycle callbacks, phase by phase as the context would: task schedulers (stopped,
- * they pause, and the task that runs finishes), and the listener containers of JMS, Kafka,
+ * they pause, and the task that runs finishes; the {@code @Scheduled} tasks of a retiring
+ * generation are then cancelled), and the listener containers of JMS, Kafka,
  * RabbitMQ and Pulsar (stopped, each finishes the message it handles). A bean's
  * {@link BackgroundWork} annotation and the include and exclude lists by bean name move a bean
  * either way.
@@ -177,10 +180,25 @@ class BackgroundWorkBeans implements GenerationWork {
 		for (Map<String, Lifecycle> phase : phases.values()) {
 			late.addAll(stopPhase(phase));
 		}
+		if (running.values().stream().anyMatch(TaskScheduler.class::isInstance)) {
+			cancelScheduledTasks();
+		}
 		if (!running.isEmpty()) {
 			logger.info("Stopped background work " + running.keySet());
 		}
 		return late;
+	}
+
+	/**
+	 * A stopped scheduler is only paused: when the context closes after the drain, Spring releases
+	 * its paused threads, and the task each was about to run would run once more, beside the next
+	 * generation's. Cancelled, a scheduled task never runs again here; the one that ran finished.
+	 */
+	private void cancelScheduledTasks() {
+		for (ScheduledTaskHolder holder : this.beanFactory.getBeansOfType(ScheduledTaskHolder.class, false, false)
+			.values()) {
+			holder.getScheduledTasks().forEach((task) -> task.cancel(false));
+		}
 	}
 
 	/** Stop one phase's beans together, as the context does, and wait for their callbacks. */
