@@ -1,8 +1,10 @@
 package io.github.gracefulrestart.handover;
 
+import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -105,6 +107,9 @@ public final class RestartCoordinator {
 	private int bootNice;
 
 	private GenerationWork work = GenerationWork.NONE;
+
+	/** How long this generation took from its JVM's start to ready; null until then. */
+	private volatile Duration bootTime;
 
 	private final AtomicBoolean workStarted = new AtomicBoolean();
 
@@ -229,6 +234,7 @@ public final class RestartCoordinator {
 			this.ready = true;
 			this.warmup = warmup;
 		}
+		this.bootTime = Duration.ofMillis(ManagementFactory.getRuntimeMXBean().getUptime());
 		// Accept first, then tell the previous generation: it stops accepting when it hears READY.
 		for (RestartableServer server : this.servers.running()) {
 			server.startAccepting();
@@ -464,8 +470,12 @@ public final class RestartCoordinator {
 		GenerationServers.Sockets handedOver = this.servers.listeningSockets(running);
 		List<String> activated = this.handoff.listeners().claimed().stream().filter(InheritedListener::activated)
 			.map(InheritedListener::name).toList();
-		List<String> environment = Handoff.childEnvironment(this.os.environment(), handedOver.names(), activated,
-				handedOver.sockets(), generation() + 1, this.os.pid(), null);
+		List<String> environment = new ArrayList<>(Handoff.childEnvironment(this.os.environment(), handedOver.names(),
+				activated, handedOver.sockets(), generation() + 1, this.os.pid(), null));
+		Duration booted = this.bootTime;
+		if (booted != null) {
+			environment.add(Handoff.PREVIOUS_BOOT_MS + "=" + booted.toMillis());
+		}
 		int[] fds = handedOver.sockets().stream().mapToInt(ListeningSocket::fd).toArray();
 		ChildProcess started = new Launcher(this.os, this.bootPriority, this.bootNice)
 			.launch(generation() + 1, this.commandLine.get(), environment, fds);

@@ -53,6 +53,9 @@ public final class BootPriority {
 
 	private final int normal;
 
+	/** Set once the priority is taken back: a step up that comes later must change nothing. */
+	private boolean restored;
+
 	/**
 	 * Create an instance for this process, whose priority now is its normal one.
 	 * @param os the native calls
@@ -141,6 +144,9 @@ public final class BootPriority {
 	 * back to every thread at once
 	 */
 	public void restore(Duration compilersLater) {
+		synchronized (this) {
+			this.restored = true;
+		}
 		if (compilersLater.isZero()) {
 			setAll(this.normal, (name) -> true);
 			return;
@@ -148,6 +154,47 @@ public final class BootPriority {
 		setAll(this.normal, (name) -> !isCompiler(name));
 		CompletableFuture.delayedExecutor(compilersLater.toMillis(), TimeUnit.MILLISECONDS)
 			.execute(() -> setAll(this.normal, BootPriority::isCompiler));
+	}
+
+	/**
+	 * Step this generation's priority up toward its normal one while it boots: after
+	 * {@code every}, to halfway between the boot value and the normal one; after twice
+	 * {@code every}, to the normal one. A lowered generation yields to the serving one, but beside
+	 * a serving one that saturates the cores it would get a tenth of a core and boot many times
+	 * slower than it does alone, up to its start-up timeout: it yields for a while, not for ever.
+	 * Taking the priority back ({@link #restore}) ends the steps.
+	 * @param every how long each step lasts
+	 * @param said what to log at each step
+	 */
+	public void stepUpEvery(Duration every, java.util.function.Consumer<String> said) {
+		int booting = niceOf(this.proc);
+		List<Integer> steps = steps(booting, this.normal);
+		for (int i = 0; i < steps.size(); i++) {
+			int nice = steps.get(i);
+			Duration after = every.multipliedBy(i + 1);
+			CompletableFuture.delayedExecutor(after.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+				synchronized (this) {
+					if (this.restored) {
+						return;
+					}
+					said.accept("not ready after " + after.toSeconds() + " s: booting at nice " + nice + " now, not "
+							+ booting + ", so that a busy serving generation cannot starve it");
+					setAll(nice, (name) -> true);
+				}
+			});
+		}
+	}
+
+	/**
+	 * The nice values a booting generation steps up through: halfway to the normal one, then the
+	 * normal one.
+	 */
+	static List<Integer> steps(int booting, int normal) {
+		if (booting <= normal) {
+			return List.of();
+		}
+		int halfway = normal + (booting - normal) / 2;
+		return (halfway > normal) ? List.of(halfway, normal) : List.of(normal);
 	}
 
 	/**
