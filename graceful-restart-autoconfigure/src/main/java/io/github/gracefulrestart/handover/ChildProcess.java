@@ -3,6 +3,7 @@ package io.github.gracefulrestart.handover;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -48,6 +49,8 @@ public final class ChildProcess {
 	private final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
 
 	private volatile Message.NotReady notReady;
+
+	private volatile Integer bootNice;
 
 	ChildProcess(NativeOs os, int number, int pid, HandoverChannel channel) {
 		this.os = os;
@@ -103,6 +106,18 @@ public final class ChildProcess {
 	public List<String> notUp() {
 		Message.NotReady reason = this.notReady;
 		return (reason != null) ? reason.indicators() : List.of();
+	}
+
+	/**
+	 * Return the nice value this generation boots at, below its normal priority.
+	 * @return the nice value, empty when it boots at its normal priority
+	 */
+	public Optional<Integer> bootNice() {
+		return Optional.ofNullable(this.bootNice);
+	}
+
+	void bootsAt(int nice) {
+		this.bootNice = nice;
 	}
 
 	/**

@@ -56,13 +56,13 @@ public final class Handoff {
 	public static final String NORMAL_NICE = "GRACEFUL_RESTART_NORMAL_NICE";
 
 	/**
-	 * How long the generation before took from its JVM's start to ready, in milliseconds: a
-	 * lowered generation that is not ready after as long steps its priority up.
+	 * The shortest time, in milliseconds, a generation before this one took from its JVM's start
+	 * to ready: the next one, booting lowered, steps its priority up once it took as long.
 	 */
-	public static final String PREVIOUS_BOOT_MS = "GRACEFUL_RESTART_PREVIOUS_BOOT_MS";
+	public static final String BOOT_MS = "GRACEFUL_RESTART_BOOT_MS";
 
 	private static final List<String> VARIABLES = List.of(LISTENERS, CHANNEL, GENERATION, PARENT_PID, SUPERVISOR_PID,
-			NORMAL_NICE, PREVIOUS_BOOT_MS);
+			NORMAL_NICE, BOOT_MS);
 
 	private static final Log logger = LogFactory.getLog(Handoff.class);
 

@@ -58,7 +58,11 @@ public final class Launcher {
 			System.arraycopy(sockets, 0, fds, 0, sockets.length);
 			fds[sockets.length] = pair[1];
 			int pid = this.os.spawn(command.executable(), command.argv(), environment, fds);
-			return new ChildProcess(this.os, number, pid, new HandoverChannel(this.os, pair[0]));
+			ChildProcess child = new ChildProcess(this.os, number, pid, new HandoverChannel(this.os, pair[0]));
+			if (lowered.isPresent()) {
+				child.bootsAt(this.bootNice);
+			}
+			return child;
 		}
 		catch (RuntimeException ex) {
 			this.os.close(pair[0]);

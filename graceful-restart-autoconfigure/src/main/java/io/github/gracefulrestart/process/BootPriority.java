@@ -45,6 +45,11 @@ public final class BootPriority {
 
 	private static final int LOWEST = 19;
 
+	private static final int HIGHEST = -20;
+
+	/** How far above its normal priority a starving generation may step, at most. */
+	private static final int MOST_ABOVE_NORMAL = 10;
+
 	private static final Pattern COMPILER_THREAD = Pattern.compile("(C1|C2|JVMCI) Compiler");
 
 	private final Supplier<NativeOs> os;
@@ -52,9 +57,6 @@ public final class BootPriority {
 	private final Path proc;
 
 	private final int normal;
-
-	/** Set once the priority is taken back: a step up that comes later must change nothing. */
-	private boolean restored;
 
 	/**
 	 * Create an instance for this process, whose priority now is its normal one.
@@ -144,9 +146,6 @@ public final class BootPriority {
 	 * back to every thread at once
 	 */
 	public void restore(Duration compilersLater) {
-		synchronized (this) {
-			this.restored = true;
-		}
 		if (compilersLater.isZero()) {
 			setAll(this.normal, (name) -> true);
 			return;
@@ -157,44 +156,34 @@ public final class BootPriority {
 	}
 
 	/**
-	 * Step this generation's priority up toward its normal one while it boots: after
-	 * {@code every}, to halfway between the boot value and the normal one; after twice
-	 * {@code every}, to the normal one. A lowered generation yields to the serving one, but beside
-	 * a serving one that saturates the cores it would get a tenth of a core and boot many times
-	 * slower than it does alone, up to its start-up timeout: it yields for a while, not for ever.
-	 * Taking the priority back ({@link #restore}) ends the steps.
-	 * @param every how long each step lasts
-	 * @param said what to log at each step
+	 * Return the nice values a generation that boots at {@code booting} and is not ready when it
+	 * should be steps up through ({@link #steps}), as far as this process (whose capabilities and
+	 * limits the generations it starts inherit) may go.
+	 * @param booting the nice value it boots at
+	 * @return the steps, empty when it does not boot lowered
 	 */
-	public void stepUpEvery(Duration every, java.util.function.Consumer<String> said) {
-		int booting = niceOf(this.proc);
-		List<Integer> steps = steps(booting, this.normal);
-		for (int i = 0; i < steps.size(); i++) {
-			int nice = steps.get(i);
-			Duration after = every.multipliedBy(i + 1);
-			CompletableFuture.delayedExecutor(after.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
-				synchronized (this) {
-					if (this.restored) {
-						return;
-					}
-					said.accept("not ready after " + after.toSeconds() + " s: booting at nice " + nice + " now, not "
-							+ booting + ", so that a busy serving generation cannot starve it");
-					setAll(nice, (name) -> true);
-				}
-			});
-		}
+	public List<Integer> stepsUpFrom(int booting) {
+		return steps(booting, this.normal, lowestAllowed());
 	}
 
 	/**
-	 * The nice values a booting generation steps up through: halfway to the normal one, then the
-	 * normal one.
+	 * The nice values a booting generation steps up through: its normal one, then 5 and 10 above
+	 * it, as far as it is allowed. A lowered generation yields to the serving one, but beside one
+	 * that saturates the cores it gets a tenth of a core, and at the same priority a share by its
+	 * few threads against the serving one's many: it would boot many times slower than alone, up
+	 * to its start-up timeout. It yields for a while, then takes what it needs.
 	 */
-	static List<Integer> steps(int booting, int normal) {
-		if (booting <= normal) {
-			return List.of();
+	static List<Integer> steps(int booting, int normal, int lowestAllowed) {
+		List<Integer> steps = new ArrayList<>();
+		if (booting > normal && lowestAllowed <= normal) {
+			steps.add(normal);
+			for (int above = 5; above <= MOST_ABOVE_NORMAL; above += 5) {
+				if (normal - above >= Math.max(lowestAllowed, HIGHEST)) {
+					steps.add(normal - above);
+				}
+			}
 		}
-		int halfway = normal + (booting - normal) / 2;
-		return (halfway > normal) ? List.of(halfway, normal) : List.of(normal);
+		return steps;
 	}
 
 	/**
@@ -218,12 +207,20 @@ public final class BootPriority {
 	 * @return whether it may
 	 */
 	public boolean canRestore() {
+		return lowestAllowed() <= this.normal;
+	}
+
+	/**
+	 * The lowest nice value this process may give its threads: any with CAP_SYS_NICE, else
+	 * {@code 20 - RLIMIT_NICE}.
+	 */
+	private int lowestAllowed() {
 		try {
 			for (String line : Files.readAllLines(this.proc.resolve("status"))) {
 				if (line.startsWith("CapEff:")) {
 					long effective = Long.parseUnsignedLong(line.substring(7).trim(), 16);
 					if ((effective & (1L << CAP_SYS_NICE)) != 0) {
-						return true;
+						return HIGHEST;
 					}
 				}
 			}
@@ -231,14 +228,14 @@ public final class BootPriority {
 				if (line.startsWith("Max nice priority")) {
 					List<String> fields = List.of(line.substring("Max nice priority".length()).trim().split("\\s+"));
 					// RLIMIT_NICE n allows nice values down to 20 - n.
-					return fields.get(0).equals("unlimited") || Integer.parseInt(fields.get(0)) >= 20 - this.normal;
+					return fields.get(0).equals("unlimited") ? HIGHEST : 20 - Integer.parseInt(fields.get(0));
 				}
 			}
 		}
 		catch (IOException | RuntimeException ex) {
 			logger.debug("Cannot read this process's capabilities and limits: " + ex.getMessage());
 		}
-		return false;
+		return LOWEST + 1;
 	}
 
 	private static String threadName(Path task) {

@@ -157,6 +157,34 @@ public final class JnrNativeOs implements NativeOs {
 	}
 
 	@Override
+	public List<Integer> threads(int pid) {
+		try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
+			return tasks.map((task) -> Integer.valueOf(task.getFileName().toString())).toList();
+		}
+		catch (IOException | RuntimeException ex) {
+			return List.of();
+		}
+	}
+
+	@Override
+	public Scheduling scheduling(int pid) {
+		long running = 0;
+		long waiting = 0;
+		for (int tid : threads(pid)) {
+			try {
+				String[] fields = Files.readString(Path.of("/proc", String.valueOf(pid), "task", String.valueOf(tid),
+						"schedstat")).trim().split(" ");
+				running += Long.parseLong(fields[0]);
+				waiting += Long.parseLong(fields[1]);
+			}
+			catch (IOException | RuntimeException ex) {
+				// A thread that has just ended.
+			}
+		}
+		return new Scheduling(java.time.Duration.ofNanos(running), java.time.Duration.ofNanos(waiting));
+	}
+
+	@Override
 	public int[] socketPair() {
 		int[] pair = new int[2];
 		checkFd(this.posix.socketpair(AF_UNIX, SOCK_STREAM, 0, pair), "socketpair");

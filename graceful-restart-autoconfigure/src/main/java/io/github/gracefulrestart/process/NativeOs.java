@@ -1,5 +1,6 @@
 package io.github.gracefulrestart.process;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -52,6 +53,44 @@ public interface NativeOs {
 	 * @return whether it was set (raising a thread's priority takes CAP_SYS_NICE or RLIMIT_NICE)
 	 */
 	boolean setNice(int tid, int nice);
+
+	/**
+	 * Return the threads of a process ({@code /proc/PID/task}).
+	 * @param pid the process
+	 * @return its thread ids, empty when it is gone
+	 */
+	List<Integer> threads(int pid);
+
+	/**
+	 * Return how long the threads of a process have run on a CPU and waited for one, together
+	 * ({@code /proc/PID/task/TID/schedstat}).
+	 * @param pid the process
+	 * @return the times, zero when it is gone
+	 */
+	Scheduling scheduling(int pid);
+
+	/**
+	 * How long the threads of a process ran and waited, runnable, for a CPU.
+	 *
+	 * @param running the time on a CPU
+	 * @param waiting the time runnable but not running
+	 */
+	record Scheduling(Duration running, Duration waiting) {
+
+		/** No time at all. */
+		public static final Scheduling NONE = new Scheduling(Duration.ZERO, Duration.ZERO);
+
+		/**
+		 * Whether, since {@code before}, the process waited for a CPU longer than it ran: it wanted
+		 * more than twice what it got.
+		 * @param before the times then
+		 * @return whether it was starved
+		 */
+		public boolean starvedSince(Scheduling before) {
+			return this.waiting.minus(before.waiting).compareTo(this.running.minus(before.running)) > 0;
+		}
+
+	}
 
 	/**
 	 * Create a connected pair of Unix stream sockets.

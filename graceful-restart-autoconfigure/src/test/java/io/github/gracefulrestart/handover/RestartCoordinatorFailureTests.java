@@ -1,5 +1,7 @@
 package io.github.gracefulrestart.handover;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -13,6 +15,7 @@ import io.github.gracefulrestart.RestartListener;
 import io.github.gracefulrestart.RestartResult;
 import io.github.gracefulrestart.RestartSettings;
 import io.github.gracefulrestart.RestartState;
+import io.github.gracefulrestart.process.BootPriority;
 import io.github.gracefulrestart.process.ChildCommandLine;
 import io.github.gracefulrestart.process.FakeOs;
 import io.github.gracefulrestart.process.FakeOs.FakeChild;
@@ -23,6 +26,7 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -182,6 +186,56 @@ class RestartCoordinatorFailureTests {
 		assertThat(drained).isInstanceOfSatisfying(Message.Drained.class,
 				(message) -> assertThat(message.history()).containsExactly(succeeded));
 		assertThat(coordinator.requestRestart("SIGHUP").accepted()).as("a draining generation").isFalse();
+	}
+
+	@Test
+	void aLoweredNextGenerationThatIsStarvedStepsUpToItsNormalPriorityThenAboveAndBackOnceReady() throws Exception {
+		BootPriority priority = new BootPriority(this.os);
+		assumeThat(priority.canRestore() && Files.isExecutable(Path.of("/usr/bin/nice")))
+			.as("CAP_SYS_NICE or RLIMIT_NICE (root), and nice(1)")
+			.isTrue();
+		// A look after an eighth of the start-up timeout (no generation was ready before), then every
+		// sixteenth; it waits for a CPU ten times as long as it runs.
+		this.os.schedulingPerLook(Duration.ofMillis(10), Duration.ofMillis(100));
+		RestartCoordinator coordinator = serving(settings(Duration.ofMillis(3200)));
+		coordinator.useBootPriority(priority, 10);
+		coordinator.requestRestart("SIGHUP");
+		FakeChild child = this.os.awaitSpawn();
+		assertThat(child.executable()).isEqualTo("/usr/bin/nice");
+		await().atMost(WAIT).until(() -> this.os.niceValues().size() == 3);
+		int pid = child.pid();
+		assertThat(this.os.niceValues()).containsExactly(pid + "=0", pid + "=-5", pid + "=-10");
+		child.ready();
+		assertThat(this.handedOver.get(WAIT.toSeconds(), TimeUnit.SECONDS).result()).isEqualTo(RestartResult.SUCCEEDED);
+		assertThat(this.os.niceValues()).as("its normal priority once ready").endsWith(pid + "=0");
+	}
+
+	@Test
+	void aLoweredNextGenerationThatIsSlowButNotStarvedKeepsYielding() throws Exception {
+		BootPriority priority = new BootPriority(this.os);
+		assumeThat(priority.canRestore() && Files.isExecutable(Path.of("/usr/bin/nice"))).isTrue();
+		// It runs as long as it asks to: a runner that waits, not a CPU that is busy.
+		this.os.schedulingPerLook(Duration.ofMillis(100), Duration.ofMillis(1));
+		RestartCoordinator coordinator = serving(settings(Duration.ofMillis(3200)));
+		coordinator.useBootPriority(priority, 10);
+		coordinator.requestRestart("SIGHUP");
+		FakeChild child = this.os.awaitSpawn();
+		await().during(Duration.ofMillis(1500)).atMost(WAIT).until(() -> this.os.niceValues().isEmpty());
+		child.ready();
+		assertThat(this.handedOver.get(WAIT.toSeconds(), TimeUnit.SECONDS).result()).isEqualTo(RestartResult.SUCCEEDED);
+		assertThat(this.os.niceValues()).isEmpty();
+	}
+
+	@Test
+	void aNextGenerationReadyBeforeItsTimeNeverStepsUp() throws Exception {
+		BootPriority priority = new BootPriority(this.os);
+		assumeThat(priority.canRestore() && Files.isExecutable(Path.of("/usr/bin/nice"))).isTrue();
+		RestartCoordinator coordinator = serving(settings(WAIT));
+		coordinator.useBootPriority(priority, 10);
+		coordinator.requestRestart("SIGHUP");
+		this.os.awaitSpawn().ready();
+		assertThat(this.handedOver.get(WAIT.toSeconds(), TimeUnit.SECONDS).result()).isEqualTo(RestartResult.SUCCEEDED);
+		assertThat(this.os.niceValues()).isEmpty();
 	}
 
 	@Test

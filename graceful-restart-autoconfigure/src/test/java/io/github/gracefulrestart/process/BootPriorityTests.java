@@ -54,43 +54,14 @@ class BootPriorityTests {
 	}
 
 	@Test
-	void aBootingGenerationStepsUpHalfwayThenToItsNormalPriority() throws Exception {
-		BootPriority priority = new BootPriority(this.os);
-		assumeThat(priority.canRestore()).as("CAP_SYS_NICE or RLIMIT_NICE (root)").isTrue();
-		List<String> said = new java.util.concurrent.CopyOnWriteArrayList<>();
-		try {
-			assertThat(priority.lowerWhileBooting(10)).isTrue();
-			priority.stepUpEvery(Duration.ofMillis(300), said::add);
-			assertThat(niceValues()).containsOnly(10);
-			await().atMost(Duration.ofSeconds(10)).until(() -> niceValues().contains(5) || said.size() == 2);
-			await().atMost(Duration.ofSeconds(10)).until(() -> niceValues().stream().allMatch((nice) -> nice == 0));
-			assertThat(said).hasSize(2);
-			assertThat(said.get(0)).contains("booting at nice 5 now, not 10");
-		}
-		finally {
-			priority.restore(Duration.ZERO);
-		}
-	}
-
-	@Test
-	void aGenerationThatTookItsPriorityBackStepsNoMore() throws Exception {
-		BootPriority priority = new BootPriority(this.os);
-		assumeThat(priority.canRestore()).as("CAP_SYS_NICE or RLIMIT_NICE (root)").isTrue();
-		List<String> said = new java.util.concurrent.CopyOnWriteArrayList<>();
-		assertThat(priority.lowerWhileBooting(10)).isTrue();
-		priority.stepUpEvery(Duration.ofMillis(200), said::add);
-		priority.restore(Duration.ZERO);
-		await().during(Duration.ofMillis(700)).atMost(Duration.ofSeconds(5))
-			.until(() -> said.isEmpty() && niceValues().stream().allMatch((nice) -> nice == 0));
-	}
-
-	@Test
-	void theStepsGoHalfwayThenToTheNormalValue() {
-		assertThat(BootPriority.steps(10, 0)).containsExactly(5, 0);
-		assertThat(BootPriority.steps(19, 0)).containsExactly(9, 0);
-		assertThat(BootPriority.steps(1, 0)).containsExactly(0);
-		assertThat(BootPriority.steps(12, 5)).containsExactly(8, 5);
-		assertThat(BootPriority.steps(0, 0)).isEmpty();
+	void theStepsGoToTheNormalValueThenAboveAsFarAsAllowed() {
+		assertThat(BootPriority.steps(10, 0, -20)).containsExactly(0, -5, -10);
+		assertThat(BootPriority.steps(19, 5, -20)).containsExactly(5, 0, -5);
+		assertThat(BootPriority.steps(10, 0, -7)).as("RLIMIT_NICE 27").containsExactly(0, -5);
+		assertThat(BootPriority.steps(10, 0, 0)).as("RLIMIT_NICE 20").containsExactly(0);
+		assertThat(BootPriority.steps(10, -15, -20)).containsExactly(-15, -20);
+		assertThat(BootPriority.steps(0, 0, -20)).isEmpty();
+		assertThat(BootPriority.steps(10, 0, 20)).as("not allowed to take it back").isEmpty();
 	}
 
 	@Test

@@ -24,6 +24,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class FakeOs implements NativeOs {
 
+	private final List<String> niceValues = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+	private final Map<Integer, Long> looks = new ConcurrentHashMap<>();
+
+	private volatile Scheduling perLook;
+
 	private static final byte[] EOF = new byte[0];
 
 	private final int pid;
@@ -172,7 +178,41 @@ public final class FakeOs implements NativeOs {
 
 	@Override
 	public boolean setNice(int tid, int nice) {
+		this.niceValues.add(tid + "=" + nice);
 		return true;
+	}
+
+	@Override
+	public List<Integer> threads(int pid) {
+		return List.of(pid);
+	}
+
+	@Override
+	public Scheduling scheduling(int pid) {
+		Scheduling per = this.perLook;
+		if (per == null) {
+			return Scheduling.NONE;
+		}
+		// Each look finds the process has run and waited that much more.
+		long looks = this.looks.merge(pid, 1L, Long::sum);
+		return new Scheduling(per.running().multipliedBy(looks), per.waiting().multipliedBy(looks));
+	}
+
+	/**
+	 * Let every process run and wait for a CPU that long between two looks at it.
+	 * @param running the time it runs
+	 * @param waiting the time it waits
+	 */
+	public void schedulingPerLook(Duration running, Duration waiting) {
+		this.perLook = new Scheduling(running, waiting);
+	}
+
+	/**
+	 * Return every nice value set, as {@code tid=nice}, in order.
+	 * @return the values set
+	 */
+	public List<String> niceValues() {
+		return List.copyOf(this.niceValues);
 	}
 
 	@Override

@@ -24,6 +24,21 @@ class JnrNativeOsTests {
 	Path dir;
 
 	@Test
+	void theThreadsOfAProcessAndHowLongTheyRanAndWaitedAreRead() throws Exception {
+		int pid = this.os.pid();
+		assertThat(this.os.threads(pid)).contains(pid).hasSizeGreaterThan(1);
+		NativeOs.Scheduling before = this.os.scheduling(pid);
+		long spin = System.nanoTime() + 50_000_000;
+		while (System.nanoTime() < spin) {
+			Thread.onSpinWait();
+		}
+		NativeOs.Scheduling after = this.os.scheduling(pid);
+		assertThat(after.running().minus(before.running())).isGreaterThanOrEqualTo(java.time.Duration.ofMillis(40));
+		assertThat(this.os.threads(Integer.MAX_VALUE)).isEmpty();
+		assertThat(this.os.scheduling(Integer.MAX_VALUE)).isEqualTo(NativeOs.Scheduling.NONE);
+	}
+
+	@Test
 	void spawnedChildHasTheHandedOverDescriptorsAndNoOther() throws Exception {
 		int[] first = this.os.socketPair();
 		int[] second = this.os.socketPair();
