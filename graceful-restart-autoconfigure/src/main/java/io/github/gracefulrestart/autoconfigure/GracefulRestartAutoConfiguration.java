@@ -13,6 +13,7 @@ import io.github.gracefulrestart.handover.RestartCoordinator;
 import io.github.gracefulrestart.HealthGate;
 import io.github.gracefulrestart.RestartListener;
 import io.github.gracefulrestart.RestartSettings;
+import io.github.gracefulrestart.TrafficRoutes;
 import io.github.gracefulrestart.Warmup;
 import io.github.gracefulrestart.WarmupHook;
 import io.github.gracefulrestart.process.BootPriority;
@@ -83,7 +84,7 @@ public final class GracefulRestartAutoConfiguration {
 	@ConditionalOnMissingBean
 	RestartCoordinator restartCoordinator(GracefulRestartProperties properties, NativeOs nativeOs, Handoff handoff,
 			RunningWebServers webServers, ConfigurableApplicationContext context, ObjectProvider<BootPriority> bootPriority,
-			ObjectProvider<GenerationLifecycleProcessor> lifecycle) {
+			ObjectProvider<GenerationLifecycleProcessor> lifecycle, ObjectProvider<TrafficRoutes> traffic) {
 		warnIfClassDataConfigured(context.getEnvironment());
 		RestartSettings settings = new RestartSettings(properties.getStartupTimeout(), properties.getDrainTimeout(),
 				properties.getStopTimeout());
@@ -93,6 +94,8 @@ public final class GracefulRestartAutoConfiguration {
 		coordinator.useBootPriority(bootPriority.getIfAvailable(() -> new BootPriority(nativeOs)),
 				properties.getBootNice());
 		lifecycle.ifAvailable((processor) -> coordinator.useWork(processor.work()));
+		traffic.ifAvailable((routes) -> coordinator
+			.useTrafficRoutes(() -> TrafficRoutes.encode(routes.busiest(TrafficRoutes.MOST_HANDED))));
 		return coordinator;
 	}
 
@@ -145,6 +148,15 @@ public final class GracefulRestartAutoConfiguration {
 		exit.start();
 	}
 
+	/**
+	 * The routes this generation's clients use, for the next one's warm-up.
+	 */
+	@Bean
+	@ConditionalOnBooleanProperty(name = "graceful-restart.warmup.traffic.enabled", matchIfMissing = true)
+	TrafficRoutes gracefulRestartTrafficRoutes() {
+		return new TrafficRoutes();
+	}
+
 	@Bean(destroyMethod = "close")
 	@ConditionalOnBooleanProperty(name = "graceful-restart.watch.enabled")
 	FileWatchRunner gracefulRestartFileWatch(RestartCoordinator coordinator, GracefulRestartProperties properties) {
@@ -162,7 +174,8 @@ public final class GracefulRestartAutoConfiguration {
 			return new GracefulRestartTriggers(coordinator, properties.getSignal().name(), null);
 		}
 		Warmup warmup = properties.getWarmup().isEnabled()
-				? new Warmup(warmupSettings(properties.getWarmup(), context.getEnvironment()),
+				? new Warmup(warmupSettings(properties.getWarmup(), context.getEnvironment(),
+						System.getenv(Handoff.WARMUP_PATHS)),
 						hooks.orderedStream().toList())
 				: null;
 		HealthGate gate = properties.getHealthGate().isEnabled() ? healthGate.getIfAvailable() : null;
@@ -203,12 +216,24 @@ public final class GracefulRestartAutoConfiguration {
 	}
 
 	/**
-	 * The configured paths on the main server, and the health endpoint on the server that hosts
-	 * Actuator's endpoints when it is exposed (as it is by default).
+	 * The configured paths on the main server and a path of each of the busiest routes of the
+	 * serving generation's clients ({@code handedPaths}, less Actuator's and the denied ones), and
+	 * the health endpoint on the server that hosts Actuator's endpoints when it is exposed (as it
+	 * is by default).
 	 */
-	static Warmup.Settings warmupSettings(GracefulRestartProperties.Warmup properties, Environment environment) {
+	static Warmup.Settings warmupSettings(GracefulRestartProperties.Warmup properties, Environment environment,
+			String handedPaths) {
 		Map<String, List<String>> paths = new LinkedHashMap<>();
 		paths.put("server", new ArrayList<>(properties.getPaths()));
+		if (properties.getTraffic().isEnabled()) {
+			List<String> deny = new ArrayList<>(properties.getTraffic().getDeny());
+			deny.add(environment.getProperty("server.servlet.context-path", "")
+					+ environment.getProperty("management.endpoints.web.base-path", "/actuator") + "/**");
+			TrafficRoutes.decode(handedPaths, deny, properties.getTraffic().getRoutes())
+				.stream()
+				.filter((path) -> !paths.get("server").contains(path))
+				.forEach(paths.get("server")::add);
+		}
 		String health = null;
 		if (ClassUtils.isPresent("org.springframework.boot.actuate.endpoint.annotation.Endpoint",
 				GracefulRestartAutoConfiguration.class.getClassLoader()) && healthExposed(environment)) {
@@ -308,6 +333,12 @@ public final class GracefulRestartAutoConfiguration {
 		}
 
 		@Bean
+		@ConditionalOnBooleanProperty(name = "graceful-restart.warmup.traffic.enabled", matchIfMissing = true)
+		TrafficRoutesWebFilter gracefulRestartTrafficRoutesWebFilter(TrafficRoutes routes) {
+			return new TrafficRoutesWebFilter(routes);
+		}
+
+		@Bean
 		ReactiveEventStreams gracefulRestartReactiveEventStreams() {
 			return new ReactiveEventStreams();
 		}
@@ -334,6 +365,15 @@ public final class GracefulRestartAutoConfiguration {
 		@Bean
 		EventStreams gracefulRestartEventStreams() {
 			return new EventStreams();
+		}
+
+		@Bean
+		@ConditionalOnBooleanProperty(name = "graceful-restart.warmup.traffic.enabled", matchIfMissing = true)
+		FilterRegistrationBean<TrafficRoutesFilter> gracefulRestartTrafficRoutesFilter(TrafficRoutes routes) {
+			FilterRegistrationBean<TrafficRoutesFilter> registration = new FilterRegistrationBean<>(
+					new TrafficRoutesFilter(routes));
+			registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
+			return registration;
 		}
 
 		@Bean

@@ -213,6 +213,8 @@ public class GracefulRestartProperties {
 		 */
 		private double maxFailureRatio = 0.1;
 
+		private final Traffic traffic = new Traffic();
+
 		public boolean isEnabled() {
 			return this.enabled;
 		}
@@ -268,6 +270,10 @@ public class GracefulRestartProperties {
 			this.concurrency = concurrency;
 		}
 
+		public Traffic getTraffic() {
+			return this.traffic;
+		}
+
 		public double getMaxFailureRatio() {
 			return this.maxFailureRatio;
 		}
@@ -276,6 +282,57 @@ public class GracefulRestartProperties {
 			Assert.isTrue(maxFailureRatio >= 0 && maxFailureRatio <= 1,
 					"graceful-restart.warmup.max-failure-ratio must be between 0 and 1, was " + maxFailureRatio);
 			this.maxFailureRatio = maxFailureRatio;
+		}
+
+	}
+
+	/**
+	 * Warm-up from real traffic: the routes the serving generation's clients use.
+	 */
+	public static class Traffic {
+
+		/**
+		 * Whether the serving generation counts the routes its clients GET (by handler mapping,
+		 * 2xx answers only) and the next one warms up a path of each of the busiest, besides the
+		 * configured paths. No query, header or cookie of a client is used.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Number of routes to warm up, the busiest first.
+		 */
+		private int routes = 10;
+
+		/**
+		 * Paths never to warm up, as patterns ("*" within a segment, "**" across segments). The
+		 * Actuator endpoints are never warmed up this way.
+		 */
+		private List<String> deny = new ArrayList<>();
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public int getRoutes() {
+			return this.routes;
+		}
+
+		public void setRoutes(int routes) {
+			Assert.isTrue(routes >= 0 && routes <= 32, "graceful-restart.warmup.traffic.routes must be between 0 and 32, was "
+					+ routes);
+			this.routes = routes;
+		}
+
+		public List<String> getDeny() {
+			return this.deny;
+		}
+
+		public void setDeny(List<String> deny) {
+			this.deny = deny;
 		}
 
 	}

@@ -61,8 +61,14 @@ public final class Handoff {
 	 */
 	public static final String BOOT_MS = "GRACEFUL_RESTART_BOOT_MS";
 
+	/**
+	 * A path of each of the routes the serving generation's clients used most, separated by
+	 * spaces: the next generation warms them up.
+	 */
+	public static final String WARMUP_PATHS = "GRACEFUL_RESTART_WARMUP_PATHS";
+
 	private static final List<String> VARIABLES = List.of(LISTENERS, CHANNEL, GENERATION, PARENT_PID, SUPERVISOR_PID,
-			NORMAL_NICE, BOOT_MS);
+			NORMAL_NICE, BOOT_MS, WARMUP_PATHS);
 
 	private static final Log logger = LogFactory.getLog(Handoff.class);
 

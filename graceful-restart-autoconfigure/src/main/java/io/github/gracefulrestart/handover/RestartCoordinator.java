@@ -112,6 +112,8 @@ public final class RestartCoordinator {
 
 	private GenerationWork work = GenerationWork.NONE;
 
+	private Supplier<String> trafficRoutes = () -> "";
+
 	/**
 	 * The shortest time a generation of this service took from its JVM's start to ready: this
 	 * one's or one before it; null until known.
@@ -170,6 +172,15 @@ public final class RestartCoordinator {
 	 */
 	public void useWork(GenerationWork work) {
 		this.work = work;
+	}
+
+	/**
+	 * Hand the paths of the busiest routes of this generation's clients to the next generation,
+	 * which warms them up.
+	 * @param paths the paths, as {@link io.github.gracefulrestart.TrafficRoutes#encode} gives them
+	 */
+	public void useTrafficRoutes(Supplier<String> paths) {
+		this.trafficRoutes = paths;
 	}
 
 	/**
@@ -494,6 +505,10 @@ public final class RestartCoordinator {
 		Duration booted = this.bootTime;
 		if (booted != null) {
 			environment.add(Handoff.BOOT_MS + "=" + booted.toMillis());
+		}
+		String paths = this.trafficRoutes.get();
+		if (!paths.isEmpty()) {
+			environment.add(Handoff.WARMUP_PATHS + "=" + paths);
 		}
 		int[] fds = handedOver.sockets().stream().mapToInt(ListeningSocket::fd).toArray();
 		ChildProcess started = new Launcher(this.os, this.bootPriority, this.bootNice)

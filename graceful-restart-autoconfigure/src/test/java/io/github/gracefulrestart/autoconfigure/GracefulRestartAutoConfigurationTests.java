@@ -192,6 +192,31 @@ class GracefulRestartAutoConfigurationTests {
 		assertStartUpFails("graceful-restart.signal=TERM", "graceful-restart.signal");
 	}
 
+	@Test
+	void aNewGenerationWarmsUpTheBusiestRoutesOfTheServingOnesClientsButActuatorsAndTheDeniedOnes() {
+		GracefulRestartProperties.Warmup warmup = new GracefulRestartProperties.Warmup();
+		warmup.getPaths().add("/hello");
+		warmup.getTraffic().getDeny().add("/admin/**");
+		warmup.getTraffic().setRoutes(3);
+		org.springframework.mock.env.MockEnvironment environment = new org.springframework.mock.env.MockEnvironment();
+		assertThat(GracefulRestartAutoConfiguration
+			.warmupSettings(warmup, environment, "/vets /hello /admin/users /actuator/env /owners/2 /owners/3")
+			.paths()
+			.get("server")).containsExactly("/hello", "/vets", "/owners/2", "/actuator/health");
+		warmup.getTraffic().setEnabled(false);
+		assertThat(GracefulRestartAutoConfiguration.warmupSettings(warmup, environment, "/vets").paths().get("server"))
+			.containsExactly("/hello", "/actuator/health");
+	}
+
+	@Test
+	void theRoutesOfAServletApplicationAreCountedUnlessTurnedOff() {
+		this.runner.run((context) -> assertThat(context).hasSingleBean(io.github.gracefulrestart.TrafficRoutes.class)
+			.hasBean("gracefulRestartTrafficRoutesFilter"));
+		this.runner.withPropertyValues("graceful-restart.warmup.traffic.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(io.github.gracefulrestart.TrafficRoutes.class)
+				.doesNotHaveBean("gracefulRestartTrafficRoutesFilter"));
+	}
+
 	private void assertStartUpFails(String property, String named) {
 		this.runner.withPropertyValues(property).run((context) -> {
 			assertThat(context).hasFailed();

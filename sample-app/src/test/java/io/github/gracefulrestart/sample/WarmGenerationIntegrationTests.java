@@ -30,8 +30,10 @@ class WarmGenerationIntegrationTests {
 
 	@ParameterizedTest
 	@EnumSource(value = Server.class, names = { "TOMCAT", "JETTY" })
-	void newGenerationBootsNicedWarmsUpPrivatelyThenTakesOverAtNormalPriority(Server server) throws Exception {
-		try (SampleApp app = SampleApp.start(server, this.workDir, List.of())) {
+	void newGenerationBootsNicedWarmsUpPrivatelyTheRoutesClientsUsedThenTakesOverAtNormalPriority(Server server)
+			throws Exception {
+		// No path configured: /hello is warmed up because a client asked for it (servingPid).
+		try (SampleApp app = SampleApp.start(server, this.workDir, List.of(), "--graceful-restart.warmup.paths=")) {
 			long oldPid = app.servingPid();
 			assertThat(niceValues(oldPid)).containsOnly(0);
 			// Generation 2 waits in a runner before it is ready: long enough to look at it.
@@ -49,11 +51,17 @@ class WarmGenerationIntegrationTests {
 			assertThat(niceValues(oldPid)).as("every thread of the serving generation").containsOnly(0);
 			await("generation 2 to boot niced").atMost(SampleApp.STARTUP)
 				.until(() -> app.log().contains("Delaying start-up"));
-			assertThat(niceValues(child)).as("every thread of the booting generation").containsOnly(10);
+			// Unless it was starved (a machine busy with something else): then it stepped up, and said so.
+			String stepped = "waited for a CPU longer than it ran: it boots at nice ";
+			List<Integer> booting = niceValues(child);
+			if (!app.log().contains(stepped)) {
+				assertThat(booting).as("every thread of the booting generation").containsOnly(10);
+			}
 			long newPid = app.awaitTakeover(oldPid);
 			assertThat(newPid).isEqualTo(child);
 			assertThat(niceValues(newPid, false)).as("priority back once it took over").containsOnly(0);
-			assertThat(niceValues(newPid, true)).as("but for the JIT compilers', for 20 s").containsOnly(10);
+			assertThat(niceValues(newPid, true)).as("but for the JIT compilers', for 20 s (unless it stepped up)")
+				.containsOnly(app.log().contains(stepped) ? 0 : 10);
 			String status = app.status();
 			// 200 to each of two paths at most, fewer once response times settled (rounds of 20,
 			// three at least; a request in flight on the second thread may complete after).
