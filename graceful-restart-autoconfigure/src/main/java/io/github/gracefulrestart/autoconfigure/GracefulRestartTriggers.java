@@ -80,7 +80,24 @@ class GracefulRestartTriggers
 		thread.start();
 	}
 
+	/**
+	 * Take over, or fail at once: an exception of the application's code or of a server on the
+	 * way (a warm-up hook, a web server that cannot start accepting) ends this generation, so that
+	 * the serving one hears it now, not at its start-up timeout.
+	 */
 	private void takeOver() {
+		try {
+			takeOverOrNot();
+		}
+		catch (RuntimeException ex) {
+			String why = "its takeover failed: " + ex;
+			logger.error("Generation " + this.coordinator.generation() + " does not take over: " + why, ex);
+			this.coordinator.notReady(List.of(), why);
+			this.takeover.failed().run();
+		}
+	}
+
+	private void takeOverOrNot() {
 		Takeover takeover = this.takeover;
 		if (takeover.gate() != null && !takeover.gate().await(this.coordinator::notReady,
 				this.coordinator::isShuttingDown, this.coordinator::predecessorServing)) {
@@ -96,9 +113,22 @@ class GracefulRestartTriggers
 		if (takeover.bootPriority() != null) {
 			takeover.bootPriority().restore(COMPILERS_LATER);
 		}
-		takeover.events().publishEvent(new GenerationReadyEvent(this.coordinator, this.coordinator.generation(),
-				warmedUp));
+		try {
+			takeover.events()
+				.publishEvent(new GenerationReadyEvent(this.coordinator, this.coordinator.generation(), warmedUp));
+		}
+		catch (RuntimeException ex) {
+			// The application's own code: it changes nothing of the restart.
+			logger.error("A listener of GenerationReadyEvent failed" + origin(ex) + "; generation "
+					+ this.coordinator.generation() + " takes over all the same", ex);
+		}
 		this.coordinator.ready(warmedUp);
+	}
+
+	/** Where an exception was thrown, which names the listener that threw it. */
+	private static String origin(RuntimeException ex) {
+		StackTraceElement[] trace = ex.getStackTrace();
+		return (trace.length > 0) ? " (at " + trace[0].getClassName() + "." + trace[0].getMethodName() + ")" : "";
 	}
 
 	/**
