@@ -51,6 +51,7 @@ public sealed interface Message {
 		return switch (parts[0]) {
 			case "READY" -> new Ready();
 			case "WORKSTOPPED" -> new WorkStopped();
+			case "QUEUED" -> new Queued(line.substring("QUEUED ".length()));
 			case "DRAINED" -> new Drained(Long.parseLong(parts[1].trim()),
 					(parts.length > 2) ? RestartAttempt.decode(parts[2]) : List.of());
 			case "RESTART" -> new Restart(line.substring("RESTART ".length()));
@@ -93,6 +94,22 @@ public sealed interface Message {
 		@Override
 		public String encode() {
 			return "WORKSTOPPED";
+		}
+
+	}
+
+	/**
+	 * A restart was asked of the old generation while it restarted or drained: the new one runs it
+	 * once the old one is gone, so that it starts from the jar and configuration on disk then.
+	 * Sent before {@link Drained}; a generation of an older version skips it.
+	 *
+	 * @param trigger what asked, such as {@code SIGHUP}
+	 */
+	record Queued(String trigger) implements Message {
+
+		@Override
+		public String encode() {
+			return "QUEUED " + this.trigger;
 		}
 
 	}

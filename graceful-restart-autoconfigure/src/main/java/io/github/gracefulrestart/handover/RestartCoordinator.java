@@ -114,6 +114,9 @@ public final class RestartCoordinator {
 
 	private Supplier<String> trafficRoutes = () -> "";
 
+	/** A trigger that came while a restart could not start, run once it can; guarded by the monitor. */
+	private String queued;
+
 	/**
 	 * The shortest time a generation of this service took from its JVM's start to ready: this
 	 * one's or one before it; null until known.
@@ -273,6 +276,7 @@ public final class RestartCoordinator {
 		this.predecessor.reportReady(this::heard, this::channelEnded);
 		boolean first = this.handoff.parentPid().isEmpty();
 		this.listeners.fire((listener) -> listener.ready(generation(), first));
+		runQueued();
 	}
 
 	/**
@@ -281,6 +285,9 @@ public final class RestartCoordinator {
 	private void heard(Message message) {
 		if (message instanceof Message.WorkStopped) {
 			startWork("generation " + (generation() - 1) + " stopped its own");
+		}
+		else if (message instanceof Message.Queued queued) {
+			requestRestart(queued.trigger());
 		}
 		else if (message instanceof Message.Drained drained) {
 			startWork("generation " + (generation() - 1) + " drained");
@@ -329,6 +336,7 @@ public final class RestartCoordinator {
 					+ ") has ended; generation " + generation() + " serves alone");
 		}
 		previousGenerationGone();
+		runQueued();
 	}
 
 	/**
@@ -370,6 +378,7 @@ public final class RestartCoordinator {
 		}
 		if (isSupervised() && wasBusy) {
 			previousGenerationGone();
+			runQueued();
 		}
 	}
 
@@ -409,6 +418,7 @@ public final class RestartCoordinator {
 		}
 		if (attempt.result() != RestartResult.IN_PROGRESS) {
 			this.listeners.fire((listener) -> listener.restartFailed(attempt));
+			runQueued();
 		}
 	}
 
@@ -423,24 +433,33 @@ public final class RestartCoordinator {
 	}
 
 	/**
-	 * Ask for a restart. At most one runs at a time: a request while one runs (or before this
-	 * generation is ready, or while it or the previous one drains) starts nothing and returns the
-	 * running attempt.
+	 * Ask for a restart. At most one runs at a time: a request while one runs, before this
+	 * generation is ready, or while it or the previous one drains, is queued (at most one; later
+	 * ones merge into it) and runs once that is over, whatever its result: a trigger has no reply,
+	 * and one that was dropped would lose a deploy. A restart that succeeds hands the queued one to
+	 * the generation that took over. A request while this generation shuts down, or has lost its
+	 * supervisor, is refused.
 	 * @param trigger what asks ({@code SIGHUP}, {@code ENDPOINT}, ...)
-	 * @return whether a restart was started, and the attempt that runs
+	 * @return whether a restart was started or queued, and the attempt that runs
 	 */
 	public RestartRequest requestRestart(String trigger) {
 		RestartAttempt attempt;
 		synchronized (this.monitor) {
-			String why = !this.ready ? "this generation is not ready yet"
-					: this.closed ? "this generation is shutting down"
-							: this.supervisorGone ? "the supervisor is gone"
-									: this.predecessor.busy() ? previousGenerationBusy()
-											: (this.state != RestartState.SERVING) ? "a restart is already " + this.state
-													: null;
-			if (why != null) {
-				logger.info("Restart requested by " + trigger + " ignored: " + why);
-				return new RestartRequest(false, this.current, why);
+			String refused = this.closed ? "this generation is shutting down"
+					: this.supervisorGone ? "the supervisor is gone" : null;
+			if (refused != null) {
+				logger.info("Restart requested by " + trigger + " ignored: " + refused);
+				return new RestartRequest(false, this.current, refused);
+			}
+			String busy = !this.ready ? "this generation is not ready yet"
+					: this.predecessor.busy() ? previousGenerationBusy()
+							: (this.state != RestartState.SERVING) ? "a restart is already " + this.state : null;
+			if (busy != null) {
+				boolean merged = this.queued != null;
+				this.queued = merged ? this.queued : trigger;
+				logger.info("Restart requested by " + trigger + (merged ? " merged into the one queued" : " queued")
+						+ ": " + busy + "; it runs once that is over");
+				return new RestartRequest(false, this.current, "queued: " + busy, true);
 			}
 			if (isSupervised()) {
 				attempt = null;
@@ -459,6 +478,31 @@ public final class RestartCoordinator {
 				+ (generation() + 1));
 		daemon("graceful-restart", () -> run(attempt));
 		return new RestartRequest(true, attempt, null);
+	}
+
+	/**
+	 * Run the queued trigger, if any, now that what held it may be over: queued again if not.
+	 */
+	private void runQueued() {
+		String trigger;
+		synchronized (this.monitor) {
+			trigger = this.queued;
+			this.queued = null;
+		}
+		if (trigger != null) {
+			requestRestart(trigger);
+		}
+	}
+
+	/**
+	 * Take the queued trigger, to hand it to the generation that took over.
+	 */
+	private String takeQueued() {
+		synchronized (this.monitor) {
+			String trigger = this.queued;
+			this.queued = null;
+			return trigger;
+		}
 	}
 
 	private void run(RestartAttempt attempt) {
@@ -665,6 +709,7 @@ public final class RestartCoordinator {
 			this.state = RestartState.SERVING;
 		}
 		this.listeners.fire((listener) -> listener.restartFailed(ended));
+		runQueued();
 	}
 
 	private void takeOver(RestartAttempt attempt, ChildProcess next, List<RestartableServer> running) {
@@ -673,6 +718,12 @@ public final class RestartCoordinator {
 		RestartAttempt succeeded = attempt.ended(RestartResult.SUCCEEDED, this.clock.instant(),
 				"generation " + (generation() + 1) + " (pid " + attempt.newPid() + ") took over");
 		retire(succeeded, running, () -> next.send(new Message.WorkStopped()), (drainMs) -> {
+			String queuedTrigger = takeQueued();
+			if (queuedTrigger != null) {
+				logger.info("Restart " + succeeded.id() + ": handing the restart queued by " + queuedTrigger
+						+ " to generation " + (generation() + 1));
+				next.send(new Message.Queued(queuedTrigger));
+			}
 			List<RestartAttempt> handed;
 			synchronized (this.monitor) {
 				handed = this.history.with(succeeded);

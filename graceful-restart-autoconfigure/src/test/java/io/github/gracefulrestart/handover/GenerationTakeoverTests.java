@@ -79,7 +79,7 @@ class GenerationTakeoverTests {
 				RestartRequest early = coordinator.requestRestart("SIGHUP");
 				assertThat(early.accepted()).isFalse();
 				assertThat(early.reason())
-					.isEqualTo("the previous generation (pid 4100) has drained and is still shutting down");
+					.isEqualTo("queued: the previous generation (pid 4100) has drained and is still shutting down");
 			}
 			await().atMost(Duration.ofSeconds(30)).until(() -> coordinator.status().parentPid() == null);
 			assertThat(coordinator.status().generation()).isEqualTo(2);

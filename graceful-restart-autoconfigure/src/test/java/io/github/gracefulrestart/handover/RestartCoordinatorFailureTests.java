@@ -67,7 +67,9 @@ class RestartCoordinatorFailureTests {
 		FakeChild child = this.os.awaitSpawn();
 		RestartAttempt timedOut = awaitLast(coordinator, RestartResult.TIMED_OUT);
 		assertThat(timedOut.message()).contains("was not ready within PT0.3S");
-		assertThat(output.getOut().lines().filter((line) -> line.contains("is not ready after")))
+		assertThat(output.getOut()
+			.lines()
+			.filter((line) -> line.contains("Restart " + timedOut.id()) && line.contains("is not ready after")))
 			.as("said at each quarter of the startup timeout that it still waits")
 			.hasSize(3);
 		assertThat(child.signals()).containsExactly(15);
@@ -290,16 +292,51 @@ class RestartCoordinatorFailureTests {
 	}
 
 	@Test
-	void whenThePreviousGenerationDiesWhileDrainingTheNextRestartWorks() {
+	void aTriggerWhileThePreviousGenerationDrainsIsQueuedAndRunsOnceItIsGone() {
 		FakeOs.Peer parent = this.os.peer();
 		RestartCoordinator coordinator = child(parent, null);
 		coordinator.ready();
 		assertThat(parent.other().hear(WAIT)).isEqualTo("READY");
-		RestartRequest refused = coordinator.requestRestart("SIGHUP");
-		assertThat(refused.accepted()).isFalse();
-		assertThat(refused.reason()).isEqualTo("the previous generation is still draining");
+		RestartRequest queued = coordinator.requestRestart("SIGHUP");
+		assertThat(queued.accepted()).isFalse();
+		assertThat(queued.queued()).isTrue();
+		assertThat(queued.reason()).isEqualTo("queued: the previous generation is still draining");
+		assertThat(coordinator.requestRestart("ENDPOINT").queued()).as("merged into the queued one").isTrue();
+		assertThat(this.os.nextSpawn(Duration.ofMillis(200))).isEmpty();
 		parent.other().close();
-		await().atMost(WAIT).until(() -> coordinator.requestRestart("SIGHUP").accepted());
+		this.os.awaitSpawn();
+		assertThat(coordinator.state()).isEqualTo(RestartState.RESTARTING);
+		assertThat(coordinator.status().lastRestart().trigger()).isEqualTo("SIGHUP");
+		assertThat(this.os.nextSpawn(Duration.ofMillis(200))).as("one restart for both triggers").isEmpty();
+	}
+
+	@Test
+	void aTriggerWhileARestartRunsIsQueuedAndRunsOnceItFailed() {
+		RestartCoordinator coordinator = serving(settings(WAIT));
+		assertThat(coordinator.requestRestart("SIGHUP").accepted()).isTrue();
+		FakeChild first = this.os.awaitSpawn();
+		RestartRequest queued = coordinator.requestRestart("ENDPOINT");
+		assertThat(queued.queued()).isTrue();
+		assertThat(queued.reason()).isEqualTo("queued: a restart is already RESTARTING");
+		first.exit(1);
+		this.os.awaitSpawn();
+		assertThat(coordinator.status().lastRestart().trigger()).isEqualTo("ENDPOINT");
+		assertThat(coordinator.status().history().get(0).result()).isEqualTo(RestartResult.FAILED);
+	}
+
+	@Test
+	void aTriggerWhileThisGenerationDrainsIsHandedToTheOneThatTookOver() throws Exception {
+		this.server.holding(1);
+		RestartCoordinator coordinator = serving(settings(WAIT));
+		coordinator.requestRestart("SIGHUP");
+		FakeChild child = this.os.awaitSpawn();
+		child.ready();
+		await().atMost(WAIT).until(() -> coordinator.state() == RestartState.DRAINING && this.server.stoppedAccepting);
+		assertThat(coordinator.requestRestart("SIGHUP").queued()).isTrue();
+		assertThat(child.hear()).isEqualTo("WORKSTOPPED");
+		this.server.holding(0);
+		assertThat(child.hear()).isEqualTo("QUEUED SIGHUP");
+		assertThat(child.hear()).startsWith("DRAINED ");
 	}
 
 	@Test
@@ -364,9 +401,11 @@ class RestartCoordinatorFailureTests {
 		parent.other().say("DRAINED 12");
 		await().atMost(WAIT).until(() -> coordinator.requestRestart("SIGHUP").reason(),
 				(reason) -> reason != null && reason.contains("has drained and is still shutting down"));
-		// It exited: its descriptors closed, whether anyone reaped it yet or not (a zombie).
+		// It exited: its descriptors closed, whether anyone reaped it yet or not (a zombie). The
+		// trigger that came meanwhile runs now.
 		parent.other().close();
-		await().atMost(WAIT).until(() -> coordinator.requestRestart("SIGHUP").accepted());
+		this.os.awaitSpawn();
+		assertThat(coordinator.state()).isEqualTo(RestartState.RESTARTING);
 	}
 
 	@Test

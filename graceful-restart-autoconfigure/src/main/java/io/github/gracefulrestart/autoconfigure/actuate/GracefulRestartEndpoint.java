@@ -56,7 +56,7 @@ public class GracefulRestartEndpoint {
 	public RestartDescriptor restart() {
 		RestartRequest request = this.coordinator.requestRestart("ENDPOINT");
 		RestartAttempt attempt = request.attempt();
-		return new RestartDescriptor(request.accepted(), (attempt != null) ? attempt.id() : null,
+		return new RestartDescriptor(request.accepted(), request.queued(), (attempt != null) ? attempt.id() : null,
 				this.coordinator.state(), AttemptDescriptor.of(attempt),
 				request.accepted() ? "restart started" : request.reason());
 	}
@@ -65,12 +65,14 @@ public class GracefulRestartEndpoint {
 	 * The answer to a restart request: the started attempt, or the one that runs.
 	 *
 	 * @param accepted whether a restart was started
+	 * @param queued whether it was not started now but runs once the one that runs is over
 	 * @param id the attempt's id, absent when none runs
 	 * @param state what this generation is doing now
 	 * @param attempt the attempt
 	 * @param message why no restart was started, or that one was
 	 */
-	public record RestartDescriptor(boolean accepted, String id, RestartState state, AttemptDescriptor attempt,
+	public record RestartDescriptor(boolean accepted, boolean queued, String id, RestartState state,
+			AttemptDescriptor attempt,
 			String message) implements OperationResponseBody {
 
 	}

@@ -26,12 +26,12 @@ public class GracefulRestartEndpointWebExtension {
 
 	/**
 	 * Start a restart.
-	 * @return the response, 202 or 409
+	 * @return the response, 202 (started or queued) or 409
 	 */
 	@WriteOperation
 	public WebEndpointResponse<RestartDescriptor> restart() {
 		RestartDescriptor response = this.endpoint.restart();
-		return new WebEndpointResponse<>(response, response.accepted() ? 202 : 409);
+		return new WebEndpointResponse<>(response, (response.accepted() || response.queued()) ? 202 : 409);
 	}
 
 }
