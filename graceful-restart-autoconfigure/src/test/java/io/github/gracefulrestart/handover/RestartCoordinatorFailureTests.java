@@ -344,19 +344,7 @@ class RestartCoordinatorFailureTests {
 		FakeOs.Peer parent = this.os.peer();
 		RestartCoordinator coordinator = child(parent, null);
 		AtomicInteger starts = new AtomicInteger();
-		coordinator.useWork(new GenerationWork() {
-
-			@Override
-			public List<String> stop() {
-				return List.of();
-			}
-
-			@Override
-			public void start() {
-				starts.incrementAndGet();
-			}
-
-		});
+		coordinator.useWork(workStarting(starts::incrementAndGet));
 		coordinator.ready();
 		assertThat(parent.other().hear(WAIT)).isEqualTo("READY");
 		assertThat(starts).as("not while the previous generation may still run its own").hasValue(0);
@@ -373,19 +361,7 @@ class RestartCoordinatorFailureTests {
 		FakeOs.Peer parent = this.os.peer();
 		RestartCoordinator coordinator = child(parent, null);
 		CompletableFuture<Void> started = new CompletableFuture<>();
-		coordinator.useWork(new GenerationWork() {
-
-			@Override
-			public List<String> stop() {
-				return List.of();
-			}
-
-			@Override
-			public void start() {
-				started.complete(null);
-			}
-
-		});
+		coordinator.useWork(workStarting(() -> started.complete(null)));
 		coordinator.ready();
 		parent.other().hear(WAIT);
 		parent.other().close();
@@ -468,6 +444,23 @@ class RestartCoordinatorFailureTests {
 		await().atMost(WAIT).until(() -> coordinator.requestRestart("SIGHUP").reason(),
 				(reason) -> "the supervisor is gone".equals(reason));
 		assertThat(coordinator.state()).isEqualTo(RestartState.SERVING);
+	}
+
+	/** Background work that does {@code onStart} when started, and nothing to stop. */
+	private static GenerationWork workStarting(Runnable onStart) {
+		return new GenerationWork() {
+
+			@Override
+			public List<String> stop() {
+				return List.of();
+			}
+
+			@Override
+			public void start() {
+				onStart.run();
+			}
+
+		};
 	}
 
 	private RestartCoordinator serving(RestartSettings settings) {
