@@ -835,7 +835,7 @@ public final class RestartCoordinator {
 			Integer supervisor = this.handoff.supervisorPid().orElse(null);
 			return new RestartStatus(this.state, generation(), this.os.pid(), parent,
 					(supervisor != null) ? "SUPERVISED" : "STANDALONE", supervisor, server, this.startedAt, listeners,
-					draining, this.warmup, this.current, this.history.list());
+					draining, this.warmup, this.current, this.queued, this.history.list());
 		}
 	}
 

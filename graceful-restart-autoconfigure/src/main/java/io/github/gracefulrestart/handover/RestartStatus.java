@@ -26,11 +26,13 @@ import io.github.gracefulrestart.Warmup;
  * {@code websocket}, {@code event-stream}), else null
  * @param warmup what the warm-up before this generation took over did, or null
  * @param lastRestart the last or running restart, or null
+ * @param queued what asked for the restart that is queued to run once the running one (or a
+ * drain) is over, such as {@code SIGHUP}, or null
  * @param history the last restarts, newest first, across generations
  */
 public record RestartStatus(RestartState state, int generation, int pid, Integer parentPid, String mode,
-		Integer supervisorPid, String server,
-		Instant startedAt, List<ListenerStatus> listeners, Map<String, Integer> connections, Warmup.Result warmup, RestartAttempt lastRestart,
+		Integer supervisorPid, String server, Instant startedAt, List<ListenerStatus> listeners,
+		Map<String, Integer> connections, Warmup.Result warmup, RestartAttempt lastRestart, String queued,
 		List<RestartAttempt> history) {
 
 	/**

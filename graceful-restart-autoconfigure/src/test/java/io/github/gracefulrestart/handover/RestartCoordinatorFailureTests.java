@@ -301,12 +301,14 @@ class RestartCoordinatorFailureTests {
 		assertThat(queued.accepted()).isFalse();
 		assertThat(queued.queued()).isTrue();
 		assertThat(queued.reason()).isEqualTo("queued: the previous generation is still draining");
+		assertThat(coordinator.status().queued()).isEqualTo("SIGHUP");
 		assertThat(coordinator.requestRestart("ENDPOINT").queued()).as("merged into the queued one").isTrue();
 		assertThat(this.os.nextSpawn(Duration.ofMillis(200))).isEmpty();
 		parent.other().close();
 		this.os.awaitSpawn();
 		assertThat(coordinator.state()).isEqualTo(RestartState.RESTARTING);
 		assertThat(coordinator.status().lastRestart().trigger()).isEqualTo("SIGHUP");
+		assertThat(coordinator.status().queued()).isNull();
 		assertThat(this.os.nextSpawn(Duration.ofMillis(200))).as("one restart for both triggers").isEmpty();
 	}
 

@@ -92,18 +92,19 @@ public class GracefulRestartEndpoint {
 	 * @param connections while this generation drains, its open connections by kind
 	 * @param warmup what the warm-up before this generation took over did
 	 * @param lastRestart the last or running restart
+	 * @param queued what asked for the restart queued to run next, or null
 	 * @param history the last restarts, newest first, across generations
 	 */
 	public record StatusDescriptor(RestartState state, int generation, int pid, Integer parentPid, String mode,
 			Integer supervisorPid, String server, Instant startedAt, List<RestartStatus.ListenerStatus> listeners,
-			Map<String, Integer> connections, WarmupDescriptor warmup, AttemptDescriptor lastRestart,
+			Map<String, Integer> connections, WarmupDescriptor warmup, AttemptDescriptor lastRestart, String queued,
 			List<AttemptDescriptor> history) implements OperationResponseBody {
 
 		static StatusDescriptor of(RestartStatus status) {
 			return new StatusDescriptor(status.state(), status.generation(), status.pid(), status.parentPid(),
 					status.mode(), status.supervisorPid(), status.server(), status.startedAt(), status.listeners(),
 					status.connections(), WarmupDescriptor.of(status.warmup()), AttemptDescriptor.of(status.lastRestart()),
-					status.history().stream().map(AttemptDescriptor::of).toList());
+					status.queued(), status.history().stream().map(AttemptDescriptor::of).toList());
 		}
 
 	}
