@@ -9,15 +9,19 @@ import io.github.gracefulrestart.HealthGate;
 
 import org.springframework.boot.health.actuate.endpoint.CompositeHealthDescriptor;
 import org.springframework.boot.health.actuate.endpoint.HealthDescriptor;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
+import org.springframework.boot.health.actuate.endpoint.HealthEndpointGroup;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpointGroups;
 import org.springframework.boot.health.actuate.endpoint.IndicatedHealthDescriptor;
 import org.springframework.boot.health.contributor.Status;
 
 /**
- * A health group read in-process through Spring Boot's health endpoint, with every component
- * and detail (as the endpoint shows them to a caller allowed to see all): the readiness group
- * by default, the one Kubernetes probes. Without such a group, the application's whole health.
+ * A health group read in-process through Spring Boot's health endpoint: the readiness group by
+ * default, the one Kubernetes probes; without such a group, the application's whole health. The
+ * indicators that are not UP are named with their status; their details only where the group
+ * shows details to a caller who is not signed in ({@code show-details: always}), since what this
+ * reports ends up in the restart status and the log.
  */
 class GroupHealth implements Supplier<HealthGate.Health> {
 
@@ -55,25 +59,28 @@ class GroupHealth implements Supplier<HealthGate.Health> {
 		}
 		List<String> notUp = new ArrayList<>();
 		List<String> described = new ArrayList<>();
-		collectNotUp("", health, notUp, described);
+		HealthEndpointGroup shown = group ? this.groups.get(this.group) : this.groups.getPrimary();
+		boolean details = shown != null && shown.showDetails(SecurityContext.NONE);
+		collectNotUp("", health, details, notUp, described);
 		String what = group ? "health group '" + this.group + "'" : "health";
 		return new HealthGate.Health(Status.UP.equals(health.getStatus()), notUp,
 				what + " is " + health.getStatus() + (described.isEmpty() ? "" : ": " + String.join("; ", described)));
 	}
 
-	private static void collectNotUp(String name, HealthDescriptor health, List<String> names, List<String> described) {
+	private static void collectNotUp(String name, HealthDescriptor health, boolean details, List<String> names,
+			List<String> described) {
 		if (health instanceof CompositeHealthDescriptor composite) {
 			Map<String, HealthDescriptor> components = composite.getComponents();
 			if (components != null) {
 				components.forEach((child, descriptor) -> collectNotUp(name.isEmpty() ? child : name + "/" + child,
-						descriptor, names, described));
+						descriptor, details, names, described));
 			}
 		}
 		else if (!Status.UP.equals(health.getStatus()) && !name.isEmpty()) {
 			names.add(name);
-			Map<String, Object> details = (health instanceof IndicatedHealthDescriptor indicated) ? indicated.getDetails()
-					: Map.of();
-			described.add(name + " " + health.getStatus() + ((details == null || details.isEmpty()) ? "" : " " + details));
+			Map<String, Object> shown = (details && health instanceof IndicatedHealthDescriptor indicated)
+					? indicated.getDetails() : Map.of();
+			described.add(name + " " + health.getStatus() + ((shown == null || shown.isEmpty()) ? "" : " " + shown));
 		}
 	}
 

@@ -42,8 +42,10 @@ class GracefulRestartHealthGateAutoConfigurationTests {
 		.withUserConfiguration(Backends.class);
 
 	@Test
-	void readsTheReadinessGroupAndNamesTheIndicatorsThatAreNotUpWithTheirDetails() {
-		this.runner.withPropertyValues("management.endpoint.health.group.readiness.include=readinessState,db")
+	void readsTheReadinessGroupAndNamesTheIndicatorsThatAreNotUpWithTheirDetailsWhereTheGroupShowsThem() {
+		this.runner
+			.withPropertyValues("management.endpoint.health.group.readiness.include=readinessState,db",
+					"management.endpoint.health.group.readiness.show-details=always")
 			.run((context) -> {
 				assertThat(context).hasSingleBean(HealthGate.class);
 				GroupHealth health = groupHealth(context, "readiness");
@@ -59,6 +61,20 @@ class GracefulRestartHealthGateAutoConfigurationTests {
 				// The cache, not in the readiness group, changes nothing.
 				assertThat(ready.description()).doesNotContain("cache");
 			});
+	}
+
+	@Test
+	void whereTheHealthEndpointShowsNoDetailsTheIndicatorsAreNamedWithTheirStatusOnly() {
+		for (String showDetails : new String[] { "never", "when-authorized" }) {
+			this.runner
+				.withPropertyValues("management.endpoint.health.group.readiness.include=readinessState,db",
+						"management.endpoint.health.show-details=" + showDetails)
+				.run((context) -> {
+					AvailabilityChangeEvent.publish(context, ReadinessState.ACCEPTING_TRAFFIC);
+					assertThat(groupHealth(context, "readiness").get().description())
+						.isEqualTo("health group 'readiness' is DOWN: db DOWN");
+				});
+		}
 	}
 
 	@Test
