@@ -60,6 +60,14 @@ public class GracefulRestartProperties {
 	private SupervisorMode supervisor = SupervisorMode.AUTO;
 
 	/**
+	 * Number of failed replacements in a row of a generation that ended while serving after which
+	 * the supervisor gives up and exits with a failure status, so that what runs the service
+	 * (systemd, an orchestrator) takes over instead of a release that can never start being
+	 * retried for ever.
+	 */
+	private int supervisorGiveUpAfter = 5;
+
+	/**
 	 * Nice value the next generation boots with, so that it takes CPU from this, the serving
 	 * generation only when this one does not need it: started through nice(1), from its first
 	 * instruction. It gets its priority back just before it takes over, its JIT compiler threads
@@ -164,6 +172,16 @@ public class GracefulRestartProperties {
 
 	public void setSupervisor(SupervisorMode supervisor) {
 		this.supervisor = supervisor;
+	}
+
+	public int getSupervisorGiveUpAfter() {
+		return this.supervisorGiveUpAfter;
+	}
+
+	public void setSupervisorGiveUpAfter(int supervisorGiveUpAfter) {
+		Assert.isTrue(supervisorGiveUpAfter >= 1,
+				"graceful-restart.supervisor-give-up-after must be at least 1, was " + supervisorGiveUpAfter);
+		this.supervisorGiveUpAfter = supervisorGiveUpAfter;
 	}
 
 	/**

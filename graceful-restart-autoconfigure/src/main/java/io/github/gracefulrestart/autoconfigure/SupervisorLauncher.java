@@ -86,7 +86,7 @@ public class SupervisorLauncher implements ApplicationListener<ApplicationEnviro
 		SupervisorConfiguration configuration = new SupervisorConfiguration(ChildCommandLine.ofCurrentProcess(),
 				listeners, new RestartSettings(properties.getStartupTimeout(), properties.getDrainTimeout(),
 						properties.getStopTimeout()),
-				properties.getSignal().name(), properties.getPidFile());
+				properties.getSignal().name(), properties.getPidFile(), properties.getSupervisorGiveUpAfter());
 		SupervisorJvm.command().ifPresent((command) -> SupervisorJvm.exec(os, command, configuration));
 		// No small JVM to become: supervise from this one, with the classes loaded so far.
 		System.exit(configuration.supervise(os, System.getenv()));

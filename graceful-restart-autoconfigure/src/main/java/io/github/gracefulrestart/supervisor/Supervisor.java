@@ -51,7 +51,8 @@ import org.apache.commons.logging.LogFactory;
  * nothing else changes. When nothing serves any more (the serving generation ended on its own,
  * at any moment of a restart) a new one starts at once if a restart's new generation is not
  * already booting, after a backoff that doubles with each failure in a row up to
- * {@value #MAX_BACKOFF_SECONDS} seconds; a serving generation that exits with status 0 ends the
+ * {@value #MAX_BACKOFF_SECONDS} seconds, and the supervisor exits non-zero after
+ * {@link #giveUpAfter so many} failed replacements in a row; a serving generation that exits with status 0 ends the
  * supervisor with it.
  * <p>
  * As PID 1 it reaps every process the kernel hands it, forwards SIGTERM and SIGINT to the
@@ -66,6 +67,9 @@ public final class Supervisor {
 	private static final int SIGKILL = 9;
 
 	private static final int MAX_BACKOFF_SECONDS = 30;
+
+	/** Failed replacements in a row after which the supervisor exits, by default. */
+	public static final int DEFAULT_GIVE_UP_AFTER = 5;
 
 	private static final Duration HEALTHY = Duration.ofSeconds(60);
 
@@ -127,6 +131,10 @@ public final class Supervisor {
 
 	private int failuresInARow;
 
+	private int giveUpAfter = DEFAULT_GIVE_UP_AFTER;
+
+	private boolean gaveUp;
+
 	/**
 	 * Create a supervisor.
 	 * @param settings the timing
@@ -152,6 +160,17 @@ public final class Supervisor {
 		});
 		timers.setRemoveOnCancelPolicy(true);
 		this.timers = timers;
+	}
+
+	/**
+	 * Give up after this many failed replacements in a row of a generation that ended while
+	 * serving: a release that can never start (a corrupt jar, a broken configuration) would
+	 * otherwise be retried for ever, holding the port with nothing accepting; exiting non-zero
+	 * hands the service to whoever runs it (systemd, an orchestrator).
+	 * @param failures the failed replacements in a row, at least 1
+	 */
+	public void giveUpAfter(int failures) {
+		this.giveUpAfter = Math.max(1, failures);
 	}
 
 	/**
@@ -474,6 +493,15 @@ public final class Supervisor {
 	 * row (reset once a generation served for a minute).
 	 */
 	private void recover(String why, int oldPid) {
+		if (this.failuresInARow >= this.giveUpAfter) {
+			logger.error(why + " after " + this.failuresInARow + " failed replacement(s) in a row; the supervisor gives up "
+					+ "and exits with a failure status, so that what runs the service (systemd, the orchestrator) takes "
+					+ "over (graceful-restart.supervisor-give-up-after)");
+			this.gaveUp = true;
+			this.stopping = true;
+			checkAllEnded();
+			return;
+		}
 		this.failuresInARow++;
 		long delay = Math.min(MAX_BACKOFF_SECONDS, 1L << Math.min(this.failuresInARow - 1, 5));
 		RestartAttempt attempt = new RestartAttempt(UUID.randomUUID().toString(), "CRASH", RestartResult.IN_PROGRESS,
@@ -554,7 +582,8 @@ public final class Supervisor {
 	private void checkAllEnded() {
 		if (this.stopping && this.generations.isEmpty()) {
 			ExitStatus last = (this.lastExit != null) ? this.lastExit : new ExitStatus(1, 0);
-			this.exitCode.complete((last.signal() != 0) ? 128 + last.signal() : last.code());
+			int code = (last.signal() != 0) ? 128 + last.signal() : last.code();
+			this.exitCode.complete((this.gaveUp && code == 0) ? 1 : code);
 		}
 	}
 

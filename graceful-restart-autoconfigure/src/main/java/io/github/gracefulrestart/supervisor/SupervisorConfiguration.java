@@ -32,9 +32,10 @@ import io.github.gracefulrestart.systemd.SystemdNotifier;
  * @param settings the timing
  * @param signal the restart signal's name ({@code HUP}, {@code USR1})
  * @param pidFile where to write the supervisor's pid, or null
+ * @param giveUpAfter the failed replacements in a row after which the supervisor exits
  */
 public record SupervisorConfiguration(ChildCommandLine commandLine, Map<String, InetSocketAddress> listeners,
-		RestartSettings settings, String signal, Path pidFile) {
+		RestartSettings settings, String signal, Path pidFile, int giveUpAfter) {
 
 	/** The environment variable that carries the configuration into the supervisor's JVM. */
 	public static final String VARIABLE = "GRACEFUL_RESTART_SUPERVISOR";
@@ -50,6 +51,7 @@ public record SupervisorConfiguration(ChildCommandLine commandLine, Map<String, 
 		forGenerations.remove(VARIABLE);
 		Supervisor supervisor = new Supervisor(this.settings, os, this.commandLine, forGenerations,
 				SupervisedSocket.open(this.listeners, environment, os));
+		supervisor.giveUpAfter(this.giveUpAfter);
 		SdNotify.fromEnvironment(environment).ifPresent((notify) -> supervisor.addListener(new SystemdNotifier(notify)));
 		if (this.pidFile != null) {
 			supervisor.addListener(new PidFile(this.pidFile));
@@ -76,6 +78,7 @@ public record SupervisorConfiguration(ChildCommandLine commandLine, Map<String, 
 		pairs.add(pair("drainTimeout", this.settings.drainTimeout().toString()));
 		pairs.add(pair("stopTimeout", this.settings.stopTimeout().toString()));
 		pairs.add(pair("signal", this.signal));
+		pairs.add(pair("giveUpAfter", String.valueOf(this.giveUpAfter)));
 		if (this.pidFile != null) {
 			pairs.add(pair("pidFile", this.pidFile.toString()));
 		}
@@ -109,9 +112,11 @@ public record SupervisorConfiguration(ChildCommandLine commandLine, Map<String, 
 		RestartSettings settings = new RestartSettings(Duration.parse(one(values, "startupTimeout")),
 				Duration.parse(one(values, "drainTimeout")), Duration.parse(one(values, "stopTimeout")));
 		List<String> pidFile = values.get("pidFile");
+		List<String> giveUpAfter = values.get("giveUpAfter");
 		return new SupervisorConfiguration(
 				new ChildCommandLine(one(values, "executable"), values.getOrDefault("argument", List.of())), listeners,
-				settings, one(values, "signal"), (pidFile != null) ? Path.of(pidFile.get(0)) : null);
+				settings, one(values, "signal"), (pidFile != null) ? Path.of(pidFile.get(0)) : null,
+				(giveUpAfter != null) ? Integer.parseInt(giveUpAfter.get(0)) : Supervisor.DEFAULT_GIVE_UP_AFTER);
 	}
 
 	private static InetSocketAddress address(String host, int port) {

@@ -28,9 +28,12 @@ class SupervisorConfigurationTests {
 		SupervisorConfiguration configuration = new SupervisorConfiguration(
 				new ChildCommandLine("/usr/bin/java", List.of("-Dname=a b&c=d", "-jar", "app.jar", "--x=%20")), listeners,
 				new RestartSettings(Duration.ofMinutes(2), Duration.ofSeconds(30), Duration.ofSeconds(10)), "USR1",
-				Path.of("/run/app pid"));
+				Path.of("/run/app pid"), 3);
 		SupervisorConfiguration decoded = SupervisorConfiguration.decode(configuration.encode());
 		assertThat(decoded).isEqualTo(configuration);
+		// From a launcher of an older version, which did not say when to give up.
+		String older = configuration.encode().replace("&giveUpAfter=3", "");
+		assertThat(SupervisorConfiguration.decode(older).giveUpAfter()).isEqualTo(Supervisor.DEFAULT_GIVE_UP_AFTER);
 		assertThat(decoded.listeners().keySet()).containsExactly("server", "management");
 		assertThat(decoded.listeners().get("server").getAddress().isAnyLocalAddress()).isTrue();
 	}

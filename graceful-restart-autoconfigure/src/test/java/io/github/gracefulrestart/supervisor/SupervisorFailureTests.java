@@ -178,6 +178,19 @@ class SupervisorFailureTests {
 	}
 
 	@Test
+	void aReleaseThatCanNeverStartMakesTheSupervisorGiveUpAndExitNonZero() throws Exception {
+		FakeChild first = startServing();
+		this.supervisor.giveUpAfter(2);
+		first.exit(3);
+		this.os.awaitSpawn().exit(1);
+		this.os.awaitSpawn().exit(1);
+		assertThat(this.exit.get(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the status of the one that served last")
+			.isEqualTo(3);
+		assertThat(this.os.nextSpawn(Duration.ofMillis(500))).as("no third replacement").isEmpty();
+		this.supervisor = null;
+	}
+
+	@Test
 	void aStopDuringARestartStopsBothAndExitsWithTheServingGenerationsStatus() throws Exception {
 		FakeChild first = startServing();
 		this.supervisor.requestRestart("SIGHUP");
