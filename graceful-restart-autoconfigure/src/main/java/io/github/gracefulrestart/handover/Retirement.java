@@ -76,6 +76,9 @@ final class Retirement {
 	 */
 	void run(RestartAttempt succeeded, List<RestartableServer> running, Runnable reportWorkStopped,
 			LongPredicate reportDrain) {
+		// From the start: what runs before the drain (the application's listeners, close frames to
+		// clients that may not read them) is as unbounded as what runs after it.
+		exitWatchdog(succeeded);
 		Drain drain = new Drain(running, this.settings.drainTimeout());
 		drain.stopAccepting();
 		stopWork(succeeded);
@@ -102,7 +105,6 @@ final class Retirement {
 		if (!reportDrain.test(outcome.millis())) {
 			logger.warn("Could not report the drain of restart " + succeeded.id() + ": the other end is gone");
 		}
-		exitWatchdog(succeeded);
 		this.close.accept(succeeded);
 	}
 
@@ -125,7 +127,7 @@ final class Retirement {
 		}
 	}
 
-	/** Past the close limit, a generation that handed over halts. */
+	/** Past the close limit from the start of its retirement, a generation that handed over halts. */
 	private void exitWatchdog(RestartAttempt attempt) {
 		Duration grace = this.closeLimit;
 		RestartCoordinator.daemon("graceful-restart-exit-watchdog", () -> {

@@ -109,6 +109,33 @@ class RetirementTests {
 	}
 
 	@Test
+	void aDrainStartedListenerThatHangsPastTheLimitHaltsTheGenerationToo() throws Exception {
+		RestartListeners listeners = new RestartListeners();
+		listeners.add(new RestartListener() {
+
+			@Override
+			public void handedOver(RestartAttempt attempt) {
+				try {
+					RetirementTests.this.hang.await();
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			}
+
+		});
+		Thread retiring = new Thread(() -> new Retirement(SETTINGS, this.os,
+				new GenerationServers(() -> List.of(this.server), Handoff.none()), listeners, 1, (attempt) -> {
+				}, Duration.ofMillis(300), GenerationWork.NONE)
+			.run(this.succeeded, List.of(this.server), () -> {
+			}, (drainMs) -> true));
+		retiring.setDaemon(true);
+		retiring.start();
+
+		assertThat(this.os.halted().get(10, TimeUnit.SECONDS)).isEqualTo(1);
+	}
+
+	@Test
 	void aCloseThatHangsPastTheLimitHaltsTheGeneration() throws Exception {
 		Thread retiring = new Thread(() -> retirement((attempt) -> {
 			try {
