@@ -5,16 +5,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.LongPredicate;
@@ -58,7 +53,6 @@ public final class RestartCoordinator {
 
 	private static final Log logger = LogFactory.getLog(RestartCoordinator.class);
 
-	private static final Duration LEAST_STEP = Duration.ofSeconds(1);
 
 	private final RestartSettings settings;
 
@@ -600,7 +594,7 @@ public final class RestartCoordinator {
 	/**
 	 * Wait until the next generation is ready, ends or times out, saying at each quarter of the
 	 * timeout that it is still starting. A generation that boots lowered and is starved steps up:
-	 * see {@link #stepUpWhenStarved}.
+	 * see {@link StarvedBoot}.
 	 */
 	private ChildProcess.ReadyOutcome awaitReady(RestartAttempt attempt, ChildProcess started, Duration timeout) {
 		TreeMap<Duration, List<Runnable>> events = new TreeMap<>();
@@ -608,7 +602,8 @@ public final class RestartCoordinator {
 			Duration waited = timeout.multipliedBy(quarter).dividedBy(4);
 			at(events, waited, () -> logger.info("Restart " + attempt.id() + ": " + started.stillStarting(waited, timeout)));
 		}
-		Runnable restoreOnReady = stepUpWhenStarved(attempt, started, timeout, events);
+		Runnable restoreOnReady = new StarvedBoot(this.os, this.bootPriority, this.bootTime).watch(attempt, started,
+				timeout, (when, look) -> at(events, when, look));
 		at(events, timeout, () -> {
 		});
 		Duration waited = Duration.ZERO;
@@ -624,66 +619,6 @@ public final class RestartCoordinator {
 			event.getValue().forEach(Runnable::run);
 		}
 		return ChildProcess.ReadyOutcome.TIMED_OUT;
-	}
-
-	/**
-	 * A generation that boots lowered yields to this one; beside one that saturates the cores it
-	 * would get a tenth of a core, and at the same priority a share by its few threads against
-	 * this one's many, and boot many times slower than alone, up to the start-up timeout. Once it
-	 * has taken as long as a generation of this service took to be ready (at least a second, at
-	 * most an eighth of {@code startupTimeout}), and every half of that from then on, it steps up
-	 * if it waited for a CPU longer than it ran since the last look: to its normal priority, then
-	 * 5 and 10 above it as far as this process may ({@link BootPriority#stepsUpFrom}). One that
-	 * is slow for another reason (a runner that waits on a database) keeps yielding.
-	 * @return what to do once it is ready: its normal priority back, if it went above
-	 */
-	private Runnable stepUpWhenStarved(RestartAttempt attempt, ChildProcess started, Duration timeout,
-			TreeMap<Duration, List<Runnable>> events) {
-		List<Integer> steps = (this.bootPriority != null && started.bootNice().isPresent())
-				? this.bootPriority.stepsUpFrom(started.bootNice().get()) : List.of();
-		if (steps.isEmpty()) {
-			return () -> {
-			};
-		}
-		Duration most = timeout.dividedBy(8);
-		Duration booted = (this.bootTime != null) ? this.bootTime : most;
-		Duration every = (booted.compareTo(LEAST_STEP) < 0) ? LEAST_STEP : (booted.compareTo(most) > 0) ? most : booted;
-		NativeOs.Scheduling[] before = { this.os.scheduling(started.pid()) };
-		int[] taken = { 0 };
-		for (Duration when = every; when.compareTo(timeout) < 0; when = when.plus(every.dividedBy(2))) {
-			Duration look = when;
-			at(events, look, () -> {
-				NativeOs.Scheduling now = this.os.scheduling(started.pid());
-				boolean starved = now.starvedSince(before[0]);
-				before[0] = now;
-				if (!starved || taken[0] == steps.size()) {
-					return;
-				}
-				int nice = steps.get(taken[0]++);
-				logger.info("Restart " + attempt.id() + ": " + started + " is not ready after " + look.toMillis() / 1000.0
-						+ " s (a generation of this service was ready " + bootTimeSeconds()
-						+ " s after its start) and waited for a CPU longer than it ran: it boots at nice " + nice
-						+ " now, not " + started.bootNice().get() + ", so that a busy generation cannot starve it");
-				setNice(started, nice);
-			});
-		}
-		return () -> {
-			if (taken[0] > 0 && steps.get(taken[0] - 1) < this.bootPriority.normal()) {
-				// It took its priority back before it said READY, perhaps before the last step.
-				setNice(started, this.bootPriority.normal());
-			}
-		};
-	}
-
-	private String bootTimeSeconds() {
-		Duration booted = this.bootTime;
-		return (booted != null) ? String.valueOf(booted.toMillis() / 1000.0) : "?";
-	}
-
-	private void setNice(ChildProcess started, int nice) {
-		for (int tid : this.os.threads(started.pid())) {
-			this.os.setNice(tid, nice);
-		}
 	}
 
 	private static void at(TreeMap<Duration, List<Runnable>> events, Duration when, Runnable event) {
