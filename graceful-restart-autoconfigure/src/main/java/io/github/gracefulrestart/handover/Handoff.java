@@ -63,14 +63,24 @@ public final class Handoff {
 
 	/**
 	 * A path of each of the routes the serving generation's clients used most, separated by
-	 * spaces: the next generation warms them up.
+	 * spaces: the next generation warms them up. Not {@code ..._WARMUP_PATHS}: Spring Boot binds
+	 * environment variables to properties, and that one would be taken for
+	 * {@code graceful-restart.warmup.paths}.
 	 */
-	public static final String WARMUP_PATHS = "GRACEFUL_RESTART_WARMUP_PATHS";
+	public static final String WARMUP_PATHS = "GRACEFUL_RESTART_HANDED_PATHS";
 
 	private static final List<String> VARIABLES = List.of(LISTENERS, CHANNEL, GENERATION, PARENT_PID, SUPERVISOR_PID,
 			NORMAL_NICE, BOOT_MS, WARMUP_PATHS);
 
 	private static final Log logger = LogFactory.getLog(Handoff.class);
+
+	/**
+	 * Return the names of the environment variables a generation hands the next one.
+	 * @return the names
+	 */
+	public static List<String> variables() {
+		return VARIABLES;
+	}
 
 	private final int generation;
 

@@ -217,6 +217,22 @@ class GracefulRestartAutoConfigurationTests {
 				.doesNotHaveBean("gracefulRestartTrafficRoutesFilter"));
 	}
 
+	@Test
+	void noVariableAGenerationHandsTheNextOneIsTakenForAProperty() {
+		// Spring Boot binds GRACEFUL_RESTART_X_Y to graceful-restart.x-y and graceful-restart.x.y.
+		java.util.Map<String, Object> variables = new java.util.HashMap<>();
+		Handoff.variables().forEach((name) -> variables.put(name, "a b,c"));
+		org.springframework.core.env.StandardEnvironment environment = new org.springframework.core.env.StandardEnvironment();
+		environment.getPropertySources()
+			.addFirst(new org.springframework.core.env.SystemEnvironmentPropertySource("handed", variables));
+		GracefulRestartProperties bound = org.springframework.boot.context.properties.bind.Binder.get(environment)
+			.bindOrCreate("graceful-restart", GracefulRestartProperties.class);
+		assertThat(bound.getWarmup().getPaths()).isEmpty();
+		assertThat(bound.getBootNice()).isEqualTo(10);
+		assertThat(bound.getSupervisor()).isEqualTo(GracefulRestartProperties.SupervisorMode.AUTO);
+		assertThat(bound.getWarmup().getTraffic().getDeny()).isEmpty();
+	}
+
 	private void assertStartUpFails(String property, String named) {
 		this.runner.withPropertyValues(property).run((context) -> {
 			assertThat(context).hasFailed();
