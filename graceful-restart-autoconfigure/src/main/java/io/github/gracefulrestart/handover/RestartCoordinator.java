@@ -53,7 +53,6 @@ public final class RestartCoordinator {
 
 	private static final Log logger = LogFactory.getLog(RestartCoordinator.class);
 
-
 	private final RestartSettings settings;
 
 	private final NativeOs os;
