@@ -166,6 +166,12 @@ public sealed interface Message {
 	 */
 	record Refused(RestartAttempt attempt, String reason) implements Message {
 
+		/**
+		 * How the reason starts when the restart was queued instead, to run once the running one is
+		 * over.
+		 */
+		public static final String QUEUED = "queued: ";
+
 		@Override
 		public String encode() {
 			return "REFUSED " + one(this.attempt) + " " + this.reason;

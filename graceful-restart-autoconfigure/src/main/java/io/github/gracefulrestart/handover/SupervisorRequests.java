@@ -47,9 +47,12 @@ final class SupervisorRequests {
 		try {
 			this.handoff.channel().orElseThrow().send(new Message.Restart(trigger));
 			RestartRequest request = answer.get(ANSWER_SECONDS, TimeUnit.SECONDS);
-			logger.info("Restart requested by " + trigger + (request.accepted() ? " handed to" : " refused by")
-					+ " the supervisor (pid " + supervisor + ")" + (request.accepted() ? "" : ": " + request.reason()));
-			return request;
+			boolean queued = !request.accepted() && request.reason() != null
+					&& request.reason().startsWith(Message.Refused.QUEUED);
+			logger.info("Restart requested by " + trigger
+					+ (request.accepted() ? " handed to" : queued ? " queued by" : " refused by") + " the supervisor (pid "
+					+ supervisor + ")" + (request.accepted() ? "" : ": " + request.reason()));
+			return new RestartRequest(request.accepted(), request.attempt(), request.reason(), queued);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

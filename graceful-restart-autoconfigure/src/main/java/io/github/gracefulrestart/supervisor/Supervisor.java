@@ -135,6 +135,9 @@ public final class Supervisor {
 
 	private boolean gaveUp;
 
+	/** A trigger that came while a restart ran, run once none does. */
+	private String queued;
+
 	/**
 	 * Create a supervisor.
 	 * @param settings the timing
@@ -196,6 +199,7 @@ public final class Supervisor {
 				Runnable event = this.events.take();
 				try {
 					event.run();
+					runQueued();
 				}
 				catch (RuntimeException ex) {
 					logger.error("Supervisor event failed", ex);
@@ -247,6 +251,16 @@ public final class Supervisor {
 		post(() -> stopping(signal));
 	}
 
+	/** After each event: the queued trigger runs once no restart does. */
+	private void runQueued() {
+		// Not between the old generation's exit and the new one's hearing of it.
+		if (this.queued != null && !this.stopping && state() == RestartState.SERVING && this.takeover == null) {
+			String trigger = this.queued;
+			this.queued = null;
+			answer(trigger);
+		}
+	}
+
 	private void post(Runnable event) {
 		this.events.add(event);
 	}
@@ -268,10 +282,18 @@ public final class Supervisor {
 	}
 
 	private Answer answer(String trigger) {
-		if (this.stopping || state() != RestartState.SERVING) {
-			String why = this.stopping ? "the service is stopping" : "a restart is already " + state();
-			logger.info("Restart requested by " + trigger + " ignored: " + why);
-			return new Answer(false, this.current, why);
+		if (this.stopping) {
+			logger.info("Restart requested by " + trigger + " ignored: the service is stopping");
+			return new Answer(false, this.current, "the service is stopping");
+		}
+		if (state() != RestartState.SERVING) {
+			// A trigger has no reply: one dropped here would lose a deploy.
+			String why = "a restart is already " + state();
+			boolean merged = this.queued != null;
+			this.queued = merged ? this.queued : trigger;
+			logger.info("Restart requested by " + trigger + (merged ? " merged into the one queued" : " queued") + ": "
+					+ why + "; it runs once that is over");
+			return new Answer(false, this.current, Message.Refused.QUEUED + why);
 		}
 		ChildProcess old = this.serving;
 		RestartAttempt attempt = new RestartAttempt(UUID.randomUUID().toString(), trigger, RestartResult.IN_PROGRESS,
@@ -400,6 +422,7 @@ public final class Supervisor {
 	 * Tell the generation that serves alone now that it does, with the history.
 	 */
 	private void announce(ChildProcess child, RestartAttempt succeeded, long drainMs) {
+		this.takeover = null;
 		child.send(new Message.Drained(drainMs, this.history.list()));
 		logger.info("Restart " + succeeded.id() + " succeeded: " + child + " serves");
 		this.listeners.fire((listener) -> listener.servingAlone(child.number()));

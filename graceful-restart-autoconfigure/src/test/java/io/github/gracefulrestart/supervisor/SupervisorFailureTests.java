@@ -191,6 +191,23 @@ class SupervisorFailureTests {
 	}
 
 	@Test
+	void aTriggerWhileARestartRunsIsQueuedAndRunsOnceItIsOverWhateverItsResult() {
+		FakeChild first = startServing();
+		assertThat(this.supervisor.requestRestart("SIGHUP")).isPresent();
+		FakeChild failing = this.os.awaitSpawn();
+		assertThat(this.supervisor.requestRestart("SIGHUP")).as("queued, not started").isEmpty();
+		assertThat(this.supervisor.requestRestart("ENDPOINT")).as("merged").isEmpty();
+		failing.exit(1);
+		FakeChild next = this.os.awaitSpawn();
+		next.ready();
+		assertThat(heardUntil(first, "DRAIN ")).isNotNull();
+		first.exit(0);
+		await().atMost(WAIT).until(() -> this.succeeded.size() == 1);
+		assertThat(this.succeeded.get(0).trigger()).isEqualTo("SIGHUP");
+		assertThat(this.os.nextSpawn(Duration.ofMillis(300))).as("one restart for both").isEmpty();
+	}
+
+	@Test
 	void aStopDuringARestartStopsBothAndExitsWithTheServingGenerationsStatus() throws Exception {
 		FakeChild first = startServing();
 		this.supervisor.requestRestart("SIGHUP");

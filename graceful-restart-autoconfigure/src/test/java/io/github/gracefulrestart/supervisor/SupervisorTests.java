@@ -104,14 +104,16 @@ class SupervisorTests {
 	}
 
 	@Test
-	void aRestartWhileOneRunsIsRefused() throws Exception {
+	void aRestartWhileOneRunsIsQueuedAndRunsOnceItIsOver() throws Exception {
 		run(start(Map.of("BEFORE_READY", "[ $GRACEFUL_RESTART_GENERATION = 2 ] && sleep 3")));
 		Supervisor supervisor = this.running.get(0);
 		await().atMost(WAIT).until(() -> this.events.ready.size() == 1);
 		assertThat(supervisor.requestRestart("SIGHUP")).isPresent();
-		assertThat(supervisor.requestRestart("SIGHUP")).isEmpty();
-		await().atMost(WAIT).until(() -> this.events.succeeded.size() == 1);
-		assertThat(this.events.started).hasSize(1);
+		assertThat(supervisor.requestRestart("SIGHUP")).as("queued, not started now").isEmpty();
+		assertThat(supervisor.requestRestart("ENDPOINT")).as("merged into the queued one").isEmpty();
+		await().atMost(WAIT).until(() -> this.events.succeeded.size() == 2);
+		assertThat(this.events.started).hasSize(2);
+		assertThat(this.events.succeeded.get(1).newPid()).isNotEqualTo(this.events.succeeded.get(0).newPid());
 	}
 
 	@Test
