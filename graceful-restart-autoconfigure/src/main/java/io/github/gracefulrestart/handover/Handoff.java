@@ -69,8 +69,15 @@ public final class Handoff {
 	 */
 	public static final String WARMUP_PATHS = "GRACEFUL_RESTART_HANDED_PATHS";
 
+	/**
+	 * The arguments of {@code ManagementAgent.start} for the JMX remote agent that the user's JVM
+	 * options open on a port: a generation starts without those options (its predecessor holds
+	 * the port) and starts the agent once its predecessor is gone.
+	 */
+	public static final String JMX_AGENT = "GRACEFUL_RESTART_JMX_AGENT";
+
 	private static final List<String> VARIABLES = List.of(LISTENERS, CHANNEL, GENERATION, PARENT_PID, SUPERVISOR_PID,
-			NORMAL_NICE, BOOT_MS, WARMUP_PATHS);
+			NORMAL_NICE, BOOT_MS, WARMUP_PATHS, JMX_AGENT);
 
 	private static final Log logger = LogFactory.getLog(Handoff.class);
 

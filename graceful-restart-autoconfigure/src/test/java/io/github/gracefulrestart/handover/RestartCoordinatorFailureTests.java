@@ -241,6 +241,34 @@ class RestartCoordinatorFailureTests {
 	}
 
 	@Test
+	void aJmxRemotePortIsCarriedToTheNextGenerationWhichStartsWithoutItsPortOptions() {
+		this.os.setenv("JAVA_TOOL_OPTIONS", "-XX:+UseSerialGC -Dcom.sun.management.jmxremote.rmi.port=9011");
+		RestartCoordinator coordinator = new RestartCoordinator(settings(WAIT), this.os, Handoff.none(),
+				() -> List.of(this.server),
+				() -> new ChildCommandLine("/jdk/bin/java", List.of("-Dcom.sun.management.jmxremote.port=9010",
+						"-Dcom.sun.management.jmxremote.authenticate=false", "-jar", "app.jar")),
+				this.handedOver::complete);
+		coordinator.ready();
+		coordinator.requestRestart("SIGHUP");
+		FakeChild child = this.os.awaitSpawn();
+		assertThat(child.argv()).doesNotContain("-Dcom.sun.management.jmxremote.port=9010")
+			.contains("-Dcom.sun.management.jmxremote.authenticate=false");
+		assertThat(child.environment()).containsEntry("JAVA_TOOL_OPTIONS", "-XX:+UseSerialGC")
+			.containsEntry(Handoff.JMX_AGENT,
+					"jmxremote.port=9010 jmxremote.authenticate=false jmxremote.rmi.port=9011");
+	}
+
+	@Test
+	void aDebugPortTheNextGenerationCouldNotOpenFailsTheRestartAtOnceNamingIt() {
+		this.os.setenv("JAVA_TOOL_OPTIONS", "-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=*:5005");
+		RestartCoordinator coordinator = serving(settings(WAIT));
+		coordinator.requestRestart("SIGHUP");
+		RestartAttempt failed = awaitLast(coordinator, RestartResult.FAILED);
+		assertThat(failed.message()).startsWith("the JVM options open a debug port ('-agentlib:jdwp=");
+		assertThat(this.os.nextSpawn(Duration.ofMillis(200))).isEmpty();
+	}
+
+	@Test
 	void garbageFromTheNextGenerationIsSkippedAndItsReadyStillCounts() throws Exception {
 		RestartCoordinator coordinator = serving(settings(WAIT));
 		coordinator.requestRestart("SIGHUP");

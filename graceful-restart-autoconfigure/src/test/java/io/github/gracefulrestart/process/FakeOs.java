@@ -310,6 +310,15 @@ public final class FakeOs implements NativeOs {
 		return Map.copyOf(this.environment);
 	}
 
+	/**
+	 * Set a variable of this process's environment.
+	 * @param name the name
+	 * @param value the value
+	 */
+	public void setenv(String name, String value) {
+		this.environment.put(name, value);
+	}
+
 	@Override
 	public void halt(int status) {
 		this.halted.complete(status);
