@@ -199,7 +199,7 @@ class RestartCoordinatorFailureTests {
 		// A look after an eighth of the start-up timeout (no generation was ready before), then every
 		// sixteenth; it waits for a CPU ten times as long as it runs.
 		this.os.schedulingPerLook(Duration.ofMillis(10), Duration.ofMillis(100));
-		RestartCoordinator coordinator = serving(settings(Duration.ofMillis(3200)));
+		RestartCoordinator coordinator = serving(settings(Duration.ofSeconds(8)));
 		coordinator.useBootPriority(priority, 10);
 		coordinator.requestRestart("SIGHUP");
 		FakeChild child = this.os.awaitSpawn();
@@ -218,11 +218,11 @@ class RestartCoordinatorFailureTests {
 		assumeThat(priority.canRestore() && Files.isExecutable(Path.of("/usr/bin/nice"))).isTrue();
 		// It runs as long as it asks to: a runner that waits, not a CPU that is busy.
 		this.os.schedulingPerLook(Duration.ofMillis(100), Duration.ofMillis(1));
-		RestartCoordinator coordinator = serving(settings(Duration.ofMillis(3200)));
+		RestartCoordinator coordinator = serving(settings(Duration.ofSeconds(8)));
 		coordinator.useBootPriority(priority, 10);
 		coordinator.requestRestart("SIGHUP");
 		FakeChild child = this.os.awaitSpawn();
-		await().during(Duration.ofMillis(1500)).atMost(WAIT).until(() -> this.os.niceValues().isEmpty());
+		await().during(Duration.ofMillis(2600)).atMost(WAIT).until(() -> this.os.niceValues().isEmpty());
 		child.ready();
 		assertThat(this.handedOver.get(WAIT.toSeconds(), TimeUnit.SECONDS).result()).isEqualTo(RestartResult.SUCCEEDED);
 		assertThat(this.os.niceValues()).isEmpty();
