@@ -26,7 +26,6 @@ import io.github.gracefulrestart.RestartableServer;
 import io.github.gracefulrestart.Warmup;
 import io.github.gracefulrestart.process.BootPriority;
 import io.github.gracefulrestart.process.ChildCommandLine;
-import io.github.gracefulrestart.process.JmxRemote;
 import io.github.gracefulrestart.process.NativeOs;
 import io.github.gracefulrestart.socket.InheritedListener;
 import io.github.gracefulrestart.socket.ListeningSocket;
@@ -625,68 +624,21 @@ public final class RestartCoordinator {
 
 	/**
 	 * The next generation's command line and environment without the JVM options that open a port
-	 * this generation holds: a JMX remote port is carried ({@link Handoff#JMX_AGENT}: the next
-	 * generation starts its agent once this one is gone); a JDWP debug port cannot be, and fails
-	 * the restart at once, naming it.
+	 * this generation holds: see {@link PortOptions}.
 	 */
 	private ChildCommandLine withoutPortOptions(ChildCommandLine line, List<String> environment) {
-		Map<String, String> variables = this.os.environment();
-		List<String> options = new ArrayList<>(line.arguments());
-		JmxRemote.OPTION_VARIABLES.forEach((name) -> options.addAll(JmxRemote.options(variables.get(name))));
-		Optional<String> debug = JmxRemote.fixedDebugListener(options);
-		if (debug.isPresent()) {
-			throw new IllegalStateException("the JVM options open a debug port ('" + debug.get() + "'), which the next "
-					+ "generation could not open while this one holds it: give it address=0, or restart without it");
-		}
-		Optional<String> jmx = JmxRemote.agentArguments(options)
-			.or(() -> Optional.ofNullable(variables.get(Handoff.JMX_AGENT)));
-		if (jmx.isEmpty()) {
-			return line;
-		}
-		environment.replaceAll((entry) -> JmxRemote.OPTION_VARIABLES.stream().anyMatch((name) -> entry.startsWith(name + "="))
-				? entry.substring(0, entry.indexOf('=') + 1) + JmxRemote.withoutPorts(entry.substring(entry.indexOf('=') + 1))
-				: entry);
-		environment.add(Handoff.JMX_AGENT + "=" + jmx.get());
-		return new ChildCommandLine(line.executable(),
-				line.arguments().stream().filter((argument) -> !JmxRemote.opensPort(argument)).toList());
+		return PortOptions.forNextGeneration(line, this.os.environment(), environment);
 	}
 
 	/**
 	 * Start the JMX remote agent this generation was started without, now that its predecessor,
-	 * which held its port, is gone; a few tries while the kernel releases the port.
+	 * which held its port, is gone.
 	 */
 	private void startJmxAgent() {
 		String arguments = this.os.environment().get(Handoff.JMX_AGENT);
-		if (arguments == null || isSupervised()) {
-			return;
+		if (arguments != null && !isSupervised()) {
+			daemon("graceful-restart-jmx", () -> PortOptions.startJmxAgent(generation(), arguments));
 		}
-		daemon("graceful-restart-jmx", () -> {
-			for (int attempt = 1;; attempt++) {
-				try {
-					JmxRemote.start(arguments);
-					logger.info("Generation " + generation() + " started its JMX remote agent (" + arguments + ")");
-					return;
-				}
-				catch (RuntimeException ex) {
-					if (attempt == 10) {
-						Throwable cause = ex;
-						while (cause.getCause() != null) {
-							cause = cause.getCause();
-						}
-						logger.warn("Generation " + generation() + " could not start its JMX remote agent (" + arguments
-								+ "): " + cause);
-						return;
-					}
-					logger.debug("JMX remote agent not started yet", ex);
-				}
-				try {
-					Thread.sleep(500);
-				}
-				catch (InterruptedException ex) {
-					return;
-				}
-			}
-		});
 	}
 
 	private static void at(TreeMap<Duration, List<Runnable>> events, Duration when, Runnable event) {
