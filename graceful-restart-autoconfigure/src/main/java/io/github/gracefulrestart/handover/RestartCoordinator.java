@@ -108,7 +108,7 @@ public final class RestartCoordinator {
 	private Supplier<String> trafficRoutes = () -> "";
 
 	/** A trigger that came while a restart could not start, run once it can; guarded by the monitor. */
-	private String queued;
+	private final QueuedTrigger queued = new QueuedTrigger();
 
 	/**
 	 * The shortest time a generation of this service took from its JVM's start to ready: this
@@ -449,11 +449,7 @@ public final class RestartCoordinator {
 					: this.predecessor.busy() ? previousGenerationBusy()
 							: (this.state != RestartState.SERVING) ? "a restart is already " + this.state : null;
 			if (busy != null) {
-				boolean merged = this.queued != null;
-				this.queued = merged ? this.queued : trigger;
-				logger.info("Restart requested by " + trigger + (merged ? " merged into the one queued" : " queued")
-						+ ": " + busy + "; it runs once that is over");
-				return new RestartRequest(false, this.current, "queued: " + busy, true);
+				return new RestartRequest(false, this.current, this.queued.offer(trigger, busy), true);
 			}
 			if (isSupervised()) {
 				attempt = null;
@@ -478,24 +474,18 @@ public final class RestartCoordinator {
 	 * Run the queued trigger, if any, now that what held it may be over: queued again if not.
 	 */
 	private void runQueued() {
-		String trigger;
-		synchronized (this.monitor) {
-			trigger = this.queued;
-			this.queued = null;
-		}
+		String trigger = takeQueued();
 		if (trigger != null) {
 			requestRestart(trigger);
 		}
 	}
 
 	/**
-	 * Take the queued trigger, to hand it to the generation that took over.
+	 * Take the queued trigger, to run it or hand it to the generation that took over.
 	 */
 	private String takeQueued() {
 		synchronized (this.monitor) {
-			String trigger = this.queued;
-			this.queued = null;
-			return trigger;
+			return this.queued.take();
 		}
 	}
 
@@ -790,7 +780,7 @@ public final class RestartCoordinator {
 			Integer supervisor = this.handoff.supervisorPid().orElse(null);
 			return new RestartStatus(this.state, generation(), this.os.pid(), parent,
 					(supervisor != null) ? "SUPERVISED" : "STANDALONE", supervisor, server, this.startedAt, listeners,
-					draining, this.warmup, this.current, this.queued, this.history.list());
+					draining, this.warmup, this.current, this.queued.peek(), this.history.list());
 		}
 	}
 

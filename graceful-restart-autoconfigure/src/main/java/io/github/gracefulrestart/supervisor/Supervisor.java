@@ -27,6 +27,7 @@ import io.github.gracefulrestart.handover.Handoff;
 import io.github.gracefulrestart.handover.History;
 import io.github.gracefulrestart.handover.Launcher;
 import io.github.gracefulrestart.handover.Message;
+import io.github.gracefulrestart.handover.QueuedTrigger;
 import io.github.gracefulrestart.process.ChildCommandLine;
 import io.github.gracefulrestart.process.ExitStatus;
 import io.github.gracefulrestart.process.NativeOs;
@@ -136,7 +137,7 @@ public final class Supervisor {
 	private boolean gaveUp;
 
 	/** A trigger that came while a restart ran, run once none does. */
-	private String queued;
+	private final QueuedTrigger queued = new QueuedTrigger();
 
 	/**
 	 * Create a supervisor.
@@ -254,10 +255,8 @@ public final class Supervisor {
 	/** After each event: the queued trigger runs once no restart does. */
 	private void runQueued() {
 		// Not between the old generation's exit and the new one's hearing of it.
-		if (this.queued != null && !this.stopping && state() == RestartState.SERVING && this.takeover == null) {
-			String trigger = this.queued;
-			this.queued = null;
-			answer(trigger);
+		if (this.queued.peek() != null && !this.stopping && state() == RestartState.SERVING && this.takeover == null) {
+			answer(this.queued.take());
 		}
 	}
 
@@ -287,13 +286,7 @@ public final class Supervisor {
 			return new Answer(false, this.current, "the service is stopping");
 		}
 		if (state() != RestartState.SERVING) {
-			// A trigger has no reply: one dropped here would lose a deploy.
-			String why = "a restart is already " + state();
-			boolean merged = this.queued != null;
-			this.queued = merged ? this.queued : trigger;
-			logger.info("Restart requested by " + trigger + (merged ? " merged into the one queued" : " queued") + ": "
-					+ why + "; it runs once that is over");
-			return new Answer(false, this.current, Message.Refused.QUEUED + why);
+			return new Answer(false, this.current, this.queued.offer(trigger, "a restart is already " + state()));
 		}
 		ChildProcess old = this.serving;
 		RestartAttempt attempt = new RestartAttempt(UUID.randomUUID().toString(), trigger, RestartResult.IN_PROGRESS,
