@@ -156,12 +156,12 @@ class BackgroundWorkBeans implements GenerationWork {
 		if (work == null) {
 			return;
 		}
-		for (Map.Entry<String, Lifecycle> phase : byPhase(work, Comparator.naturalOrder())) {
+		for (Map.Entry<String, Lifecycle> bean : inPhaseOrder(work)) {
 			try {
-				phase.getValue().start();
+				bean.getValue().start();
 			}
 			catch (RuntimeException ex) {
-				logger.error("Background work '" + phase.getKey() + "' failed to start", ex);
+				logger.error("Background work '" + bean.getKey() + "' failed to start", ex);
 			}
 		}
 	}
@@ -235,10 +235,10 @@ class BackgroundWorkBeans implements GenerationWork {
 		return List.copyOf(pending);
 	}
 
-	private static List<Map.Entry<String, Lifecycle>> byPhase(Map<String, Lifecycle> beans,
-			Comparator<Integer> order) {
+	/** Lowest phase first, as the context starts them. */
+	private static List<Map.Entry<String, Lifecycle>> inPhaseOrder(Map<String, Lifecycle> beans) {
 		List<Map.Entry<String, Lifecycle>> entries = new ArrayList<>(beans.entrySet());
-		entries.sort(Map.Entry.comparingByValue(Comparator.comparing(BackgroundWorkBeans::phase, order)));
+		entries.sort(Map.Entry.comparingByValue(Comparator.comparingInt(BackgroundWorkBeans::phase)));
 		return entries;
 	}
 
