@@ -2,15 +2,12 @@ package io.github.gracefulrestart.sample;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
-import org.springframework.scheduling.annotation.EnableScheduling;
 
 /**
  * A small web app to watch graceful restarts: {@code GET /hello} answers with the version and
- * the pid, {@code GET /sleep?ms=} holds a request in flight, {@code POST /upload} counts a body;
- * a {@link ScheduledWork scheduled job} runs in the background.
+ * the pid, {@code GET /sleep?ms=} holds a request in flight, {@code POST /upload} counts a body.
  */
 @SpringBootApplication
-@EnableScheduling
 public class SampleApplication {
 
 	public static void main(String[] args) {

@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A paced load on {@code GET /hello}: keep-alive connections (reopened only when a response says
+ * A paced load on {@code GET /hello} (or other requests): keep-alive connections (reopened only when a response says
  * {@code Connection: close}) and one client that opens a new connection for every request. Every
  * loop is bounded by a request count and a deadline; {@link #stop()} ends it sooner.
  */
@@ -21,7 +21,7 @@ final class HttpLoad implements AutoCloseable {
 
 	private final java.util.function.Supplier<RawHttp> clients;
 
-	private final String path;
+	private final Step step;
 
 	private final List<Thread> threads = new ArrayList<>();
 
@@ -41,9 +41,9 @@ final class HttpLoad implements AutoCloseable {
 
 	private volatile boolean stopped;
 
-	private HttpLoad(java.util.function.Supplier<RawHttp> clients, String path) {
+	private HttpLoad(java.util.function.Supplier<RawHttp> clients, Step step) {
 		this.clients = clients;
-		this.path = path;
+		this.step = step;
 	}
 
 	/**
@@ -70,7 +70,16 @@ final class HttpLoad implements AutoCloseable {
 	 */
 	static HttpLoad start(java.util.function.Supplier<RawHttp> clients, String path, int keepAliveConnections,
 			int requestsPerSecond, Duration maxDuration) {
-		HttpLoad load = new HttpLoad(clients, path);
+		return start(clients, (http, n) -> http.get(path), keepAliveConnections, requestsPerSecond, maxDuration);
+	}
+
+	/**
+	 * Start a load whose clients each send the requests of {@code step}, the n-th request of a
+	 * client being {@code step.send(http, n)}. A response below 400 is a success.
+	 */
+	static HttpLoad start(java.util.function.Supplier<RawHttp> clients, Step step, int keepAliveConnections,
+			int requestsPerSecond, Duration maxDuration) {
+		HttpLoad load = new HttpLoad(clients, step);
 		long deadline = System.nanoTime() + maxDuration.toNanos();
 		long maxRequests = maxDuration.toSeconds() * requestsPerSecond;
 		for (int i = 0; i < keepAliveConnections; i++) {
@@ -93,7 +102,7 @@ final class HttpLoad implements AutoCloseable {
 		RawHttp http = this.clients.get();
 		try {
 			for (long n = 0; n < maxRequests && !this.stopped && System.nanoTime() < deadline; n++) {
-				request(http);
+				request(http, n);
 				if (!keepAlive) {
 					http.close();
 				}
@@ -106,10 +115,10 @@ final class HttpLoad implements AutoCloseable {
 		}
 	}
 
-	private void request(RawHttp http) {
+	private void request(RawHttp http, long n) {
 		try {
-			RawHttp.Response response = http.get(this.path);
-			if (response.status() / 100 == 2) {
+			RawHttp.Response response = this.step.send(http, n);
+			if (response.status() < 400) {
 				this.ok.incrementAndGet();
 				if (response.body().contains("pid ")) {
 					this.pids.add(response.body().replaceAll("(?s).*pid (\\d+).*", "$1"));
@@ -163,6 +172,14 @@ final class HttpLoad implements AutoCloseable {
 	@Override
 	public void close() throws InterruptedException {
 		stop();
+	}
+
+	/** The requests of one client of a load. */
+	@FunctionalInterface
+	interface Step {
+
+		RawHttp.Response send(RawHttp http, long n) throws IOException;
+
 	}
 
 	@Override

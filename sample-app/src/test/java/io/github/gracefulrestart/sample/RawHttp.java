@@ -91,10 +91,14 @@ final class RawHttp implements AutoCloseable {
 	}
 
 	Response exchange(String method, String path, byte[] body) throws IOException {
+		return exchange(method, path, "application/octet-stream", body);
+	}
+
+	Response exchange(String method, String path, String contentType, byte[] body) throws IOException {
 		OutputStream output = open();
 		StringBuilder head = new StringBuilder(method + " " + path + " HTTP/1.1\r\nHost: localhost\r\n");
 		if (body != null && body.length > 0) {
-			head.append("Content-Type: application/octet-stream\r\n");
+			head.append("Content-Type: ").append(contentType).append("\r\n");
 		}
 		if (body != null) {
 			head.append("Content-Length: ").append(body.length).append("\r\n");

@@ -150,7 +150,10 @@ final class SampleApp implements AutoCloseable {
 		REACTIVE_JETTY("Jetty", "sample.reactive-jetty.jar", "reactive-jetty/target/sample-app-reactive-jetty.jar"),
 
 		/** The servlet sample on Tomcat, built on Spring Boot 4.0.x. */
-		BOOT40_TOMCAT("Tomcat", "sample.boot40.jar", "boot40/target/sample-app-boot40.jar");
+		BOOT40_TOMCAT("Tomcat", "sample.boot40.jar", "boot40/target/sample-app-boot40.jar"),
+
+		/** The shop (sample-app/shop) on Tomcat: its pages name their pid; needs {@link ShopBackends}. */
+		SHOP("Tomcat", "sample.shop.jar", "shop/target/sample-app-shop.jar", "/orders/new");
 
 		private final String serverName;
 
@@ -158,10 +161,17 @@ final class SampleApp implements AutoCloseable {
 
 		private final String fallback;
 
+		private final String pidPath;
+
 		Server(String serverName, String property, String fallback) {
+			this(serverName, property, fallback, "/hello");
+		}
+
+		Server(String serverName, String property, String fallback, String pidPath) {
 			this.serverName = serverName;
 			this.property = property;
 			this.fallback = fallback;
+			this.pidPath = pidPath;
 		}
 
 		/** The server's name in Spring Boot's "... started on port" line. */
@@ -274,9 +284,9 @@ final class SampleApp implements AutoCloseable {
 		return this.jar;
 	}
 
-	/** The pid in the answer of {@code GET /hello}. */
+	/** The pid in the answer of {@code GET /hello} (or the page of the app that names it). */
 	long servingPid() throws IOException {
-		return pidIn(get("/hello").body());
+		return pidIn(get(this.server.pidPath).body());
 	}
 
 	static long pidIn(String body) {
