@@ -12,7 +12,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 /**
- * An open-model load on {@code GET /hello}: every request has an intended send time on a fixed
+ * An open-model load on {@code GET /hello} (or the requests of a {@link HttpLoad.Step}): every request has an intended send time on a fixed
  * schedule, and its latency is counted from that time, so a stalled server shows as latency
  * instead of as fewer requests (no coordinated omission). Keep-alive clients (reconnecting only
  * after {@code Connection: close} or an error) plus one client that opens a connection per
@@ -31,10 +31,13 @@ final class OpenLoad {
 
 	private final Recording recording;
 
+	private final HttpLoad.Step step;
+
 	private volatile boolean stopped;
 
-	private OpenLoad(Recording recording) {
+	private OpenLoad(Recording recording, HttpLoad.Step step) {
 		this.recording = recording;
+		this.step = step;
 	}
 
 	/**
@@ -46,7 +49,16 @@ final class OpenLoad {
 	 * @param recording where results go
 	 */
 	static OpenLoad start(Supplier<RawHttp> clients, int keepAlive, int rate, Duration duration, Recording recording) {
-		OpenLoad load = new OpenLoad(recording);
+		return start(clients, (http, n) -> http.get("/hello"), keepAlive, rate, duration, recording);
+	}
+
+	/**
+	 * Start a load whose clients each send the requests of {@code step} (a response below 400 is
+	 * a success).
+	 */
+	static OpenLoad start(Supplier<RawHttp> clients, HttpLoad.Step step, int keepAlive, int rate, Duration duration,
+			Recording recording) {
+		OpenLoad load = new OpenLoad(recording, step);
 		long end = recording.start() + duration.toNanos();
 		double newConnectionRate = Math.max(1, rate / 10.0);
 		double perKeepAlive = (rate - newConnectionRate) / keepAlive;
@@ -64,9 +76,9 @@ final class OpenLoad {
 			RawHttp http = clients.get();
 			long intended = this.recording.start() + (long) (interval * phase);
 			try {
-				while (intended < end && !this.stopped) {
+				for (long n = 0; intended < end && !this.stopped; n++) {
 					LockSupport.parkNanos(intended - System.nanoTime());
-					Outcome outcome = request(http);
+					Outcome outcome = request(http, n);
 					this.recording.record(intended, System.nanoTime() - intended, outcome);
 					if (!keepAlive || outcome != Outcome.OK) {
 						http.close();
@@ -84,9 +96,9 @@ final class OpenLoad {
 		thread.start();
 	}
 
-	private static Outcome request(RawHttp http) {
+	private Outcome request(RawHttp http, long n) {
 		try {
-			return (http.get("/hello").status() / 100 == 2) ? Outcome.OK : Outcome.NON_2XX;
+			return (this.step.send(http, n).status() < 400) ? Outcome.OK : Outcome.NON_2XX;
 		}
 		catch (ConnectException ex) {
 			return Outcome.REFUSED;

@@ -45,6 +45,26 @@ public final class RestartBenchmark {
 		/** Start loading the app for {@link #RUN}, recording into {@code run}; return what waits for the end. */
 		Running start(SampleApp app, Recording run) throws Exception;
 
+		/** Run what the load runs through before the measured run, once. */
+		default void warmUp(SampleApp app) throws IOException {
+			RestartBenchmark.warmUp(app);
+		}
+
+	}
+
+	/** The shop's load: its pages and forms ({@link Shopper}) at {@code rate} requests/s. */
+	private record ShopLoad(int rate) implements Load {
+
+		@Override
+		public Running start(SampleApp app, Recording run) {
+			return OpenLoad.start(app::client, new Shopper(), KEEP_ALIVE, this.rate, RUN, run)::await;
+		}
+
+		@Override
+		public void warmUp(SampleApp app) throws IOException {
+			RestartBenchmark.warmUp(app, new Shopper(), 2000);
+		}
+
 	}
 
 	@FunctionalInterface
@@ -61,6 +81,11 @@ public final class RestartBenchmark {
 					(error == null) ? OpenLoad.Outcome.OK : outcome(error)))::await;
 
 	private static final String[] H2C = { "--server.http2.enabled=true" };
+
+	static final String SHOP_HEADING = "## A realistic application: the shop";
+
+	/** The shop's rates: one that leaves the machine headroom, one beyond what it serves. */
+	private static final String SHOP_RATES = "60,1000";
 
 	private static final String JDK25 = "/usr/lib/jvm/temurin-25-jdk-amd64";
 
@@ -93,6 +118,10 @@ public final class RestartBenchmark {
 				List<String> notes = new ArrayList<>();
 				new Overhead(work, notes, KEEP_ALIVE).measure();
 				notes.forEach(System.out::println);
+			}
+			else if (List.of(args).contains("--shop")) {
+				// Only the shop (a realistic application): its own section of benchmarks.md.
+				shopSection(work, out);
 			}
 			else if (List.of(args).contains("--http2")) {
 				// Only the HTTP/2 rows, printed.
@@ -163,6 +192,31 @@ public final class RestartBenchmark {
 		Files.createDirectories(out);
 		writeMarkdown(out.resolve("benchmarks.md"));
 		Alternatives.figure(plotted, out);
+		shopSection(this.work, out);
+	}
+
+	/** Run {@link #shop()} and write its section of benchmarks.md in {@code out}. */
+	private static void shopSection(Path work, Path out) throws Exception {
+		RestartBenchmark shop = new RestartBenchmark(work);
+		shop.shop();
+		shop.notes.forEach(System.out::println);
+		StringBuilder section = new StringBuilder(SHOP_HEADING + "\n\n");
+		section.append("Written by `bench/run.sh --shop` on ").append(LocalDate.now()).append(": the shop ")
+			.append("(`sample-app/shop`: JPA on an H2 server, Thymeleaf pages, a form POST, a JMS listener on an ")
+			.append("Artemis broker, a job every 200 ms; the database and broker in the benchmark's JVM), with the ")
+			.append("defaults (no warm-up path configured). Load: open model, ").append(KEEP_ALIVE)
+			.append(" keep-alive connections and one opening a connection per request; of each client's requests one")
+			.append(" in ten POSTs the order form, the others GET the latest orders, the last order placed and the form.")
+			.append(" Each app is warmed up by 2,000 such requests first. The first rate leaves the machine headroom,")
+			.append(" the second is more than it serves (latency there is queueing; what counts is that nothing fails")
+			.append(" and that the new generations get ready).\n\n");
+		section.append("| scenario | requests | ok | refused / reset / timeout / non-2xx | latency ms p50 / p99 / p99.9 / max")
+			.append(" | in restart windows |\n| --- | --- | --- | --- | --- | --- |\n");
+		shop.rows.forEach((row) -> section.append(row).append('\n'));
+		section.append('\n');
+		shop.notes.forEach((note) -> section.append("- ").append(note).append('\n'));
+		Files.createDirectories(out);
+		Markdown.replaceSection(out.resolve("benchmarks.md"), SHOP_HEADING, section.toString());
 	}
 
 	/** Only the runs of the figure: our restarts against what users do today, Tomcat and Jetty. */
@@ -183,6 +237,28 @@ public final class RestartBenchmark {
 			row(server + ", HTTP/2, no restart", loadWithRestarts(server, 0, "h2-steady", HTTP2, H2C));
 			row(server + ", HTTP/2, " + RESTARTS + " graceful restarts (defaults)",
 					loadWithRestarts(server, RESTARTS, "h2", HTTP2, H2C));
+		}
+	}
+
+	/**
+	 * The shop (sample-app/shop: JPA on a database server, Thymeleaf pages, a form POST, a JMS
+	 * listener, a scheduled job) under a load of its own pages and forms ({@link Shopper}), at a rate
+	 * that leaves the machine headroom and at one it cannot serve, with its database and broker
+	 * ({@link ShopBackends}) in this JVM. -Dbench.shop.rates changes the rates.
+	 */
+	private void shop() throws Exception {
+		for (String rate : System.getProperty("bench.shop.rates", SHOP_RATES).split(",")) {
+			int perSecond = Integer.parseInt(rate.trim());
+			Path dir = Files.createDirectories(this.work.resolve("shop-backends-" + perSecond));
+			try (ShopBackends backends = ShopBackends.start(dir)) {
+				String[] arguments = backends.arguments().toArray(String[]::new);
+				Load shop = new ShopLoad(perSecond);
+				String name = "shop-" + perSecond;
+				row("SHOP, " + perSecond + " requests/s, no restart",
+						loadWithRestarts(SampleApp.Server.SHOP, 0, name + "-steady", shop, arguments));
+				row("SHOP, " + perSecond + " requests/s, " + RESTARTS + " graceful restarts (defaults)",
+						loadWithRestarts(SampleApp.Server.SHOP, RESTARTS, name, shop, arguments));
+			}
 		}
 	}
 
@@ -219,7 +295,7 @@ public final class RestartBenchmark {
 		Path dir = Files.createDirectories(this.work.resolve(server + "-" + name));
 		Recording recording = new Recording();
 		try (SampleApp app = SampleApp.start(server, dir, List.of(), arguments)) {
-			warmUp(app);
+			kind.warmUp(app);
 			Recording run = new Recording();
 			Running load = kind.start(app, run);
 			RssSampler rss = RssSampler.start(app);
@@ -326,7 +402,8 @@ public final class RestartBenchmark {
 
 	private void writeMarkdown(Path file) throws IOException {
 		// The sections of the runs that take long, written by their own: kept as they are.
-		String kept = Markdown.section(file, MemoryLimit.HEADING) + Markdown.section(file, Soak.HEADING);
+		String kept = Markdown.section(file, SHOP_HEADING) + Markdown.section(file, MemoryLimit.HEADING)
+				+ Markdown.section(file, Soak.HEADING);
 		try (PrintStream out = new PrintStream(Files.newOutputStream(file))) {
 			out.println("# Benchmarks");
 			out.println();
@@ -360,7 +437,16 @@ public final class RestartBenchmark {
 
 	static void warmUp(SampleApp app) throws IOException {
 		for (int i = 0; i < 200; i++) {
-			app.get("/hello");
+			app.servingPid();
+		}
+	}
+
+	/** A shop's pages and form, {@code requests} times, on one connection. */
+	static void warmUp(SampleApp app, HttpLoad.Step step, int requests) throws IOException {
+		try (RawHttp http = app.client()) {
+			for (int n = 0; n < requests; n++) {
+				step.send(http, n);
+			}
 		}
 	}
 

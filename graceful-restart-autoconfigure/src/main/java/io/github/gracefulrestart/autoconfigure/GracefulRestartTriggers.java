@@ -119,16 +119,10 @@ class GracefulRestartTriggers
 		}
 		catch (RuntimeException ex) {
 			// The application's own code: it changes nothing of the restart.
-			logger.error("A listener of GenerationReadyEvent failed" + origin(ex) + "; generation "
+			logger.error("A listener of GenerationReadyEvent failed" + RestartEventPublisher.origin(ex) + "; generation "
 					+ this.coordinator.generation() + " takes over all the same", ex);
 		}
 		this.coordinator.ready(warmedUp);
-	}
-
-	/** Where an exception was thrown, which names the listener that threw it. */
-	private static String origin(RuntimeException ex) {
-		StackTraceElement[] trace = ex.getStackTrace();
-		return (trace.length > 0) ? " (at " + trace[0].getClassName() + "." + trace[0].getMethodName() + ")" : "";
 	}
 
 	/**

@@ -146,15 +146,15 @@ final class RawHttp implements AutoCloseable {
 			close();
 			throw new IOException("connection closed in the response head");
 		}
-		byte[] body = readBody(headers);
 		boolean closes = "close".equalsIgnoreCase(headers.getOrDefault("Connection", ""));
+		byte[] body = readBody(status, headers, closes);
 		if (closes) {
 			close();
 		}
 		return new Response(status, headers, new String(body, StandardCharsets.UTF_8), closes);
 	}
 
-	private byte[] readBody(Map<String, String> headers) throws IOException {
+	private byte[] readBody(int status, Map<String, String> headers, boolean closes) throws IOException {
 		if (headers.containsKey("Content-Length")) {
 			return readExactly(Integer.parseInt(headers.get("Content-Length")));
 		}
@@ -167,6 +167,11 @@ final class RawHttp implements AutoCloseable {
 			}
 			readLine();
 			return body.toByteArray();
+		}
+		if (closes && status != 204 && status != 304 && status / 100 != 1) {
+			// Neither a length nor chunks: the body ends where the server closes the connection
+			// (RFC 9112, 6.3), as Tomcat sends a response that says Connection: close.
+			return this.in.readAllBytes();
 		}
 		return new byte[0];
 	}

@@ -286,7 +286,10 @@ final class SampleApp implements AutoCloseable {
 
 	/** The pid in the answer of {@code GET /hello} (or the page of the app that names it). */
 	long servingPid() throws IOException {
-		return pidIn(get(this.server.pidPath).body());
+		RawHttp.Response response = get(this.server.pidPath);
+		assertThat(response.body()).as("GET %s: %d %s", this.server.pidPath, response.status(), response.headers())
+			.contains("pid ");
+		return pidIn(response.body());
 	}
 
 	static long pidIn(String body) {

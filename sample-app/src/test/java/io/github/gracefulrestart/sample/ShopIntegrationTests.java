@@ -8,10 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,18 +25,16 @@ import static org.awaitility.Awaitility.await;
  */
 class ShopIntegrationTests {
 
-	private static final Pattern ORDER = Pattern.compile("/orders/(\\d+)$");
-
 	@TempDir
 	Path workDir;
 
 	@Test
 	void ordersMessagesAndScheduledWorkHandOverOnceAcrossTenRestartsUnderLoad() throws Exception {
-		Set<Long> placed = ConcurrentHashMap.newKeySet();
+		Shopper shopper = new Shopper();
 		try (ShopBackends backends = ShopBackends.start(this.workDir);
 				SampleApp app = SampleApp.start(SampleApp.Server.SHOP, this.workDir, List.of(),
 						backends.arguments().toArray(String[]::new));
-				HttpLoad load = HttpLoad.start(app::client, shopper(placed), 6, 10, Duration.ofMinutes(15))) {
+				HttpLoad load = HttpLoad.start(app::client, shopper, 6, 10, Duration.ofMinutes(15))) {
 			long pid = app.servingPid();
 			for (int restart = 1; restart <= 10; restart++) {
 				long old = pid;
@@ -61,14 +55,15 @@ class ShopIntegrationTests {
 					assertThat(SampleApp.isAlive(old)).as("generation %d still drains", old).isTrue();
 					out.write(form[form.length - 1]);
 					out.flush();
-					RawHttp.Response response = held.readResponse();
+					RawHttp.Response response = shopper.placed(held.readResponse());
 					assertThat(response.status()).as(response.body()).isEqualTo(302);
-					placed.add(orderIn(response));
 				}
 				pid = app.awaitTakeover(old);
 			}
 			load.stop();
 			assertThat(load.failures()).as("%s", load).isZero();
+			Set<Long> placed = shopper.orders();
+			assertThat(placed).as("orders placed").hasSizeGreaterThan(100);
 			await("every order's message to be handled").atMost(Duration.ofSeconds(60))
 				.until(() -> backends.messagesIn("shop.orders") == 0
 						&& count(backends, "select count(*) from receipt") >= placed.size());
@@ -81,37 +76,6 @@ class ShopIntegrationTests {
 				.containsExactlyInAnyOrderElementsOf(ids(backends, "select id from purchase_order"));
 			assertScheduledRunsHandOver(backends.query("select pid, started_at, ended_at from job_run order by started_at"));
 		}
-	}
-
-	/**
-	 * A shopper: one order in ten placed by the form, the other requests the shop's pages (the
-	 * latest orders, the last order placed, the form).
-	 */
-	private static HttpLoad.Step shopper(Set<Long> placed) {
-		AtomicLong latest = new AtomicLong();
-		return (http, n) -> {
-			int kind = (int) (n % 10);
-			if (kind == 0) {
-				RawHttp.Response response = http.exchange("POST", "/orders", "application/x-www-form-urlencoded",
-						("item=widget&quantity=" + (1 + n % 5)).getBytes(StandardCharsets.US_ASCII));
-				if (response.status() == 302) {
-					long id = orderIn(response);
-					placed.add(id);
-					latest.accumulateAndGet(id, Math::max);
-				}
-				return response;
-			}
-			if (kind <= 3 || latest.get() == 0) {
-				return http.get("/");
-			}
-			return (kind <= 6) ? http.get("/orders/" + latest.get()) : http.get("/orders/new");
-		};
-	}
-
-	private static long orderIn(RawHttp.Response redirect) {
-		Matcher matcher = ORDER.matcher(redirect.headers().getOrDefault("Location", ""));
-		assertThat(matcher.find()).as("an order in the redirect %s", redirect.headers()).isTrue();
-		return Long.parseLong(matcher.group(1));
 	}
 
 	private static long count(ShopBackends backends, String sql) throws SQLException {
