@@ -247,6 +247,7 @@ public final class RestartBenchmark {
 	 * ({@link ShopBackends}) in this JVM. -Dbench.shop.rates changes the rates.
 	 */
 	private void shop() throws Exception {
+		quietShop();
 		for (String rate : System.getProperty("bench.shop.rates", SHOP_RATES).split(",")) {
 			int perSecond = Integer.parseInt(rate.trim());
 			Path dir = Files.createDirectories(this.work.resolve("shop-backends-" + perSecond));
@@ -258,6 +259,27 @@ public final class RestartBenchmark {
 						loadWithRestarts(SampleApp.Server.SHOP, 0, name + "-steady", shop, arguments));
 				row("SHOP, " + perSecond + " requests/s, " + RESTARTS + " graceful restarts (defaults)",
 						loadWithRestarts(SampleApp.Server.SHOP, RESTARTS, name, shop, arguments));
+			}
+		}
+	}
+
+	/** The shop with no load: a cold start, and a restart from the trigger to the new generation serving. */
+	private void quietShop() throws Exception {
+		Path dir = Files.createDirectories(this.work.resolve("shop-quiet"));
+		try (ShopBackends backends = ShopBackends.start(dir)) {
+			long start = System.nanoTime();
+			try (SampleApp app = SampleApp.start(SampleApp.Server.SHOP, dir, List.of(),
+					backends.arguments().toArray(String[]::new))) {
+				long old = app.servingPid();
+				long cold = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+				long trigger = System.nanoTime();
+				SampleApp.signal(old, "HUP");
+				await().atMost(SampleApp.STARTUP).pollInterval(Duration.ofMillis(20))
+					.until(app::servingPid, (serving) -> serving != old);
+				long takeover = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - trigger);
+				app.awaitTakeover(old);
+				this.notes.add(String.format("SHOP, no load: a cold start to serving %d ms; trigger to the new generation"
+						+ " serving %d ms (%.2fx)", cold, takeover, takeover / (double) cold));
 			}
 		}
 	}
