@@ -14,15 +14,16 @@ import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
 
 /**
- * Answers {@code Connection: close} to a request that was in flight when this generation started
- * to drain. Tomcat and Jetty decide keep-alive when a request starts, so turning it off at the
- * drain only reaches requests that start later: the connection of one already running would stay
- * open, idle, until the drain timeout closed it under a client that may be sending on it. Both
- * servers honour a {@code Connection: close} the application sets before the response is
- * committed, so it is set when the response starts to be written during the drain; a response
- * already being written when the drain starts is not reached. An HTTP/2 request is left alone:
- * {@code Connection} is not an HTTP/2 header (a client must treat a response carrying it as
- * malformed, RFC 9113 8.2.2); its connection is told to go with a GOAWAY when the drain starts.
+ * Answers {@code Connection: close} to a request that was in flight when this generation
+ * started to drain. Tomcat and Jetty decide keep-alive when a request starts, so turning
+ * it off at the drain only reaches requests that start later: the connection of one
+ * already running would stay open, idle, until the drain timeout closed it under a client
+ * that may be sending on it. Both servers honour a {@code Connection: close} the
+ * application sets before the response is committed, so it is set when the response
+ * starts to be written during the drain; a response already being written when the drain
+ * starts is not reached. An HTTP/2 request is left alone: {@code Connection} is not an
+ * HTTP/2 header (a client must treat a response carrying it as malformed, RFC 9113
+ * 8.2.2); its connection is told to go with a GOAWAY when the drain starts.
  */
 public final class CloseConnectionWhileDrainingFilter implements Filter {
 
@@ -43,8 +44,8 @@ public final class CloseConnectionWhileDrainingFilter implements Filter {
 			chain.doFilter(request, response);
 			return;
 		}
-		// The body is written (and the response committed, Spring MVC flushes) inside the chain:
-		// the header must go on when writing starts, not after.
+		// The body is written (and the response committed, Spring MVC flushes) inside the
+		// chain: the header must go on when writing starts, not after.
 		chain.doFilter(request, new HttpServletResponseWrapper(http) {
 
 			@Override

@@ -9,14 +9,14 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * Holds a new generation back from taking over until its health is up, the way a load balancer
- * holds traffic back from an instance until its health check passes. It has no timeout of its
- * own: the generation that started this one (or the supervisor) owns the start-up timeout and
- * stops this one when it passes, having heard from it why it is not ready. The wait ends early
- * when this generation is being stopped, and, with a warning, when the previous generation is
- * gone: a generation that is not healthy serves better than none. A reason is told once it was
- * read twice in a row: the readiness state reads as out of service for a moment as the
- * application becomes ready.
+ * Holds a new generation back from taking over until its health is up, the way a load
+ * balancer holds traffic back from an instance until its health check passes. It has no
+ * timeout of its own: the generation that started this one (or the supervisor) owns the
+ * start-up timeout and stops this one when it passes, having heard from it why it is not
+ * ready. The wait ends early when this generation is being stopped, and, with a warning,
+ * when the previous generation is gone: a generation that is not healthy serves better
+ * than none. A reason is told once it was read twice in a row: the readiness state reads
+ * as out of service for a moment as the application becomes ready.
  */
 public final class HealthGate {
 
@@ -29,9 +29,9 @@ public final class HealthGate {
 	/**
 	 * Create a gate.
 	 * @param health reads the health this generation must have before it takes over
-	 * @param interval how long to wait between two reads while it is not up, at most: the first
-	 * reads come sooner (from 10 ms, doubling), as the readiness state is usually up a moment
-	 * after the first read
+	 * @param interval how long to wait between two reads while it is not up, at most: the
+	 * first reads come sooner (from 10 ms, doubling), as the readiness state is usually
+	 * up a moment after the first read
 	 */
 	public HealthGate(Supplier<Health> health, Duration interval) {
 		this.health = health;
@@ -43,7 +43,8 @@ public final class HealthGate {
 	 * @param notReady told each time the reason changes (indicators not up, description)
 	 * @param stopping whether this generation is being stopped
 	 * @param predecessorServing whether the previous generation still serves
-	 * @return {@code true} to take over, {@code false} when this generation is being stopped
+	 * @return {@code true} to take over, {@code false} when this generation is being
+	 * stopped
 	 */
 	public boolean await(NotReadyReporter notReady, BooleanSupplier stopping, BooleanSupplier predecessorServing) {
 		String reported = null;
@@ -109,7 +110,8 @@ public final class HealthGate {
 	 *
 	 * @param up whether this generation may take over
 	 * @param notUp the names of the indicators that are not up
-	 * @param description the status and the indicators that are not up, with their details
+	 * @param description the status and the indicators that are not up, with their
+	 * details
 	 */
 	public record Health(boolean up, List<String> notUp, String description) {
 

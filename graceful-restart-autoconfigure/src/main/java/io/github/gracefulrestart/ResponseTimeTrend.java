@@ -3,12 +3,12 @@ package io.github.gracefulrestart;
 import java.util.Arrays;
 
 /**
- * Tells when the response times of a warm-up have stopped improving. The completed requests are
- * taken in rounds of {@value #ROUND}; a round improves when its median is at least 10% below the
- * best median before it (the first always does). Two rounds in a row that do not improve mean
- * the JIT has compiled what these requests run through, and more of them would mostly cost
- * the takeover time. The median, not the mean, so that one garbage collection does not count as
- * a trend. Safe for concurrent use.
+ * Tells when the response times of a warm-up have stopped improving. The completed
+ * requests are taken in rounds of {@value #ROUND}; a round improves when its median is at
+ * least 10% below the best median before it (the first always does). Two rounds in a row
+ * that do not improve mean the JIT has compiled what these requests run through, and more
+ * of them would mostly cost the takeover time. The median, not the mean, so that one
+ * garbage collection does not count as a trend. Safe for concurrent use.
  */
 final class ResponseTimeTrend {
 
@@ -61,8 +61,8 @@ final class ResponseTimeTrend {
 
 	/**
 	 * What the rounds showed, for the log.
-	 * @return the median of the first and of the last round, or an empty text before the first
-	 * round is complete
+	 * @return the median of the first and of the last round, or an empty text before the
+	 * first round is complete
 	 */
 	synchronized String summary() {
 		if (this.firstMedian < 0) {

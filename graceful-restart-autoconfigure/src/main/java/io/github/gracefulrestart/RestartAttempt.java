@@ -14,8 +14,8 @@ import java.util.List;
  * @param trigger what started it ({@code SIGHUP}, {@code ENDPOINT}, ...)
  * @param result how it ended, or {@link RestartResult#IN_PROGRESS}
  * @param startedAt when it was triggered
- * @param durationMs trigger to the old generation no longer accepting, or to the failure; null
- * while in progress
+ * @param durationMs trigger to the old generation no longer accepting, or to the failure;
+ * null while in progress
  * @param oldPid the pid of the generation that triggered it
  * @param newPid the pid of the new generation, once started
  * @param message what happened, in words
@@ -47,8 +47,9 @@ public record RestartAttempt(String id, String trigger, RestartResult result, In
 	}
 
 	/**
-	 * Encode attempts on one line of text, for the handshake between generations: attempts are
-	 * comma-separated, their fields semicolon-separated and URL-encoded, {@code -} for null.
+	 * Encode attempts on one line of text, for the handshake between generations:
+	 * attempts are comma-separated, their fields semicolon-separated and URL-encoded,
+	 * {@code -} for null.
 	 * @param attempts the attempts
 	 * @return the line
 	 */

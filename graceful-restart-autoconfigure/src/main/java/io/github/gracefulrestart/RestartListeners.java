@@ -8,8 +8,9 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * The listeners of a restart owner (a generation's coordinator or the supervisor). An event
- * reaches every listener; one that throws is logged and never stops the others or the restart.
+ * The listeners of a restart owner (a generation's coordinator or the supervisor). An
+ * event reaches every listener; one that throws is logged and never stops the others or
+ * the restart.
  */
 public final class RestartListeners {
 

@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A running web server as the restart machinery sees it: the listeners whose sockets go to the
- * next generation, and the drain. One implementation per server technology (Tomcat, Jetty, ...).
+ * A running web server as the restart machinery sees it: the listeners whose sockets go
+ * to the next generation, and the drain. One implementation per server technology
+ * (Tomcat, Jetty, ...).
  */
 public interface RestartableServer {
 
@@ -24,15 +25,16 @@ public interface RestartableServer {
 	List<Listener> listeners();
 
 	/**
-	 * Start accepting on the inherited sockets. A new generation holds them back until it is
-	 * ready, so that one that fails or hangs while starting has accepted no client.
+	 * Start accepting on the inherited sockets. A new generation holds them back until it
+	 * is ready, so that one that fails or hangs while starting has accepted no client.
 	 */
 	void startAccepting();
 
 	/**
-	 * Stop accepting connections without shutting the listening sockets down: they stay open for
-	 * the next generation, and connections in their backlog go to it. Connections already accepted
-	 * keep being served, each closing after its current request.
+	 * Stop accepting connections without shutting the listening sockets down: they stay
+	 * open for the next generation, and connections in their backlog go to it.
+	 * Connections already accepted keep being served, each closing after its current
+	 * request.
 	 */
 	void stopAccepting();
 
@@ -43,9 +45,10 @@ public interface RestartableServer {
 	int openConnections();
 
 	/**
-	 * Close the WebSocket connections this server holds that no Jakarta WebSocket container lists
-	 * (Jetty's, whose Jakarta container does not track the sessions Spring upgrades), with a close
-	 * frame: called once this server stopped accepting, before the drain waits.
+	 * Close the WebSocket connections this server holds that no Jakarta WebSocket
+	 * container lists (Jetty's, whose Jakarta container does not track the sessions
+	 * Spring upgrades), with a close frame: called once this server stopped accepting,
+	 * before the drain waits.
 	 * @param status the close status
 	 * @param reason the close reason
 	 * @return how many were closed
@@ -55,8 +58,8 @@ public interface RestartableServer {
 	}
 
 	/**
-	 * Return how many of the open connections are WebSocket connections that no Jakarta WebSocket
-	 * container lists (see {@link #closeWebSockets}).
+	 * Return how many of the open connections are WebSocket connections that no Jakarta
+	 * WebSocket container lists (see {@link #closeWebSockets}).
 	 * @return the number of such connections
 	 */
 	default int webSockets() {
@@ -64,8 +67,9 @@ public interface RestartableServer {
 	}
 
 	/**
-	 * Open a way into this server that no client can reach (not the shared sockets), to warm it
-	 * up before it accepts: a request sent through it takes the server's whole request path.
+	 * Open a way into this server that no client can reach (not the shared sockets), to
+	 * warm it up before it accepts: a request sent through it takes the server's whole
+	 * request path.
 	 * @return the channel, empty when this server offers none
 	 * @throws IOException when it cannot be opened
 	 */

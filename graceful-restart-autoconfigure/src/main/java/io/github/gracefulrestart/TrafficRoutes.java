@@ -8,15 +8,18 @@ import java.util.regex.Pattern;
 
 /**
  * The routes this generation's clients use, counted cheaply as their requests end: by the
- * handler mapping's pattern (so that {@code /owners/1} and {@code /owners/2} count as one route),
- * GETs that answered 2xx only, each with the last path that answered it. The busiest are handed
- * to the next generation, which warms them up before it takes over, so that its first real
- * requests find their code (templates, persistence, the JIT's work) warm. Nothing of a client's
- * request but its path is kept: no query, header or cookie.
+ * handler mapping's pattern (so that {@code /owners/1} and {@code /owners/2} count as one
+ * route), GETs that answered 2xx only, each with the last path that answered it. The
+ * busiest are handed to the next generation, which warms them up before it takes over, so
+ * that its first real requests find their code (templates, persistence, the JIT's work)
+ * warm. Nothing of a client's request but its path is kept: no query, header or cookie.
  */
 public final class TrafficRoutes {
 
-	/** At most this many routes are counted: an application has a few dozen, not thousands. */
+	/**
+	 * At most this many routes are counted: an application has a few dozen, not
+	 * thousands.
+	 */
 	private static final int MOST_ROUTES = 256;
 
 	/** At most this many paths are handed over. */
@@ -72,7 +75,8 @@ public final class TrafficRoutes {
 	}
 
 	/**
-	 * Return the paths of an environment variable's value, less those {@code deny} matches.
+	 * Return the paths of an environment variable's value, less those {@code deny}
+	 * matches.
 	 * @param value the value, or null
 	 * @param deny patterns of paths never to request: {@code *} matches within a segment,
 	 * {@code **} across segments

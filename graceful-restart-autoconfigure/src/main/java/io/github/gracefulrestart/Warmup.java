@@ -18,13 +18,14 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * Warms a new generation up before it tells the serving one that it is ready: the first requests
- * after a JVM starts run interpreted and are many times slower, so the new generation sends itself
- * requests first, through a {@link PrivateChannel private channel} of each server (never the
- * shared sockets), and runs the application's {@link WarmupHook hooks}. Bounded by a request count
- * and a duration, and by default ended sooner once response times stop improving. Server errors
- * fail it (and so the restart): any on the health endpoint, or more than a share of those to the
- * other paths; a hook that fails or hangs does not.
+ * Warms a new generation up before it tells the serving one that it is ready: the first
+ * requests after a JVM starts run interpreted and are many times slower, so the new
+ * generation sends itself requests first, through a {@link PrivateChannel private
+ * channel} of each server (never the shared sockets), and runs the application's
+ * {@link WarmupHook hooks}. Bounded by a request count and a duration, and by default
+ * ended sooner once response times stop improving. Server errors fail it (and so the
+ * restart): any on the health endpoint, or more than a share of those to the other paths;
+ * a hook that fails or hangs does not.
  */
 public final class Warmup {
 
@@ -96,9 +97,8 @@ public final class Warmup {
 		}
 		int requests = outcomes.values().stream().mapToInt((outcome) -> outcome.requests.get()).sum();
 		int errors = outcomes.values().stream().mapToInt((outcome) -> outcome.failed.get()).sum();
-		Result result = new Result(requests, errors, hooksRun,
-				TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), untilSettled && trend.settled(),
-				failure(outcomes));
+		Result result = new Result(requests, errors, hooksRun, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
+				untilSettled && trend.settled(), failure(outcomes));
 		String trendSummary = trend.summary();
 		logger.info("Warm-up: " + result.requests() + " request(s) to " + channels.keySet() + ", " + result.errors()
 				+ " error(s), " + hooksRun + " hook(s), in " + result.durationMs() + " ms"
@@ -119,8 +119,8 @@ public final class Warmup {
 	}
 
 	/**
-	 * Why the warm-up fails the restart, or null: any failed request to the health endpoint, or
-	 * a share of failed requests to the other paths above the limit.
+	 * Why the warm-up fails the restart, or null: any failed request to the health
+	 * endpoint, or a share of failed requests to the other paths above the limit.
 	 */
 	private String failure(Map<Target, Outcomes> outcomes) {
 		int requests = 0;
@@ -143,8 +143,10 @@ public final class Warmup {
 		if (!healthFailed && !tooMany) {
 			return null;
 		}
-		return "warm-up failed (" + (healthFailed ? "the health endpoint failed" : failed + " of " + requests
-				+ " requests failed, more than " + Math.round(this.settings.maxFailureRatio() * 100) + "%")
+		return "warm-up failed ("
+				+ (healthFailed ? "the health endpoint failed"
+						: failed + " of " + requests + " requests failed, more than "
+								+ Math.round(this.settings.maxFailureRatio() * 100) + "%")
 				+ "): " + String.join("; ", failures);
 	}
 
@@ -217,17 +219,17 @@ public final class Warmup {
 	/**
 	 * What to send.
 	 *
-	 * @param paths the paths to {@code GET}, by the name of the listener whose server serves them
-	 * ({@code server}, {@code management})
+	 * @param paths the paths to {@code GET}, by the name of the listener whose server
+	 * serves them ({@code server}, {@code management})
 	 * @param requests how many requests per path
 	 * @param duration the time box for the hooks and the requests together
 	 * @param concurrency how many requests at a time
 	 * @param untilSettled whether to end before {@code requests} once response times stop
 	 * improving (see {@link ResponseTimeTrend})
-	 * @param healthPath the health endpoint's path among {@code paths}, any failure of which
-	 * fails the warm-up, or null
-	 * @param maxFailureRatio the share of failed requests to the other paths that fails the
-	 * warm-up when exceeded
+	 * @param healthPath the health endpoint's path among {@code paths}, any failure of
+	 * which fails the warm-up, or null
+	 * @param maxFailureRatio the share of failed requests to the other paths that fails
+	 * the warm-up when exceeded
 	 */
 	public record Settings(Map<String, List<String>> paths, int requests, Duration duration, int concurrency,
 			boolean untilSettled, String healthPath, double maxFailureRatio) {
@@ -255,8 +257,8 @@ public final class Warmup {
 	 * @param hooks the hooks that completed
 	 * @param durationMs how long it took
 	 * @param settled whether it ended early because response times had stopped improving
-	 * @param failure why the warm-up fails the restart (the paths and what they answered), or
-	 * null when it does not
+	 * @param failure why the warm-up fails the restart (the paths and what they
+	 * answered), or null when it does not
 	 */
 	public record Result(int requests, int errors, int hooks, long durationMs, boolean settled, String failure) {
 

@@ -3,9 +3,9 @@ package io.github.gracefulrestart;
 import java.util.List;
 
 /**
- * A web server for unit tests: the listeners it reports, the connections a test says it holds,
- * and whether it was told to stop accepting. Tests that need more (a real socket, a private
- * channel) extend it.
+ * A web server for unit tests: the listeners it reports, the connections a test says it
+ * holds, and whether it was told to stop accepting. Tests that need more (a real socket,
+ * a private channel) extend it.
  */
 public class FakeServer implements RestartableServer {
 

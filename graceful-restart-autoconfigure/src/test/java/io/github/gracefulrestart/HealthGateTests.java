@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link HealthGate}: when a new generation may take over, and what it says meanwhile.
+ * Tests for {@link HealthGate}: when a new generation may take over, and what it says
+ * meanwhile.
  */
 class HealthGateTests {
 

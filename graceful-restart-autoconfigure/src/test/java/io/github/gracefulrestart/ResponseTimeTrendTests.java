@@ -17,7 +17,8 @@ class ResponseTimeTrendTests {
 	@Test
 	void settlesAfterTwoRoundsThatDoNotImproveOnTheBest() {
 		ResponseTimeTrend trend = new ResponseTimeTrend();
-		// A JIT warming up: 12, 6, 3 ms, then 2.9 and 3.1 ms, no longer 10% better than 3.
+		// A JIT warming up: 12, 6, 3 ms, then 2.9 and 3.1 ms, no longer 10% better than
+		// 3.
 		assertThat(rounds(trend, 12, 6, 3)).isFalse();
 		assertThat(rounds(trend, 2.9)).isFalse();
 		assertThat(rounds(trend, 3.1)).isTrue();
@@ -36,7 +37,8 @@ class ResponseTimeTrendTests {
 	void oneSlowRequestInARoundIsNotATrend() {
 		ResponseTimeTrend trend = new ResponseTimeTrend();
 		rounds(trend, 10, 5);
-		// A garbage collection makes one request of the round 300 ms; the median still improves.
+		// A garbage collection makes one request of the round 300 ms; the median still
+		// improves.
 		trend.add(millis(300));
 		IntStream.range(1, ROUND).forEach((i) -> trend.add(millis(2)));
 		assertThat(rounds(trend, 1.9)).isFalse();
@@ -51,7 +53,9 @@ class ResponseTimeTrendTests {
 		assertThat(trend.settled()).isFalse();
 	}
 
-	/** Full rounds of requests that each took the given time; what {@code add} said last. */
+	/**
+	 * Full rounds of requests that each took the given time; what {@code add} said last.
+	 */
 	private static boolean rounds(ResponseTimeTrend trend, double... medianMillis) {
 		boolean settled = false;
 		for (double millis : medianMillis) {

@@ -16,8 +16,8 @@ class RestartAttemptTests {
 	@Test
 	void attemptsSurviveTheHandshakeEncodingWhateverTheirMessagesHold() {
 		List<RestartAttempt> attempts = List.of(
-				new RestartAttempt("a1", "SIGHUP", RestartResult.SUCCEEDED, Instant.parse("2026-11-23T10:00:00Z"), 4210L,
-						4100, 4242, "generation 2 (pid 4242) took over"),
+				new RestartAttempt("a1", "SIGHUP", RestartResult.SUCCEEDED, Instant.parse("2026-11-23T10:00:00Z"),
+						4210L, 4100, 4242, "generation 2 (pid 4242) took over"),
 				new RestartAttempt("a0", "ENDPOINT", RestartResult.FAILED, Instant.parse("2026-11-23T09:00:00.5Z"), 12L,
 						4100, null, "ended: exit code 1; a,b;c %20 ü\nnext line"),
 				new RestartAttempt("a-1", "SIGUSR1", RestartResult.IN_PROGRESS, Instant.EPOCH, null, 1, null, null));

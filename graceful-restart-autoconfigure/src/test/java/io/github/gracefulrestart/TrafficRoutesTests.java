@@ -40,7 +40,8 @@ class TrafficRoutesTests {
 
 	@Test
 	void thePathsTravelInOneValueAndTheDeniedOnesAreDropped() {
-		String value = TrafficRoutes.encode(List.of("/vets", "/owners/2", "/admin/users", "/actuator/health", "/a/b/c"));
+		String value = TrafficRoutes
+			.encode(List.of("/vets", "/owners/2", "/admin/users", "/actuator/health", "/a/b/c"));
 		assertThat(TrafficRoutes.decode(value, List.of("/admin/**", "/actuator/**", "/a/*"), 10))
 			.containsExactly("/vets", "/owners/2", "/a/b/c");
 		assertThat(TrafficRoutes.decode(value, List.of(), 2)).containsExactly("/vets", "/owners/2");

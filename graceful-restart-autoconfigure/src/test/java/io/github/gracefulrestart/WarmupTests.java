@@ -15,8 +15,9 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link Warmup}'s bookkeeping, with servers whose private channel answers in memory
- * (the real channels have their own tests, and the integration tests warm up real generations).
+ * Tests for {@link Warmup}'s bookkeeping, with servers whose private channel answers in
+ * memory (the real channels have their own tests, and the integration tests warm up real
+ * generations).
  */
 class WarmupTests {
 
@@ -24,8 +25,10 @@ class WarmupTests {
 	void sendsEachPathItsRequestsThroughItsListenersServerAndClosesTheChannels() {
 		InMemoryServer server = new InMemoryServer("server", 200);
 		InMemoryServer management = new InMemoryServer("management", 200);
-		Warmup warmup = new Warmup(new Warmup.Settings(Map.of("server", List.of("/a", "/b"), "management",
-				List.of("/actuator/health")), 50, Duration.ofSeconds(30), 3, false), List.of());
+		Warmup warmup = new Warmup(
+				new Warmup.Settings(Map.of("server", List.of("/a", "/b"), "management", List.of("/actuator/health")),
+						50, Duration.ofSeconds(30), 3, false),
+				List.of());
 		Warmup.Result result = warmup.run(List.of(server, management));
 		assertThat(result.requests()).isEqualTo(150);
 		assertThat(result.errors()).isZero();
@@ -39,12 +42,14 @@ class WarmupTests {
 	@Test
 	void endsOnceResponseTimesStopImprovingWhenAskedTo() {
 		InMemoryServer server = new InMemoryServer("server", 200);
-		Warmup.Result settling = new Warmup(new Warmup.Settings(Map.of("server", List.of("/a")), 1000,
-				Duration.ofSeconds(30), 1, true), List.of()).run(List.of(server));
+		Warmup.Result settling = new Warmup(
+				new Warmup.Settings(Map.of("server", List.of("/a")), 1000, Duration.ofSeconds(30), 1, true), List.of())
+			.run(List.of(server));
 		assertThat(settling.settled()).isTrue();
 		assertThat(settling.requests()).isBetween(3 * ResponseTimeTrend.ROUND, 999);
-		Warmup.Result counting = new Warmup(new Warmup.Settings(Map.of("server", List.of("/a")), 1000,
-				Duration.ofSeconds(30), 1, false), List.of()).run(List.of(server));
+		Warmup.Result counting = new Warmup(
+				new Warmup.Settings(Map.of("server", List.of("/a")), 1000, Duration.ofSeconds(30), 1, false), List.of())
+			.run(List.of(server));
 		assertThat(counting.settled()).isFalse();
 		assertThat(counting.requests()).isEqualTo(1000);
 	}
@@ -52,8 +57,8 @@ class WarmupTests {
 	@Test
 	void serverErrorsAndFailedExchangesCountAsErrors() {
 		InMemoryServer server = new InMemoryServer("server", 500);
-		Warmup warmup = new Warmup(new Warmup.Settings(Map.of("server", List.of("/a")), 10, Duration.ofSeconds(30), 1, false),
-				List.of());
+		Warmup warmup = new Warmup(
+				new Warmup.Settings(Map.of("server", List.of("/a")), 10, Duration.ofSeconds(30), 1, false), List.of());
 		assertThat(warmup.run(List.of(server)).errors()).isEqualTo(10);
 	}
 
@@ -61,11 +66,14 @@ class WarmupTests {
 	void anyServerErrorOfTheHealthEndpointFailsTheWarmUpNamingItAndTheStatus() {
 		InMemoryServer server = new InMemoryServer("server", 200);
 		InMemoryServer management = new InMemoryServer("management", 503);
-		Warmup.Result result = new Warmup(new Warmup.Settings(Map.of("server", List.of("/a"), "management",
-				List.of("/actuator/health")), 10, Duration.ofSeconds(30), 1, false, "/actuator/health", 0.1), List.of())
+		Warmup.Result result = new Warmup(
+				new Warmup.Settings(Map.of("server", List.of("/a"), "management", List.of("/actuator/health")), 10,
+						Duration.ofSeconds(30), 1, false, "/actuator/health", 0.1),
+				List.of())
 			.run(List.of(server, management));
-		assertThat(result.failure()).contains("the health endpoint failed",
-				"GET /actuator/health answered 503 (10 of 10)").doesNotContain("GET /a ");
+		assertThat(result.failure())
+			.contains("the health endpoint failed", "GET /actuator/health answered 503 (10 of 10)")
+			.doesNotContain("GET /a ");
 	}
 
 	@Test
@@ -88,7 +96,8 @@ class WarmupTests {
 		CountDownLatch never = new CountDownLatch(1);
 		AtomicInteger ran = new AtomicInteger();
 		InMemoryServer server = new InMemoryServer("server", 200);
-		Warmup warmup = new Warmup(new Warmup.Settings(Map.of("server", List.of("/a")), 5, Duration.ofMillis(500), 1, false),
+		Warmup warmup = new Warmup(
+				new Warmup.Settings(Map.of("server", List.of("/a")), 5, Duration.ofMillis(500), 1, false),
 				List.of(() -> {
 					throw new IllegalStateException("cache backend down");
 				}, ran::incrementAndGet, never::await));

@@ -17,10 +17,11 @@ import static io.github.gracefulrestart.sample.RestartBenchmark.warmUp;
 import static org.awaitility.Awaitility.await;
 
 /**
- * What users do today instead of our restarts, under the benchmark's load: stop-then-start of the
- * same jar ({@code systemctl restart}) on Tomcat and Jetty, and two instances behind nginx switched
- * by {@code nginx -s reload} (when nginx is installed). And the figure that sets our restarts
- * against them, docs/benchmarks.png with its section.
+ * What users do today instead of our restarts, under the benchmark's load:
+ * stop-then-start of the same jar ({@code systemctl restart}) on Tomcat and Jetty, and
+ * two instances behind nginx switched by {@code nginx -s reload} (when nginx is
+ * installed). And the figure that sets our restarts against them, docs/benchmarks.png
+ * with its section.
  */
 final class Alternatives {
 
@@ -58,11 +59,14 @@ final class Alternatives {
 		return plotted;
 	}
 
-	/** docs/benchmarks.png and the section that shows it, with the rows of the runs it draws. */
+	/**
+	 * docs/benchmarks.png and the section that shows it, with the rows of the runs it
+	 * draws.
+	 */
 	static void figure(List<Plot.Row> plotted, Path out) throws IOException {
 		Files.createDirectories(out);
-		Plot.comparison(plotted, out.resolve("benchmarks.png"), "Restarting under " + RATE + " req/s: this library"
-				+ " against what users do today");
+		Plot.comparison(plotted, out.resolve("benchmarks.png"),
+				"Restarting under " + RATE + " req/s: this library" + " against what users do today");
 		StringBuilder text = new StringBuilder(FIGURE + "\n\n");
 		text.append("Drawn by `bench/run.sh` (or `bench/run.sh --comparison`, which runs only these) on ")
 			.append(LocalDate.now())
@@ -74,11 +78,15 @@ final class Alternatives {
 			text.append(String.format("| %s | %d | %d | %d |%n", row.name(), row.run().total(), row.run().failures(),
 					row.run().longestGapMillis()));
 		}
-		text.append("\n![Our restarts against stop-then-start and nginx blue/green, Tomcat and Jetty](benchmarks.png)\n");
+		text.append(
+				"\n![Our restarts against stop-then-start and nginx blue/green, Tomcat and Jetty](benchmarks.png)\n");
 		Markdown.replaceSection(out.resolve("benchmarks.md"), FIGURE, text.toString());
 	}
 
-	/** What {@code systemctl restart} does: SIGTERM, wait for the exit, start the jar again. */
+	/**
+	 * What {@code systemctl restart} does: SIGTERM, wait for the exit, start the jar
+	 * again.
+	 */
 	private Recording stopThenStart(SampleApp.Server server) throws Exception {
 		Path dir = Files.createDirectories(this.work.resolve("stop-start-" + server));
 		int port = SampleApp.freeLoopbackPort();
@@ -92,14 +100,17 @@ final class Alternatives {
 			SampleApp.signal(app.servingPid(), "TERM");
 			await().atMost(SampleApp.STARTUP).until(() -> app.pids().isEmpty());
 			long stopped = System.nanoTime();
-			// Its own directory, so that its log (where the harness reads the port) starts empty.
-			SampleApp next = SampleApp.start(server, Files.createDirectories(dir.resolve("next")),
-					List.of(), "--server.port=" + port);
+			// Its own directory, so that its log (where the harness reads the port)
+			// starts empty.
+			SampleApp next = SampleApp.start(server, Files.createDirectories(dir.resolve("next")), List.of(),
+					"--server.port=" + port);
 			long serving = System.nanoTime();
 			run.window(stop, serving + TimeUnit.SECONDS.toNanos(1));
-			this.notes.add(String.format("%s, stop then start: %d ms to stop, then %d ms without a listening socket:"
-					+ " the cold start of the jar under this load, process start to serving", server,
-					TimeUnit.NANOSECONDS.toMillis(stopped - stop), TimeUnit.NANOSECONDS.toMillis(serving - stopped)));
+			this.notes.add(String.format(
+					"%s, stop then start: %d ms to stop, then %d ms without a listening socket:"
+							+ " the cold start of the jar under this load, process start to serving",
+					server, TimeUnit.NANOSECONDS.toMillis(stopped - stop),
+					TimeUnit.NANOSECONDS.toMillis(serving - stopped)));
 			load.await();
 			next.close();
 		}
@@ -109,22 +120,29 @@ final class Alternatives {
 		return run;
 	}
 
-	/** Two instances behind nginx, switched from one to the other by {@code nginx -s reload}. */
+	/**
+	 * Two instances behind nginx, switched from one to the other by
+	 * {@code nginx -s reload}.
+	 */
 	private Recording nginxBlueGreen() throws Exception {
 		if (new ProcessBuilder("sh", "-c", "command -v nginx").start().onExit().get().exitValue() != 0) {
-			this.notes.add("nginx is not installed: no blue/green comparison (bench/run.sh installs it when run as root)");
+			this.notes
+				.add("nginx is not installed: no blue/green comparison (bench/run.sh installs it when run as root)");
 			return null;
 		}
 		Path dir = Files.createDirectories(this.work.resolve("nginx"));
 		int proxyPort = SampleApp.freeLoopbackPort();
-		try (SampleApp blue = SampleApp.start(SampleApp.Server.TOMCAT, Files.createDirectories(dir.resolve("blue")), List.of());
-				SampleApp green = SampleApp.start(SampleApp.Server.TOMCAT, Files.createDirectories(dir.resolve("green")), List.of())) {
+		try (SampleApp blue = SampleApp.start(SampleApp.Server.TOMCAT, Files.createDirectories(dir.resolve("blue")),
+				List.of());
+				SampleApp green = SampleApp.start(SampleApp.Server.TOMCAT,
+						Files.createDirectories(dir.resolve("green")), List.of())) {
 			Nginx nginx = Nginx.start(dir, proxyPort, blue.port());
 			try {
 				warmUp(blue);
 				warmUp(green);
 				Recording run = new Recording();
-				OpenLoad load = OpenLoad.start(() -> new RawHttp("127.0.0.1", proxyPort, null), KEEP_ALIVE, RATE, RUN, run);
+				OpenLoad load = OpenLoad.start(() -> new RawHttp("127.0.0.1", proxyPort, null), KEEP_ALIVE, RATE, RUN,
+						run);
 				sleepUntil(run.start() + RUN.toNanos() / 2);
 				long switchAt = System.nanoTime();
 				nginx.switchTo(green.port());

@@ -5,15 +5,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Sections of docs/benchmarks.md that runs of their own write: the soak takes an hour, so the
- * whole benchmark keeps the section the last soak wrote, and the soak rewrites only its own.
+ * Sections of docs/benchmarks.md that runs of their own write: the soak takes an hour, so
+ * the whole benchmark keeps the section the last soak wrote, and the soak rewrites only
+ * its own.
  */
 final class Markdown {
 
 	private Markdown() {
 	}
 
-	/** The section from {@code heading} to the next heading of its level or the end, or "". */
+	/**
+	 * The section from {@code heading} to the next heading of its level or the end, or
+	 * "".
+	 */
 	static String section(Path file, String heading) throws IOException {
 		if (!Files.exists(file)) {
 			return "";
@@ -32,7 +36,8 @@ final class Markdown {
 		String text = Files.exists(file) ? Files.readString(file) : "";
 		String old = section(file, heading);
 		if (old.isEmpty()) {
-			text = text + (text.isEmpty() || text.endsWith("\n\n") ? "" : text.endsWith("\n") ? "\n" : "\n\n") + section;
+			text = text + (text.isEmpty() || text.endsWith("\n\n") ? "" : text.endsWith("\n") ? "\n" : "\n\n")
+					+ section;
 		}
 		else {
 			text = text.replace(old, section);

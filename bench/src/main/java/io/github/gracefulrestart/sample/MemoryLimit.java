@@ -12,12 +12,12 @@ import java.util.concurrent.TimeUnit;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The smallest memory limit a container of the sample app survives ten restarts under load with:
- * the app as docs/docker/Dockerfile runs it (PID 1 of its own pid namespace, so its supervisor and
- * two generations during a restart) in a memory cgroup, as {@code docker run --memory} makes one;
- * the JVMs size their heaps from that limit as they would in a container. A limit passes when all
- * ten restarts happen, no request fails and the kernel OOM-killed nothing. Bisected in steps of
- * {@value #STEP_MB} MB.
+ * The smallest memory limit a container of the sample app survives ten restarts under
+ * load with: the app as docs/docker/Dockerfile runs it (PID 1 of its own pid namespace,
+ * so its supervisor and two generations during a restart) in a memory cgroup, as
+ * {@code docker run --memory} makes one; the JVMs size their heaps from that limit as
+ * they would in a container. A limit passes when all ten restarts happen, no request
+ * fails and the kernel OOM-killed nothing. Bisected in steps of {@value #STEP_MB} MB.
  */
 final class MemoryLimit {
 
@@ -42,8 +42,8 @@ final class MemoryLimit {
 
 	/**
 	 * Bisect between a limit that is assumed to fail and one that must pass.
-	 * @return the smallest passing limit in MB, or empty when no cgroup could be made or even
-	 * {@code highMb} failed
+	 * @return the smallest passing limit in MB, or empty when no cgroup could be made or
+	 * even {@code highMb} failed
 	 */
 	Optional<Long> measure(SampleApp.Server server, long lowMb, long highMb) throws Exception {
 		if (!trial(server, highMb)) {
@@ -69,18 +69,26 @@ final class MemoryLimit {
 	static String section(List<String> notes) {
 		StringBuilder text = new StringBuilder(HEADING + "\n\n");
 		text.append("`bench/run.sh --memory-limit` (root; `-Dbench.servers`, `-Dbench.memory.low` and")
-			.append(" `-Dbench.memory.high` narrow it), run on ").append(java.time.LocalDate.now())
+			.append(" `-Dbench.memory.high` narrow it), run on ")
+			.append(java.time.LocalDate.now())
 			.append(", runs the sample as docs/docker/Dockerfile does, PID 1 of its own pid namespace with its")
 			.append(" supervisor, in a memory cgroup (as `docker run --memory` makes one), and bisects in steps of ")
-			.append(STEP_MB).append(" MB the smallest limit under which ").append(RESTARTS).append(" restarts under ")
-			.append(RATE).append(" req/s pass with no failed request and no OOM kill. The bisection's lower bound is")
+			.append(STEP_MB)
+			.append(" MB the smallest limit under which ")
+			.append(RESTARTS)
+			.append(" restarts under ")
+			.append(RATE)
+			.append(" req/s pass with no failed request and no OOM kill. The bisection's lower bound is")
 			.append(" assumed to fail and is not tried. The peak is the cgroup's (resident memory and page cache);")
 			.append(" each JVM sizes its heap from the limit (a quarter of it by default).\n\n");
 		notes.forEach((note) -> text.append("- ").append(note).append('\n'));
 		return text.toString();
 	}
 
-	/** The generation in the endpoint's JSON (JsonPath is a test library of the sample, not here). */
+	/**
+	 * The generation in the endpoint's JSON (JsonPath is a test library of the sample,
+	 * not here).
+	 */
 	private static long generation(String status) {
 		java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("\"generation\":(\\d+)").matcher(status);
 		return matcher.find() ? Long.parseLong(matcher.group(1)) : -1;
@@ -89,7 +97,8 @@ final class MemoryLimit {
 	private boolean trial(SampleApp.Server server, long limitMb) throws Exception {
 		Optional<MemoryCgroup> limited = MemoryCgroup.create(limitMb);
 		if (limited.isEmpty()) {
-			throw new IllegalStateException("Could not make a memory cgroup: run as root on Linux with the memory controller");
+			throw new IllegalStateException(
+					"Could not make a memory cgroup: run as root on Linux with the memory controller");
 		}
 		Path dir = Files.createDirectories(this.work.resolve("limit-" + server + "-" + limitMb + "/app"));
 		List<String> launcher = new ArrayList<>(limited.get().launcher());
@@ -111,7 +120,9 @@ final class MemoryLimit {
 					for (int generation = 2; generation <= RESTARTS + 1 && cgroup.oomKills() == 0; generation++) {
 						SampleApp.signal(supervisor, "HUP");
 						int next = generation;
-						await().atMost(SampleApp.STARTUP).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+						await().atMost(SampleApp.STARTUP)
+							.pollInterval(Duration.ofMillis(200))
+							.ignoreExceptions()
 							.until(app::status, (json) -> generation(json) == next && !json.contains("\"parentPid\""));
 						done++;
 					}
@@ -125,10 +136,11 @@ final class MemoryLimit {
 			}
 			long oomKills = cgroup.oomKills();
 			boolean passed = failure == null && oomKills == 0 && done == RESTARTS && run.failures() == 0;
-			String line = String.format("%s under a %d MB limit: %s; %d of %d restarts, %d of %d requests failed,"
-					+ " %d OOM kill(s), peak %d MB, %d s%s", server, limitMb, passed ? "passed" : "failed", done, RESTARTS,
-					run.failures(), run.total(), oomKills, cgroup.peakMb(),
-					TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started),
+			String line = String.format(
+					"%s under a %d MB limit: %s; %d of %d restarts, %d of %d requests failed,"
+							+ " %d OOM kill(s), peak %d MB, %d s%s",
+					server, limitMb, passed ? "passed" : "failed", done, RESTARTS, run.failures(), run.total(),
+					oomKills, cgroup.peakMb(), TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started),
 					(failure == null) ? "" : " (" + failure.lines().findFirst().orElse("") + ")");
 			System.out.println(line);
 			this.notes.add(line);

@@ -10,8 +10,9 @@ import java.util.concurrent.TimeUnit;
 import static org.awaitility.Awaitility.await;
 
 /**
- * An nginx of the benchmark's own, on loopback, proxying to one upstream with keep-alive, switched
- * to another by rewriting its configuration and {@code nginx -s reload}: blue/green as users run it.
+ * An nginx of the benchmark's own, on loopback, proxying to one upstream with keep-alive,
+ * switched to another by rewriting its configuration and {@code nginx -s reload}:
+ * blue/green as users run it.
  */
 final class Nginx {
 
@@ -63,8 +64,9 @@ final class Nginx {
 		Files.write(dir.resolve("nginx.conf"), List.of("worker_processes 1;", "pid " + dir.resolve("nginx.pid") + ";",
 				"error_log " + dir.resolve("logs/error.log") + ";", "events { worker_connections 1024; }", "http {",
 				"  access_log off;", "  client_body_temp_path " + dir.resolve("body") + ";",
-				"  proxy_temp_path " + dir.resolve("proxy") + ";", "  upstream app { server 127.0.0.1:" + upstream + "; keepalive 32; }",
-				"  server {", "    listen 127.0.0.1:" + port + ";", "    location / {", "      proxy_pass http://app;",
+				"  proxy_temp_path " + dir.resolve("proxy") + ";",
+				"  upstream app { server 127.0.0.1:" + upstream + "; keepalive 32; }", "  server {",
+				"    listen 127.0.0.1:" + port + ";", "    location / {", "      proxy_pass http://app;",
 				"      proxy_http_version 1.1;", "      proxy_set_header Connection \"\";", "    }", "  }", "}"));
 	}
 

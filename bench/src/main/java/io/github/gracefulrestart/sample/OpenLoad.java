@@ -12,10 +12,11 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 /**
- * An open-model load on {@code GET /hello} (or the requests of a {@link HttpLoad.Step}): every request has an intended send time on a fixed
- * schedule, and its latency is counted from that time, so a stalled server shows as latency
- * instead of as fewer requests (no coordinated omission). Keep-alive clients (reconnecting only
- * after {@code Connection: close} or an error) plus one client that opens a connection per
+ * An open-model load on {@code GET /hello} (or the requests of a {@link HttpLoad.Step}):
+ * every request has an intended send time on a fixed schedule, and its latency is counted
+ * from that time, so a stalled server shows as latency instead of as fewer requests (no
+ * coordinated omission). Keep-alive clients (reconnecting only after
+ * {@code Connection: close} or an error) plus one client that opens a connection per
  * request. Bounded by its duration.
  */
 final class OpenLoad {
@@ -53,8 +54,8 @@ final class OpenLoad {
 	}
 
 	/**
-	 * Start a load whose clients each send the requests of {@code step} (a response below 400 is
-	 * a success).
+	 * Start a load whose clients each send the requests of {@code step} (a response below
+	 * 400 is a success).
 	 */
 	static OpenLoad start(Supplier<RawHttp> clients, HttpLoad.Step step, int keepAlive, int rate, Duration duration,
 			Recording recording) {
@@ -110,7 +111,8 @@ final class OpenLoad {
 			return Outcome.RESET;
 		}
 		catch (IOException ex) {
-			// "connection closed before a response": the server closed it under the request.
+			// "connection closed before a response": the server closed it under the
+			// request.
 			return Outcome.RESET;
 		}
 	}

@@ -13,8 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
 
 /**
- * The starter's steady-state cost: closed-loop throughput of the sample app with graceful restarts
- * off and on, in alternating rounds.
+ * The starter's steady-state cost: closed-loop throughput of the sample app with graceful
+ * restarts off and on, in alternating rounds.
  */
 final class Overhead {
 
@@ -31,10 +31,11 @@ final class Overhead {
 	}
 
 	/**
-	 * Steady throughput, closed loop, with the starter on and off, in three alternating pairs of
-	 * rounds (one pair moves by 10% on this machine): with wrk where it is installed, a client that
-	 * runs outside this JVM and takes little of the CPU, else with a client in this JVM, whose own
-	 * JIT is colder in the first round than in the later ones.
+	 * Steady throughput, closed loop, with the starter on and off, in three alternating
+	 * pairs of rounds (one pair moves by 10% on this machine): with wrk where it is
+	 * installed, a client that runs outside this JVM and takes little of the CPU, else
+	 * with a client in this JVM, whose own JIT is colder in the first round than in the
+	 * later ones.
 	 */
 	void measure() throws Exception {
 		boolean wrk = Files.isExecutable(Path.of("/usr/bin/wrk"));
@@ -50,10 +51,11 @@ final class Overhead {
 					// 5 s of the same load to warm the JIT, then 15 s measured.
 					long[] measured = wrk ? wrk(app) : closedLoop(app);
 					throughput.computeIfAbsent(enabled, (key) -> new ArrayList<>()).add(measured[0]);
-					this.notes.add(String.format("Closed loop (%s), round %d, %d connections, 15 s after 5 s warm-up, "
-							+ "graceful-restart.enabled=%s: %d req/s, p50 %.2f ms, p99 %.2f ms",
-							wrk ? "wrk" : "client in the benchmark's JVM", round, this.connections, enabled, measured[0],
-							measured[1] / 1000.0, measured[2] / 1000.0));
+					this.notes.add(String.format(
+							"Closed loop (%s), round %d, %d connections, 15 s after 5 s warm-up, "
+									+ "graceful-restart.enabled=%s: %d req/s, p50 %.2f ms, p99 %.2f ms",
+							wrk ? "wrk" : "client in the benchmark's JVM", round, this.connections, enabled,
+							measured[0], measured[1] / 1000.0, measured[2] / 1000.0));
 				}
 			}
 		}
@@ -63,7 +65,9 @@ final class Overhead {
 				+ " each, %d against %d req/s): %.2fx", on, off, on / (double) off));
 	}
 
-	/** @return requests per second, p50 and p99 latency in microseconds */
+	/**
+	 * @return requests per second, p50 and p99 latency in microseconds
+	 */
 	private long[] wrk(SampleApp app) throws Exception {
 		String url = "http://127.0.0.1:" + app.port() + "/hello";
 		RestartBenchmark.run("wrk", "-t2", "-c" + this.connections, "-d5s", url);
@@ -78,7 +82,8 @@ final class Overhead {
 
 	private static long wrkPercentile(String out, String percentile) {
 		java.util.regex.Matcher matcher = java.util.regex.Pattern
-			.compile("\\s" + percentile + "\\s+([0-9.]+)(us|ms|s)\\b").matcher(out);
+			.compile("\\s" + percentile + "\\s+([0-9.]+)(us|ms|s)\\b")
+			.matcher(out);
 		if (!matcher.find()) {
 			throw new IllegalStateException("No " + percentile + " in wrk's output: " + out);
 		}
@@ -90,7 +95,9 @@ final class Overhead {
 		};
 	}
 
-	/** @return requests per second, p50 and p99 latency in microseconds */
+	/**
+	 * @return requests per second, p50 and p99 latency in microseconds
+	 */
 	private long[] closedLoop(SampleApp app) throws Exception {
 		AtomicLong count = new AtomicLong();
 		Histogram latency = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);

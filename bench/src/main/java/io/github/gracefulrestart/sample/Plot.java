@@ -15,8 +15,9 @@ import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 
 /**
- * The benchmark's figures as PNGs drawn with Java2D (headless), so the benchmark needs nothing the
- * JDK lacks: runs side by side on one time axis, and a soak's samples per restart.
+ * The benchmark's figures as PNGs drawn with Java2D (headless), so the benchmark needs
+ * nothing the JDK lacks: runs side by side on one time axis, and a soak's samples per
+ * restart.
  */
 final class Plot {
 
@@ -40,10 +41,10 @@ final class Plot {
 	}
 
 	/**
-	 * One row per run, on one time axis and one scale: successful requests per second (blue),
-	 * failed requests per second (red), each restart's trigger (dashed) and, on the right, the
-	 * failures and the longest time without a successful answer. What a reader should see at once:
-	 * which ways of restarting leave a hole in the service.
+	 * One row per run, on one time axis and one scale: successful requests per second
+	 * (blue), failed requests per second (red), each restart's trigger (dashed) and, on
+	 * the right, the failures and the longest time without a successful answer. What a
+	 * reader should see at once: which ways of restarting leave a hole in the service.
 	 */
 	static void comparison(List<Row> rows, Path file, String title) throws IOException {
 		BufferedImage image = new BufferedImage(WIDTH, TOP + rows.size() * (ROW + 34) + 30, BufferedImage.TYPE_INT_RGB);
@@ -127,8 +128,8 @@ final class Plot {
 	private static final Color[] SERIES = { new Color(40, 100, 200), new Color(200, 80, 40), new Color(40, 150, 60) };
 
 	/**
-	 * One panel per column of the samples (column 0 is the x value), a line per named series, the
-	 * y axis from zero: flat lines are what a soak should show.
+	 * One panel per column of the samples (column 0 is the x value), a line per named
+	 * series, the y axis from zero: flat lines are what a soak should show.
 	 */
 	static void series(java.util.Map<String, List<long[]>> series, Path file, String title, List<String> columns)
 			throws IOException {
@@ -187,7 +188,9 @@ final class Plot {
 		ImageIO.write(image, "png", file.toFile());
 	}
 
-	/** A white image with its title, drawn headless (no display on a benchmark machine). */
+	/**
+	 * A white image with its title, drawn headless (no display on a benchmark machine).
+	 */
 	private static Graphics2D titled(BufferedImage image, String title) {
 		System.setProperty("java.awt.headless", "true");
 		Graphics2D g = image.createGraphics();

@@ -10,8 +10,8 @@ import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 
 /**
- * Every request of a run (intended send time, latency, outcome) and the restart windows, with the
- * figures drawn from them.
+ * Every request of a run (intended send time, latency, outcome) and the restart windows,
+ * with the figures drawn from them.
  */
 final class Recording {
 
@@ -72,14 +72,16 @@ final class Recording {
 	 * @param spans from and to, in {@link System#nanoTime()}
 	 */
 	Histogram within(List<long[]> spans) {
-		return histogram(spans.stream().map((span) -> new long[] { span[0] - this.start, span[1] - this.start }).toList());
+		return histogram(
+				spans.stream().map((span) -> new long[] { span[0] - this.start, span[1] - this.start }).toList());
 	}
 
 	private Histogram histogram(List<long[]> spans) {
 		Histogram histogram = new Histogram(TimeUnit.MINUTES.toMicros(2), 3);
 		for (long[] request : this.requests) {
 			if (request[2] == OpenLoad.Outcome.OK.ordinal() && (spans == null || inside(spans, request[0]))) {
-				histogram.recordValue(Math.min(TimeUnit.NANOSECONDS.toMicros(request[1]), histogram.getHighestTrackableValue()));
+				histogram.recordValue(
+						Math.min(TimeUnit.NANOSECONDS.toMicros(request[1]), histogram.getHighestTrackableValue()));
 			}
 		}
 		return histogram;
@@ -89,7 +91,10 @@ final class Recording {
 		return windows.stream().anyMatch((window) -> at >= window[0] && at <= window[1]);
 	}
 
-	/** Per second: successful requests, their p99 latency in milliseconds, and failed requests. */
+	/**
+	 * Per second: successful requests, their p99 latency in milliseconds, and failed
+	 * requests.
+	 */
 	List<double[]> perSecond() {
 		List<Histogram> seconds = new ArrayList<>();
 		List<long[]> failed = new ArrayList<>();
@@ -100,8 +105,9 @@ final class Recording {
 				failed.add(new long[1]);
 			}
 			if (request[2] == OpenLoad.Outcome.OK.ordinal()) {
-				seconds.get(second).recordValue(Math.min(TimeUnit.NANOSECONDS.toMicros(request[1]),
-						seconds.get(second).getHighestTrackableValue()));
+				seconds.get(second)
+					.recordValue(Math.min(TimeUnit.NANOSECONDS.toMicros(request[1]),
+							seconds.get(second).getHighestTrackableValue()));
 			}
 			else {
 				failed.get(second)[0]++;
@@ -110,15 +116,16 @@ final class Recording {
 		List<double[]> series = new ArrayList<>();
 		for (int second = 0; second < seconds.size(); second++) {
 			Histogram ok = seconds.get(second);
-			series.add(new double[] { ok.getTotalCount(), ok.getValueAtPercentile(99) / 1000.0, failed.get(second)[0] });
+			series
+				.add(new double[] { ok.getTotalCount(), ok.getValueAtPercentile(99) / 1000.0, failed.get(second)[0] });
 		}
 		return series;
 	}
 
 	/**
-	 * The longest time in which no request was answered successfully (between two successful
-	 * answers, by the time each ended): a few milliseconds under steady load, the whole outage
-	 * when the service is down.
+	 * The longest time in which no request was answered successfully (between two
+	 * successful answers, by the time each ended): a few milliseconds under steady load,
+	 * the whole outage when the service is down.
 	 */
 	long longestGapMillis() {
 		long[] ends = this.requests.stream()

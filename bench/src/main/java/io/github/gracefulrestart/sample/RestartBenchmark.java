@@ -16,12 +16,13 @@ import org.HdrHistogram.Histogram;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Restart under load, side by side with what users do today, in one run on one machine: our
- * restart on Tomcat and Jetty against the same load without restarts, stop-then-start of the same
- * jar ({@code systemctl restart}), and two instances behind nginx switched by {@code nginx -s
- * reload} (when nginx is installed). Also takeover time against a cold start, the starter's
- * steady-state overhead and the peak RSS while two generations coexist. Writes a Markdown table
- * and a PNG plot.
+ * Restart under load, side by side with what users do today, in one run on one machine:
+ * our restart on Tomcat and Jetty against the same load without restarts, stop-then-start
+ * of the same jar ({@code systemctl restart}), and two instances behind nginx switched by
+ * {@code nginx -s
+ * reload} (when nginx is installed). Also takeover time against a cold start, the
+ * starter's steady-state overhead and the peak RSS while two generations coexist. Writes
+ * a Markdown table and a PNG plot.
  */
 public final class RestartBenchmark {
 
@@ -38,11 +39,16 @@ public final class RestartBenchmark {
 
 	private static final int H2_STREAMS = 4;
 
-	/** How a run loads the app: HTTP/1.1 ({@link OpenLoad}) or HTTP/2 ({@link H2Load}). */
+	/**
+	 * How a run loads the app: HTTP/1.1 ({@link OpenLoad}) or HTTP/2 ({@link H2Load}).
+	 */
 	@FunctionalInterface
 	private interface Load {
 
-		/** Start loading the app for {@link #RUN}, recording into {@code run}; return what waits for the end. */
+		/**
+		 * Start loading the app for {@link #RUN}, recording into {@code run}; return what
+		 * waits for the end.
+		 */
 		Running start(SampleApp app, Recording run) throws Exception;
 
 		/** Run what the load runs through before the measured run, once. */
@@ -52,7 +58,9 @@ public final class RestartBenchmark {
 
 	}
 
-	/** The shop's load: its pages and forms ({@link Shopper}) at {@code rate} requests/s. */
+	/**
+	 * The shop's load: its pages and forms ({@link Shopper}) at {@code rate} requests/s.
+	 */
 	private record ShopLoad(int rate) implements Load {
 
 		@Override
@@ -76,21 +84,25 @@ public final class RestartBenchmark {
 
 	private static final Load HTTP1 = (app, run) -> OpenLoad.start(app::client, KEEP_ALIVE, RATE, RUN, run)::await;
 
-	private static final Load HTTP2 = (app, run) -> H2Load.start(app.port(), H2_CONNECTIONS, H2_STREAMS,
-			RATE / (H2_CONNECTIONS * H2_STREAMS), RUN, (intended, latency, error) -> run.record(intended, latency,
-					(error == null) ? OpenLoad.Outcome.OK : outcome(error)))::await;
+	private static final Load HTTP2 = (app,
+			run) -> H2Load.start(app.port(), H2_CONNECTIONS, H2_STREAMS, RATE / (H2_CONNECTIONS * H2_STREAMS), RUN,
+					(intended, latency, error) -> run.record(intended, latency,
+							(error == null) ? OpenLoad.Outcome.OK : outcome(error)))::await;
 
 	private static final String[] H2C = { "--server.http2.enabled=true" };
 
 	static final String SHOP_HEADING = "## A realistic application: the shop";
 
-	/** The shop's rates: one that leaves the machine headroom, one beyond what it serves. */
+	/**
+	 * The shop's rates: one that leaves the machine headroom, one beyond what it serves.
+	 */
 	private static final String SHOP_RATES = "60,1000";
 
 	private static final String JDK25 = "/usr/lib/jvm/temurin-25-jdk-amd64";
 
 	/** A new generation that takes over cold, booting at the serving one's priority. */
-	private static final String[] COLD = { "--graceful-restart.warmup.enabled=false", "--graceful-restart.boot-nice=0" };
+	private static final String[] COLD = { "--graceful-restart.warmup.enabled=false",
+			"--graceful-restart.boot-nice=0" };
 
 	private final Path work;
 
@@ -120,7 +132,8 @@ public final class RestartBenchmark {
 				notes.forEach(System.out::println);
 			}
 			else if (List.of(args).contains("--shop")) {
-				// Only the shop (a realistic application): its own section of benchmarks.md.
+				// Only the shop (a realistic application): its own section of
+				// benchmarks.md.
 				shopSection(work, out);
 			}
 			else if (List.of(args).contains("--http2")) {
@@ -130,23 +143,26 @@ public final class RestartBenchmark {
 				benchmark.notes.forEach(System.out::println);
 			}
 			else if (List.of(args).contains("--comparison")) {
-				// Only the runs of the figure: rewrites docs/benchmarks.png and its section.
+				// Only the runs of the figure: rewrites docs/benchmarks.png and its
+				// section.
 				new RestartBenchmark(work).comparison(out);
 			}
 			else if (List.of(args).contains("--soak")) {
-				// 100 restarts per server under load, descriptors, threads and RSS after each: its own
-				// section of benchmarks.md and soak.png. -Dbench.soak.restarts, -Dbench.soak.minutes
-				// (per server) and -Dbench.servers narrow it.
+				// 100 restarts per server under load, descriptors, threads and RSS after
+				// each: its own section of benchmarks.md and soak.png.
+				// -Dbench.soak.restarts, -Dbench.soak.minutes (per server) and
+				// -Dbench.servers narrow it.
 				List<SampleApp.Server> servers = java.util.Arrays
 					.stream(System.getProperty("bench.servers", "TOMCAT,JETTY,NETTY").split(","))
 					.map((name) -> SampleApp.Server.valueOf(name.trim()))
 					.toList();
 				new Soak(work, Integer.getInteger("bench.soak.restarts", 100),
-						Duration.ofMinutes(Long.getLong("bench.soak.minutes", 60))).run(servers, out);
+						Duration.ofMinutes(Long.getLong("bench.soak.minutes", 60)))
+					.run(servers, out);
 			}
 			else if (List.of(args).contains("--memory-limit")) {
-				// The smallest container memory limit for ten restarts under load (root only): its own
-				// section of benchmarks.md.
+				// The smallest container memory limit for ten restarts under load (root
+				// only): its own section of benchmarks.md.
 				List<String> notes = new ArrayList<>();
 				for (String name : System.getProperty("bench.servers", "TOMCAT").split(",")) {
 					new MemoryLimit(work, notes).measure(SampleApp.Server.valueOf(name.trim()),
@@ -156,8 +172,9 @@ public final class RestartBenchmark {
 				Markdown.replaceSection(out.resolve("benchmarks.md"), MemoryLimit.HEADING, MemoryLimit.section(notes));
 			}
 			else if (List.of(args).contains("--latency")) {
-				// Only latency across restarts, printed, with the arguments after --latency given to
-				// the restarted app: a quick look after a change to what a restart costs the clients.
+				// Only latency across restarts, printed, with the arguments after
+				// --latency given to the restarted app: a quick look after a change to
+				// what a restart costs the clients.
 				List<String> extra = List.of(args).subList(List.of(args).indexOf("--latency") + 1, args.length);
 				new RestartBenchmark(work).latency(extra.toArray(String[]::new));
 			}
@@ -174,7 +191,8 @@ public final class RestartBenchmark {
 
 	private void run(Path out) throws Exception {
 		List<Plot.Row> plotted = new ArrayList<>();
-		for (SampleApp.Server server : List.of(SampleApp.Server.TOMCAT, SampleApp.Server.JETTY, SampleApp.Server.NETTY)) {
+		for (SampleApp.Server server : List.of(SampleApp.Server.TOMCAT, SampleApp.Server.JETTY,
+				SampleApp.Server.NETTY)) {
 			Recording steady = loadWithRestarts(server, 0, "steady");
 			Recording cold = loadWithRestarts(server, RESTARTS, "cold", COLD);
 			Recording restarts = loadWithRestarts(server, RESTARTS, "warm");
@@ -182,7 +200,8 @@ public final class RestartBenchmark {
 			row(server + ", " + RESTARTS + " graceful restarts, no warm-up, normal boot priority", cold);
 			row(server + ", " + RESTARTS + " graceful restarts (defaults: warm-up, boot-nice 10)", restarts);
 			if (server != SampleApp.Server.NETTY) {
-				plotted.add(new Plot.Row(server.serverName() + ": " + RESTARTS + " graceful restarts (this library)", restarts));
+				plotted.add(new Plot.Row(server.serverName() + ": " + RESTARTS + " graceful restarts (this library)",
+						restarts));
 			}
 		}
 		http2();
@@ -201,16 +220,20 @@ public final class RestartBenchmark {
 		shop.shop();
 		shop.notes.forEach(System.out::println);
 		StringBuilder section = new StringBuilder(SHOP_HEADING + "\n\n");
-		section.append("Written by `bench/run.sh --shop` on ").append(LocalDate.now()).append(": the shop ")
+		section.append("Written by `bench/run.sh --shop` on ")
+			.append(LocalDate.now())
+			.append(": the shop ")
 			.append("(`sample-app/shop`: JPA on an H2 server, Thymeleaf pages, a form POST, a JMS listener on an ")
 			.append("Artemis broker, a job every 200 ms; the database and broker in the benchmark's JVM), with the ")
-			.append("defaults (no warm-up path configured). Load: open model, ").append(KEEP_ALIVE)
+			.append("defaults (no warm-up path configured). Load: open model, ")
+			.append(KEEP_ALIVE)
 			.append(" keep-alive connections and one opening a connection per request; of each client's requests one")
 			.append(" in ten POSTs the order form, the others GET the latest orders, the last order placed and the form.")
 			.append(" Each app is warmed up by 2,000 such requests first. The first rate leaves the machine headroom,")
 			.append(" the second is more than it serves (latency there is queueing; what counts is that nothing fails")
 			.append(" and that the new generations get ready).\n\n");
-		section.append("| scenario | requests | ok | refused / reset / timeout / non-2xx | latency ms p50 / p99 / p99.9 / max")
+		section.append(
+				"| scenario | requests | ok | refused / reset / timeout / non-2xx | latency ms p50 / p99 / p99.9 / max")
 			.append(" | in restart windows |\n| --- | --- | --- | --- | --- | --- |\n");
 		shop.rows.forEach((row) -> section.append(row).append('\n'));
 		section.append('\n');
@@ -219,13 +242,17 @@ public final class RestartBenchmark {
 		Markdown.replaceSection(out.resolve("benchmarks.md"), SHOP_HEADING, section.toString());
 	}
 
-	/** Only the runs of the figure: our restarts against what users do today, Tomcat and Jetty. */
+	/**
+	 * Only the runs of the figure: our restarts against what users do today, Tomcat and
+	 * Jetty.
+	 */
 	private void comparison(Path out) throws Exception {
 		List<Plot.Row> plotted = new ArrayList<>();
 		for (SampleApp.Server server : List.of(SampleApp.Server.TOMCAT, SampleApp.Server.JETTY)) {
 			Recording restarts = loadWithRestarts(server, RESTARTS, "warm");
 			row(server + ", " + RESTARTS + " graceful restarts (defaults: warm-up, boot-nice 10)", restarts);
-			plotted.add(new Plot.Row(server.serverName() + ": " + RESTARTS + " graceful restarts (this library)", restarts));
+			plotted.add(new Plot.Row(server.serverName() + ": " + RESTARTS + " graceful restarts (this library)",
+					restarts));
 		}
 		plotted.addAll(new Alternatives(this.work, this.notes, this::row).measure());
 		Alternatives.figure(plotted, out);
@@ -233,7 +260,8 @@ public final class RestartBenchmark {
 
 	/** HTTP/2 (h2c) load, steady and across restarts, on both servers. */
 	private void http2() throws Exception {
-		for (SampleApp.Server server : List.of(SampleApp.Server.TOMCAT, SampleApp.Server.JETTY, SampleApp.Server.NETTY)) {
+		for (SampleApp.Server server : List.of(SampleApp.Server.TOMCAT, SampleApp.Server.JETTY,
+				SampleApp.Server.NETTY)) {
 			row(server + ", HTTP/2, no restart", loadWithRestarts(server, 0, "h2-steady", HTTP2, H2C));
 			row(server + ", HTTP/2, " + RESTARTS + " graceful restarts (defaults)",
 					loadWithRestarts(server, RESTARTS, "h2", HTTP2, H2C));
@@ -241,10 +269,11 @@ public final class RestartBenchmark {
 	}
 
 	/**
-	 * The shop (sample-app/shop: JPA on a database server, Thymeleaf pages, a form POST, a JMS
-	 * listener, a scheduled job) under a load of its own pages and forms ({@link Shopper}), at a rate
-	 * that leaves the machine headroom and at one it cannot serve, with its database and broker
-	 * ({@link ShopBackends}) in this JVM. -Dbench.shop.rates changes the rates.
+	 * The shop (sample-app/shop: JPA on a database server, Thymeleaf pages, a form POST,
+	 * a JMS listener, a scheduled job) under a load of its own pages and forms
+	 * ({@link Shopper}), at a rate that leaves the machine headroom and at one it cannot
+	 * serve, with its database and broker ({@link ShopBackends}) in this JVM.
+	 * -Dbench.shop.rates changes the rates.
 	 */
 	private void shop() throws Exception {
 		quietShop();
@@ -263,7 +292,10 @@ public final class RestartBenchmark {
 		}
 	}
 
-	/** The shop with no load: a cold start, and a restart from the trigger to the new generation serving. */
+	/**
+	 * The shop with no load: a cold start, and a restart from the trigger to the new
+	 * generation serving.
+	 */
 	private void quietShop() throws Exception {
 		Path dir = Files.createDirectories(this.work.resolve("shop-quiet"));
 		try (ShopBackends backends = ShopBackends.start(dir)) {
@@ -274,12 +306,14 @@ public final class RestartBenchmark {
 				long cold = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 				long trigger = System.nanoTime();
 				SampleApp.signal(old, "HUP");
-				await().atMost(SampleApp.STARTUP).pollInterval(Duration.ofMillis(20))
+				await().atMost(SampleApp.STARTUP)
+					.pollInterval(Duration.ofMillis(20))
 					.until(app::servingPid, (serving) -> serving != old);
 				long takeover = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - trigger);
 				app.awaitTakeover(old);
-				this.notes.add(String.format("SHOP, no load: a cold start to serving %d ms; trigger to the new generation"
-						+ " serving %d ms (%.2fx)", cold, takeover, takeover / (double) cold));
+				this.notes
+					.add(String.format("SHOP, no load: a cold start to serving %d ms; trigger to the new generation"
+							+ " serving %d ms (%.2fx)", cold, takeover, takeover / (double) cold));
 			}
 		}
 	}
@@ -323,8 +357,9 @@ public final class RestartBenchmark {
 			RssSampler rss = RssSampler.start(app);
 			long pid = app.servingPid();
 			List<Long> takeovers = new ArrayList<>();
-			// Where in a restart the slow requests are: while the new generation boots and warms up,
-			// while both accept, and in the second after the old one is gone.
+			// Where in a restart the slow requests are: while the new generation boots
+			// and warms up, while both accept, and in the second after the old one is
+			// gone.
 			List<long[]> booting = new ArrayList<>();
 			List<long[]> handingOver = new ArrayList<>();
 			List<long[]> after = new ArrayList<>();
@@ -334,7 +369,8 @@ public final class RestartBenchmark {
 				long steadyRss = rss.max();
 				SampleApp.signal(pid, "HUP");
 				long old = pid;
-				pid = await().atMost(SampleApp.STARTUP).pollInterval(Duration.ofMillis(20))
+				pid = await().atMost(SampleApp.STARTUP)
+					.pollInterval(Duration.ofMillis(20))
 					.until(app::servingPid, (serving) -> serving != old);
 				long serving = System.nanoTime();
 				app.awaitTakeover(old);
@@ -355,17 +391,22 @@ public final class RestartBenchmark {
 			rss.stop();
 			recording = run;
 			if (!takeovers.isEmpty()) {
-				this.notes.add(server + " (" + name + ") trigger to new generation serving, each restart (ms): "
-						+ takeovers);
-				this.notes.add(String.format("%s (%s) p99 / max latency ms while the new generation boots %s, while"
-						+ " both accept %s, in the second after the old one is gone %s", server, name,
-						p99AndMax(run.within(booting)), p99AndMax(run.within(handingOver)), p99AndMax(run.within(after))));
+				this.notes
+					.add(server + " (" + name + ") trigger to new generation serving, each restart (ms): " + takeovers);
+				this.notes.add(String.format(
+						"%s (%s) p99 / max latency ms while the new generation boots %s, while"
+								+ " both accept %s, in the second after the old one is gone %s",
+						server, name, p99AndMax(run.within(booting)), p99AndMax(run.within(handingOver)),
+						p99AndMax(run.within(after))));
 			}
 		}
 		return recording;
 	}
 
-	/** Start times on this JDK, and on JDK 25 where the machine has it: see {@link StartTimes}. */
+	/**
+	 * Start times on this JDK, and on JDK 25 where the machine has it: see
+	 * {@link StartTimes}.
+	 */
 	private void startTimes() throws Exception {
 		StartTimes startTimes = new StartTimes(this.work, this.notes);
 		startTimes.measure("17", System.getProperty("java.home"));
@@ -375,14 +416,18 @@ public final class RestartBenchmark {
 	}
 
 	private static String p99AndMax(Histogram histogram) {
-		return String.format("%.1f / %.1f", histogram.getValueAtPercentile(99) / 1000.0, histogram.getMaxValue() / 1000.0);
+		return String.format("%.1f / %.1f", histogram.getValueAtPercentile(99) / 1000.0,
+				histogram.getMaxValue() / 1000.0);
 	}
 
 	static long median(List<Long> values) {
 		return values.stream().sorted().toList().get(values.size() / 2);
 	}
 
-	/** Run a command to its end, a minute at most (its output goes to a file, so the wait is bounded). */
+	/**
+	 * Run a command to its end, a minute at most (its output goes to a file, so the wait
+	 * is bounded).
+	 */
 	static String run(String... command) throws Exception {
 		Path output = Files.createTempFile("bench-command", ".out");
 		try {
@@ -423,29 +468,33 @@ public final class RestartBenchmark {
 	}
 
 	private void writeMarkdown(Path file) throws IOException {
-		// The sections of the runs that take long, written by their own: kept as they are.
+		// The sections of the runs that take long, written by their own: kept as they
+		// are.
 		String kept = Markdown.section(file, SHOP_HEADING) + Markdown.section(file, MemoryLimit.HEADING)
 				+ Markdown.section(file, Soak.HEADING);
 		try (PrintStream out = new PrintStream(Files.newOutputStream(file))) {
 			out.println("# Benchmarks");
 			out.println();
-			out.println("Written by `bench/run.sh` on " + LocalDate.now() + ": " + Runtime.getRuntime().availableProcessors()
-					+ " cores, JDK " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.vendor")
+			out.println("Written by `bench/run.sh` on " + LocalDate.now() + ": "
+					+ Runtime.getRuntime().availableProcessors() + " cores, JDK " + System.getProperty("java.version")
+					+ " (" + System.getProperty("java.vm.vendor")
 					+ "), the sample app jars, everything on 127.0.0.1. Re-run it with `bench/run.sh`; the figures below"
 					+ " are its output, nothing else.");
 			out.println();
 			out.println("Load: open model, " + RATE + " requests/s on `GET /hello` for " + RUN.toSeconds() + " s: "
 					+ KEEP_ALIVE + " keep-alive connections and one client opening a new connection per request (a"
-					+ " tenth of the rate). HTTP/2 rows: h2c with prior knowledge, " + H2_CONNECTIONS + " connections of "
-					+ H2_STREAMS + " concurrent streams, " + (RATE / (H2_CONNECTIONS * H2_STREAMS)) * H2_CONNECTIONS * H2_STREAMS
+					+ " tenth of the rate). HTTP/2 rows: h2c with prior knowledge, " + H2_CONNECTIONS
+					+ " connections of " + H2_STREAMS + " concurrent streams, "
+					+ (RATE / (H2_CONNECTIONS * H2_STREAMS)) * H2_CONNECTIONS * H2_STREAMS
 					+ " requests/s in all, by a client that follows RFC 9113 when a server goes away (it retries only a"
 					+ " request the server says it did not process; every other error is counted). Latency is counted from"
 					+ " each request's intended send time, so a stall shows as latency, not as fewer requests. Restart"
 					+ " windows: trigger to one second after the old generation is gone (stop-then-start: stop to one second after serving again; nginx: the switch and"
 					+ " five seconds after).");
 			out.println();
-			out.println("| scenario | requests | ok | refused / reset / timeout / non-2xx | latency ms p50 / p99 / p99.9 / max"
-					+ " | in restart windows |");
+			out.println(
+					"| scenario | requests | ok | refused / reset / timeout / non-2xx | latency ms p50 / p99 / p99.9 / max"
+							+ " | in restart windows |");
 			out.println("| --- | --- | --- | --- | --- | --- |");
 			this.rows.forEach(out::println);
 			out.println();

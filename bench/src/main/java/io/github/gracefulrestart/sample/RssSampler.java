@@ -55,8 +55,8 @@ final class RssSampler {
 	}
 
 	/**
-	 * The fields of a process's {@code /proc/<pid>/status} that are one number ({@code Threads},
-	 * {@code VmRSS} in kB, ...), read once.
+	 * The fields of a process's {@code /proc/<pid>/status} that are one number
+	 * ({@code Threads}, {@code VmRSS} in kB, ...), read once.
 	 */
 	static Map<String, Long> status(long pid) throws IOException {
 		Map<String, Long> fields = new HashMap<>();

@@ -16,15 +16,18 @@ import java.util.stream.Stream;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Many restarts in a row under keep-alive, new-connection and HTTP/2 load (h2c), one server at a
- * time: every request must succeed, and what the serving generation holds (descriptors, threads,
- * RSS), sampled a few seconds after each takeover, must stay flat. A leak that one restart hides
- * shows over a hundred. Writes the "Soak" section of docs/benchmarks.md, docs/soak.png and the samples
- * in docs/soak/.
+ * Many restarts in a row under keep-alive, new-connection and HTTP/2 load (h2c), one
+ * server at a time: every request must succeed, and what the serving generation holds
+ * (descriptors, threads, RSS), sampled a few seconds after each takeover, must stay flat.
+ * A leak that one restart hides shows over a hundred. Writes the "Soak" section of
+ * docs/benchmarks.md, docs/soak.png and the samples in docs/soak/.
  */
 final class Soak {
 
-	/** Half the benchmark's rate: every kind of connection is there, and the restarts come faster. */
+	/**
+	 * Half the benchmark's rate: every kind of connection is there, and the restarts come
+	 * faster.
+	 */
 	private static final int RATE = 200;
 
 	private static final int KEEP_ALIVE = 8;
@@ -35,7 +38,9 @@ final class Soak {
 
 	private static final int H2_RATE_PER_STREAM = 5;
 
-	/** After a takeover, before the sample: the new generation's first seconds of serving. */
+	/**
+	 * After a takeover, before the sample: the new generation's first seconds of serving.
+	 */
 	private static final Duration SETTLE = Duration.ofSeconds(2);
 
 	static final String HEADING = "## Soak";
@@ -55,9 +60,10 @@ final class Soak {
 	}
 
 	/**
-	 * Soak each server in turn. Each server's samples go to {@code out/soak/SERVER.csv} as soon as
-	 * it is done, and the section and the figure are drawn from every such file there: servers
-	 * soaked by separate runs (in parallel, {@code -Dbench.servers=JETTY}) end up side by side.
+	 * Soak each server in turn. Each server's samples go to {@code out/soak/SERVER.csv}
+	 * as soon as it is done, and the section and the figure are drawn from every such
+	 * file there: servers soaked by separate runs (in parallel,
+	 * {@code -Dbench.servers=JETTY}) end up side by side.
 	 */
 	void run(List<SampleApp.Server> servers, Path out) throws Exception {
 		Path data = Files.createDirectories(out.resolve("soak"));
@@ -78,13 +84,15 @@ final class Soak {
 			if (Files.exists(file)) {
 				List<String> lines = Files.readAllLines(file);
 				rows.add(lines.get(0).substring(2));
-				all.put(server.toString(), lines.subList(2, lines.size()).stream()
+				all.put(server.toString(), lines.subList(2, lines.size())
+					.stream()
 					.map((line) -> java.util.Arrays.stream(line.split(",")).mapToLong(Long::parseLong).toArray())
 					.toList());
 			}
 		}
-		Plot.series(all, out.resolve("soak.png"), "Soak: the serving generation after each of " + this.restarts
-				+ " restarts under load", List.of("open descriptors", "threads", "RSS, MB"));
+		Plot.series(all, out.resolve("soak.png"),
+				"Soak: the serving generation after each of " + this.restarts + " restarts under load",
+				List.of("open descriptors", "threads", "RSS, MB"));
 		Markdown.replaceSection(out.resolve("benchmarks.md"), HEADING, section(rows));
 	}
 
@@ -115,11 +123,12 @@ final class Soak {
 					String before = (status != null) ? SampleApp.json(status, "$.lastRestart.id") : null;
 					SampleApp.signal(pid, "HUP");
 					long old = pid;
-					String failure = await().atMost(SampleApp.STARTUP).pollInterval(Duration.ofMillis(250))
+					String failure = await().atMost(SampleApp.STARTUP)
+						.pollInterval(Duration.ofMillis(250))
 						.until(() -> (app.servingPid() != old) ? "" : failedSince(app, before), (why) -> why != null);
 					if (!failure.isEmpty()) {
-						// The restart failed and the old generation serves on, as it must: counted, and
-						// the next one is tried.
+						// The restart failed and the old generation serves on, as it
+						// must: counted, and the next one is tried.
 						failed++;
 						System.out.println(server + " restart failed: " + failure);
 						continue;
@@ -134,7 +143,8 @@ final class Soak {
 				}
 			}
 			catch (RuntimeException | Error ex) {
-				// The app's directory goes with the run: its log's end says why a restart did not happen.
+				// The app's directory goes with the run: its log's end says why a restart
+				// did not happen.
 				String log = app.log();
 				System.out.println(log.substring(Math.max(0, log.length() - 20_000)));
 				throw ex;
@@ -144,18 +154,18 @@ final class Soak {
 				h2.stop();
 			}
 			long minutes = TimeUnit.NANOSECONDS.toMinutes(System.nanoTime() - started);
-			String row = String.format("| %s | %d in %d min%s | %d / %d | %d / %d | %s | %s | %s |", server, done, minutes,
-					(failed == 0) ? "" : " (" + failed + " failed)",
-					http1.total(), http1.failures(), http2.total(), http2.failures(), range(series, 1),
-					range(series, 2), range(series, 3));
+			String row = String.format("| %s | %d in %d min%s | %d / %d | %d / %d | %s | %s | %s |", server, done,
+					minutes, (failed == 0) ? "" : " (" + failed + " failed)", http1.total(), http1.failures(),
+					http2.total(), http2.failures(), range(series, 1), range(series, 2), range(series, 3));
 			System.out.println(row);
 			return row;
 		}
 	}
 
 	/**
-	 * Why the serving generation's last restart failed, if it is not the one {@code before} and
-	 * it failed (the generation serves on); null while it runs or when the status cannot be read.
+	 * Why the serving generation's last restart failed, if it is not the one
+	 * {@code before} and it failed (the generation serves on); null while it runs or when
+	 * the status cannot be read.
 	 */
 	private static String failedSince(SampleApp app, String before) {
 		String status = status(app);
@@ -165,7 +175,9 @@ final class Soak {
 		return (failed && !id.equals(before)) ? result + ": " + SampleApp.json(status, "$.lastRestart.message") : null;
 	}
 
-	/** The serving generation's status, null when it cannot be read (it is handing over). */
+	/**
+	 * The serving generation's status, null when it cannot be read (it is handing over).
+	 */
 	private static String status(SampleApp app) {
 		try {
 			return app.status();
@@ -175,7 +187,10 @@ final class Soak {
 		}
 	}
 
-	/** First, last, min and max of one column, after the first restart (the first JVM loads more). */
+	/**
+	 * First, last, min and max of one column, after the first restart (the first JVM
+	 * loads more).
+	 */
 	private static String range(List<long[]> series, int column) {
 		List<long[]> after = series.size() > 1 ? series.subList(1, series.size()) : series;
 		long min = after.stream().mapToLong((sample) -> sample[column]).min().orElse(0);
@@ -197,15 +212,27 @@ final class Soak {
 	private String section(List<String> rows) {
 		StringBuilder text = new StringBuilder();
 		text.append(HEADING).append("\n\n");
-		text.append("Written by `bench/run.sh --soak` on ").append(LocalDate.now()).append(": ")
-			.append(Runtime.getRuntime().availableProcessors()).append(" cores, JDK ")
-			.append(System.getProperty("java.version")).append(". Each server: the sample app with h2c enabled, ")
-			.append(this.restarts).append(" restarts by `SIGHUP` one after the other (the next one when the old")
-			.append(" generation is gone and the new one has served ").append(SETTLE.toSeconds())
-			.append(" s), under ").append(RATE).append(" req/s of HTTP/1.1 (").append(KEEP_ALIVE)
+		text.append("Written by `bench/run.sh --soak` on ")
+			.append(LocalDate.now())
+			.append(": ")
+			.append(Runtime.getRuntime().availableProcessors())
+			.append(" cores, JDK ")
+			.append(System.getProperty("java.version"))
+			.append(". Each server: the sample app with h2c enabled, ")
+			.append(this.restarts)
+			.append(" restarts by `SIGHUP` one after the other (the next one when the old")
+			.append(" generation is gone and the new one has served ")
+			.append(SETTLE.toSeconds())
+			.append(" s), under ")
+			.append(RATE)
+			.append(" req/s of HTTP/1.1 (")
+			.append(KEEP_ALIVE)
 			.append(" keep-alive connections and a new connection for a tenth of the requests) and ")
-			.append(H2_CONNECTIONS * H2_STREAMS * H2_RATE_PER_STREAM).append(" req/s of HTTP/2 (")
-			.append(H2_CONNECTIONS).append(" connections of ").append(H2_STREAMS)
+			.append(H2_CONNECTIONS * H2_STREAMS * H2_RATE_PER_STREAM)
+			.append(" req/s of HTTP/2 (")
+			.append(H2_CONNECTIONS)
+			.append(" connections of ")
+			.append(H2_STREAMS)
 			.append(" streams). After each takeover the serving generation's open descriptors")
 			.append(" (`/proc/<pid>/fd`), threads and RSS are sampled. Columns: the first JVM, the first new")
 			.append(" generation -> the last one (min..max over the new generations).\n\n");

@@ -10,21 +10,26 @@ import java.util.concurrent.TimeUnit;
 import static org.awaitility.Awaitility.await;
 
 /**
- * How long a takeover takes against a cold start of the same jar, without load, plain and with
- * Spring Boot's efficient deployment: {@code bench/run.sh --start-times}.
+ * How long a takeover takes against a cold start of the same jar, without load, plain and
+ * with Spring Boot's efficient deployment: {@code bench/run.sh --start-times}.
  */
 final class StartTimes {
 
 	private static final Duration QUIET_GAP = Duration.ofSeconds(10);
 
-	/** The duration in a warm-up's log line: "Warm-up: 81 request(s) to [...], ... in 390 ms". */
+	/**
+	 * The duration in a warm-up's log line: "Warm-up: 81 request(s) to [...], ... in 390
+	 * ms".
+	 */
 	private static final java.util.regex.Pattern WARMUP_TIME = java.util.regex.Pattern.compile(" in (\\d+) ms");
 
 	private final Path work;
 
 	private final List<String> notes;
 
-	/** The median cold start of the plain jar, to compare the efficient deployment with. */
+	/**
+	 * The median cold start of the plain jar, to compare the efficient deployment with.
+	 */
 	private long plainColdStart = 1;
 
 	/**
@@ -36,17 +41,19 @@ final class StartTimes {
 	}
 
 	/**
-	 * Without load, as restarts come in real life (apart; here 10 s of quiet before each): a cold
-	 * start of the jar (process start to serving, the median of three), then the takeover time of
-	 * three restarts of the same jar and of one of a new jar. Each generation runs the user's
-	 * command line as it is: a CDS archive or AOT cache the user gives it would be used by each.
+	 * Without load, as restarts come in real life (apart; here 10 s of quiet before
+	 * each): a cold start of the jar (process start to serving, the median of three),
+	 * then the takeover time of three restarts of the same jar and of one of a new jar.
+	 * Each generation runs the user's command line as it is: a CDS archive or AOT cache
+	 * the user gives it would be used by each.
 	 */
 	void measure(String jdk, String javaHome) throws Exception {
 		String previous = System.getProperty("sample.java.home", "");
 		System.setProperty("sample.java.home", javaHome);
 		try {
 			Path dir = Files.createDirectories(this.work.resolve("start-" + jdk));
-			// One cold start moves by a second or more on this machine: the median of three.
+			// One cold start moves by a second or more on this machine: the median of
+			// three.
 			List<Long> colds = new ArrayList<>();
 			for (int i = 0; i < 3; i++) {
 				long start = System.nanoTime();
@@ -69,12 +76,12 @@ final class StartTimes {
 				long median = RestartBenchmark.median(same);
 				long medianWithoutWarmup = RestartBenchmark
 					.median(List.of(same1[0] - same1[1], same2[0] - same2[1], same3[0] - same3[1]));
-				this.notes.add(String.format("JDK %s, no load: cold start of the jar %d ms (process start to serving, median of %s);"
-						+ " trigger to new generation serving (warm-up included; 10 s of quiet before each restart), same jar %s ms,"
-						+ " median %.2fx the cold start (warm-up %s ms of it; without the warm-up %.2fx);"
-						+ " a new jar %d ms, %.2fx",
-						jdk, cold, colds, same, median / (double) cold, warmups, medianWithoutWarmup / (double) cold,
-						newJar[0], newJar[0] / (double) cold));
+				this.notes.add(String
+					.format("JDK %s, no load: cold start of the jar %d ms (process start to serving, median of %s);"
+							+ " trigger to new generation serving (warm-up included; 10 s of quiet before each restart), same jar %s ms,"
+							+ " median %.2fx the cold start (warm-up %s ms of it; without the warm-up %.2fx);"
+							+ " a new jar %d ms, %.2fx", jdk, cold, colds, same, median / (double) cold, warmups,
+							medianWithoutWarmup / (double) cold, newJar[0], newJar[0] / (double) cold));
 			}
 			efficientDeployment(jdk, javaHome, dir.resolve("efficient"));
 		}
@@ -84,10 +91,10 @@ final class StartTimes {
 	}
 
 	/**
-	 * The same, with Spring Boot's efficient deployment as its documentation gives it, done at
-	 * build time: the jar extracted, a training run recording a CDS archive (JDK 17) or an AOT
-	 * cache (JDK 24+), the app started with it. Every generation runs that command line, so each
-	 * uses the archive; this library adds nothing to it.
+	 * The same, with Spring Boot's efficient deployment as its documentation gives it,
+	 * done at build time: the jar extracted, a training run recording a CDS archive (JDK
+	 * 17) or an AOT cache (JDK 24+), the app started with it. Every generation runs that
+	 * command line, so each uses the archive; this library adds nothing to it.
 	 */
 	private void efficientDeployment(String jdk, String javaHome, Path dir) throws Exception {
 		Files.createDirectories(dir);
@@ -97,11 +104,14 @@ final class StartTimes {
 				"extract", "--destination", extracted.toString());
 		Files.move(extracted.resolve("lib"), dir.resolve("lib"));
 		Files.move(extracted.resolve("sample-app.jar"), dir.resolve("app.jar"));
-		boolean aotCache = Runtime.Version.parse(RestartBenchmark.run(java, "-XshowSettings:properties", "-version").lines()
-			.filter((line) -> line.trim().startsWith("java.specification.version"))
-			.map((line) -> line.substring(line.indexOf('=') + 1).trim())
-			.findFirst()
-			.orElse("17")).feature() >= 24;
+		boolean aotCache = Runtime.Version
+			.parse(RestartBenchmark.run(java, "-XshowSettings:properties", "-version")
+				.lines()
+				.filter((line) -> line.trim().startsWith("java.specification.version"))
+				.map((line) -> line.substring(line.indexOf('=') + 1).trim())
+				.findFirst()
+				.orElse("17"))
+			.feature() >= 24;
 		Path archive = dir.resolve(aotCache ? "app.aot" : "app.jsa");
 		buildStep(dir, java, (aotCache ? "-XX:AOTCacheOutput=" : "-XX:ArchiveClassesAtExit=") + archive,
 				"-Dspring.context.exit=onRefresh", "-jar", dir.resolve("app.jar").toString(), "--server.port=0",
@@ -109,8 +119,8 @@ final class StartTimes {
 		List<String> options = List.of((aotCache ? "-XX:AOTCache=" : "-XX:SharedArchiveFile=") + archive);
 		List<Long> colds = new ArrayList<>();
 		for (int i = 0; i < 3; i++) {
-			// Each run from the same directory, with the extracted layout: a log of its own to read
-			// the ports from.
+			// Each run from the same directory, with the extracted layout: a log of its
+			// own to read the ports from.
 			Files.deleteIfExists(dir.resolve("app.log"));
 			long start = System.nanoTime();
 			try (SampleApp app = SampleApp.start(SampleApp.Server.TOMCAT, dir, options)) {
@@ -127,8 +137,9 @@ final class StartTimes {
 			}
 			this.notes.add(String.format("JDK %s, no load, Spring Boot's efficient deployment (extracted jar, %s from a"
 					+ " training run at build time): cold start %d ms (median of %s); trigger to new generation serving,"
-					+ " same jar %s ms, median %.2fx that cold start, %.2fx the cold start of the plain jar above",
-					jdk, aotCache ? "AOT cache" : "CDS archive", cold, colds, same, RestartBenchmark.median(same) / (double) cold,
+					+ " same jar %s ms, median %.2fx that cold start, %.2fx the cold start of the plain jar above", jdk,
+					aotCache ? "AOT cache" : "CDS archive", cold, colds, same,
+					RestartBenchmark.median(same) / (double) cold,
 					RestartBenchmark.median(same) / (double) this.plainColdStart));
 		}
 	}
@@ -140,7 +151,8 @@ final class StartTimes {
 			.start();
 		try {
 			if (!process.waitFor(3, TimeUnit.MINUTES) || process.exitValue() != 0) {
-				throw new IllegalStateException(String.join(" ", command) + " failed, see " + dir.resolve("build-steps.log"));
+				throw new IllegalStateException(
+						String.join(" ", command) + " failed, see " + dir.resolve("build-steps.log"));
 			}
 		}
 		finally {
@@ -149,9 +161,10 @@ final class StartTimes {
 	}
 
 	/**
-	 * One restart, without load, after a quiet gap (restarts come minutes apart, not while the
-	 * last generation still compiles its hot code): trigger to new generation serving, and the
-	 * new generation's warm-up (as it logged it), in ms, once the old one is gone.
+	 * One restart, without load, after a quiet gap (restarts come minutes apart, not
+	 * while the last generation still compiles its hot code): trigger to new generation
+	 * serving, and the new generation's warm-up (as it logged it), in ms, once the old
+	 * one is gone.
 	 */
 	private static long[] restart(SampleApp app, long[] pid) throws Exception {
 		return restart(app, pid, () -> {
@@ -164,12 +177,14 @@ final class StartTimes {
 		long trigger = System.nanoTime();
 		SampleApp.signal(pid[0], "HUP");
 		long old = pid[0];
-		pid[0] = await().atMost(SampleApp.STARTUP).pollInterval(Duration.ofMillis(20))
+		pid[0] = await().atMost(SampleApp.STARTUP)
+			.pollInterval(Duration.ofMillis(20))
 			.until(app::servingPid, (serving) -> serving != old);
 		long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - trigger);
 		app.awaitTakeover(old);
 		String pidTag = " " + pid[0] + " --- ";
-		long warmup = app.log().lines()
+		long warmup = app.log()
+			.lines()
 			.filter((line) -> line.contains(pidTag) && line.contains("Warm-up: "))
 			.map((line) -> WARMUP_TIME.matcher(line))
 			.filter(java.util.regex.Matcher::find)

@@ -28,18 +28,20 @@ import org.springframework.scheduling.config.ScheduledTaskHolder;
 
 /**
  * The lifecycle beans of a generation that are background work, started and stopped with
- * Spring's own lifecycle callbacks, phase by phase as the context would: task schedulers (stopped,
- * they pause, and the task that runs finishes; the {@code @Scheduled} tasks of a retiring
- * generation are then cancelled), and the listener containers of JMS, Kafka,
+ * Spring's own lifecycle callbacks, phase by phase as the context would: task schedulers
+ * (stopped, they pause, and the task that runs finishes; the {@code @Scheduled} tasks of
+ * a retiring generation are then cancelled), and the listener containers of JMS, Kafka,
  * RabbitMQ and Pulsar (stopped, each finishes the message it handles). A bean's
- * {@link BackgroundWork} annotation and the include and exclude lists by bean name move a bean
- * either way.
+ * {@link BackgroundWork} annotation and the include and exclude lists by bean name move a
+ * bean either way.
  */
 class BackgroundWorkBeans implements GenerationWork {
 
 	private static final Log logger = LogFactory.getLog(BackgroundWorkBeans.class);
 
-	/** Work by type, named so that none of these libraries needs to be on the class path. */
+	/**
+	 * Work by type, named so that none of these libraries needs to be on the class path.
+	 */
 	private static final Set<String> WORK_TYPES = Set.of("org.springframework.scheduling.TaskScheduler",
 			"org.springframework.scheduling.quartz.SchedulerFactoryBean",
 			"org.springframework.jms.config.JmsListenerEndpointRegistry",
@@ -59,7 +61,9 @@ class BackgroundWorkBeans implements GenerationWork {
 
 	private Supplier<Map<String, Lifecycle>> lifecycleBeans;
 
-	/** What this generation deferred at its refresh, until it starts it; guarded by this. */
+	/**
+	 * What this generation deferred at its refresh, until it starts it; guarded by this.
+	 */
 	private Map<String, Lifecycle> deferred;
 
 	BackgroundWorkBeans(GracefulRestartProperties.BackgroundWork properties, Duration timeoutPerPhase) {
@@ -91,7 +95,8 @@ class BackgroundWorkBeans implements GenerationWork {
 
 	private BackgroundWork annotation(String name) {
 		try {
-			return (this.beanFactory != null) ? this.beanFactory.findAnnotationOnBean(name, BackgroundWork.class) : null;
+			return (this.beanFactory != null) ? this.beanFactory.findAnnotationOnBean(name, BackgroundWork.class)
+					: null;
 		}
 		catch (RuntimeException ex) {
 			return null;
@@ -121,9 +126,9 @@ class BackgroundWorkBeans implements GenerationWork {
 	}
 
 	/**
-	 * Defer the background work of a generation that starts beside a serving one: what would
-	 * start with the context does not, and what already runs (a task scheduler runs from its
-	 * creation) pauses, before any task is scheduled.
+	 * Defer the background work of a generation that starts beside a serving one: what
+	 * would start with the context does not, and what already runs (a task scheduler runs
+	 * from its creation) pauses, before any task is scheduled.
 	 * @param beans the context's lifecycle beans
 	 */
 	synchronized void defer(Map<String, Lifecycle> beans) {
@@ -176,7 +181,8 @@ class BackgroundWorkBeans implements GenerationWork {
 		});
 		List<String> late = new ArrayList<>();
 		TreeMap<Integer, Map<String, Lifecycle>> phases = new TreeMap<>(Comparator.reverseOrder());
-		running.forEach((name, bean) -> phases.computeIfAbsent(phase(bean), (p) -> new LinkedHashMap<>()).put(name, bean));
+		running
+			.forEach((name, bean) -> phases.computeIfAbsent(phase(bean), (p) -> new LinkedHashMap<>()).put(name, bean));
 		for (Map<String, Lifecycle> phase : phases.values()) {
 			late.addAll(stopPhase(phase));
 		}
@@ -190,9 +196,10 @@ class BackgroundWorkBeans implements GenerationWork {
 	}
 
 	/**
-	 * A stopped scheduler is only paused: when the context closes after the drain, Spring releases
-	 * its paused threads, and the task each was about to run would run once more, beside the next
-	 * generation's. Cancelled, a scheduled task never runs again here; the one that ran finished.
+	 * A stopped scheduler is only paused: when the context closes after the drain, Spring
+	 * releases its paused threads, and the task each was about to run would run once
+	 * more, beside the next generation's. Cancelled, a scheduled task never runs again
+	 * here; the one that ran finished.
 	 */
 	private void cancelScheduledTasks() {
 		for (ScheduledTaskHolder holder : this.beanFactory.getBeansOfType(ScheduledTaskHolder.class, false, false)
@@ -201,7 +208,9 @@ class BackgroundWorkBeans implements GenerationWork {
 		}
 	}
 
-	/** Stop one phase's beans together, as the context does, and wait for their callbacks. */
+	/**
+	 * Stop one phase's beans together, as the context does, and wait for their callbacks.
+	 */
 	private Collection<String> stopPhase(Map<String, Lifecycle> phase) {
 		Set<String> pending = ConcurrentHashMap.newKeySet();
 		pending.addAll(phase.keySet());

@@ -9,15 +9,19 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.core.Ordered;
 
 /**
- * Hands the {@link BootPriority} of a generation that boots lowered while another one serves
- * ({@code graceful-restart.boot-nice}) to the application context (through the bootstrap
- * context), whose readiness takes the priority back. A generation that the serving one started
- * lowered only notes the normal value it was told; one started at the normal priority (by a
- * supervisor) lowers its threads here, as early as its configuration is known.
+ * Hands the {@link BootPriority} of a generation that boots lowered while another one
+ * serves ({@code graceful-restart.boot-nice}) to the application context (through the
+ * bootstrap context), whose readiness takes the priority back. A generation that the
+ * serving one started lowered only notes the normal value it was told; one started at the
+ * normal priority (by a supervisor) lowers its threads here, as early as its
+ * configuration is known.
  */
 public class BootPriorityListener implements ApplicationListener<ApplicationEnvironmentPreparedEvent>, Ordered {
 
-	/** The bean name of the {@link BootPriority} of a generation that booted with a lowered one. */
+	/**
+	 * The bean name of the {@link BootPriority} of a generation that booted with a
+	 * lowered one.
+	 */
 	static final String BEAN_NAME = "gracefulRestartBootPriority";
 
 	@Override
@@ -32,8 +36,8 @@ public class BootPriorityListener implements ApplicationListener<ApplicationEnvi
 		}
 		String normal = System.getenv(Handoff.NORMAL_NICE);
 		if (normal != null) {
-			// No native call before the auto-configuration loads them: they are needed only to take
-			// the priority back.
+			// No native call before the auto-configuration loads them: they are needed
+			// only to take the priority back.
 			register(event, new BootPriority(NativeSupportCondition::nativeOs, Integer.parseInt(normal)));
 			return;
 		}
@@ -55,9 +59,9 @@ public class BootPriorityListener implements ApplicationListener<ApplicationEnvi
 	}
 
 	private static void register(ApplicationEnvironmentPreparedEvent event, BootPriority priority) {
-		event.getBootstrapContext().addCloseListener((closed) -> closed.getApplicationContext()
-			.getBeanFactory()
-			.registerSingleton(BEAN_NAME, priority));
+		event.getBootstrapContext()
+			.addCloseListener(
+					(closed) -> closed.getApplicationContext().getBeanFactory().registerSingleton(BEAN_NAME, priority));
 	}
 
 }

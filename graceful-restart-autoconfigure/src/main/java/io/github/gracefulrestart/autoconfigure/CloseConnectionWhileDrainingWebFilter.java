@@ -12,9 +12,10 @@ import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 
 /**
- * The reactive counterpart of the servlet drain filter: a response that starts to be written during
- * the drain says {@code Connection: close}, so its kept-alive HTTP/1.1 connection ends after it.
- * Reactor Netty, Tomcat and Jetty all close a connection whose response says so.
+ * The reactive counterpart of the servlet drain filter: a response that starts to be
+ * written during the drain says {@code Connection: close}, so its kept-alive HTTP/1.1
+ * connection ends after it. Reactor Netty, Tomcat and Jetty all close a connection whose
+ * response says so.
  */
 final class CloseConnectionWhileDrainingWebFilter implements WebFilter, Ordered {
 

@@ -14,16 +14,16 @@ import org.springframework.web.context.request.async.DeferredResultProcessingInt
 
 /**
  * The server-sent event streams in flight in Spring MVC ({@code SseEmitter}, and any
- * {@code ResponseBodyEmitter} answering {@code text/event-stream}), so that a generation that
- * hands over can end them: an emitter's response is a {@link DeferredResult}, which its
- * {@code complete()} sets, ending the response with its terminating chunk. An
- * {@code EventSource} then reconnects, to the new generation. Other asynchronous responses (long
- * polls, downloads) are left to finish.
+ * {@code ResponseBodyEmitter} answering {@code text/event-stream}), so that a generation
+ * that hands over can end them: an emitter's response is a {@link DeferredResult}, which
+ * its {@code complete()} sets, ending the response with its terminating chunk. An
+ * {@code EventSource} then reconnects, to the new generation. Other asynchronous
+ * responses (long polls, downloads) are left to finish.
  * <p>
- * A client that reconnects on a kept-alive connection to this generation reaches it again: once
- * ended, a stream that starts here is ended too as soon as it has started (its response says
- * {@code Connection: close} during the drain), so the next reconnect opens a connection, which the
- * new generation accepts.
+ * A client that reconnects on a kept-alive connection to this generation reaches it
+ * again: once ended, a stream that starts here is ended too as soon as it has started
+ * (its response says {@code Connection: close} during the drain), so the next reconnect
+ * opens a connection, which the new generation accepts.
  */
 class EventStreams implements DeferredResultProcessingInterceptor, OpenEventStreams {
 
@@ -58,7 +58,8 @@ class EventStreams implements DeferredResultProcessingInterceptor, OpenEventStre
 	 */
 	@Override
 	public int open() {
-		return (int) this.inFlight.entrySet().stream()
+		return (int) this.inFlight.entrySet()
+			.stream()
 			.filter((entry) -> !entry.getKey().isSetOrExpired() && isEventStream(entry.getValue()))
 			.count();
 	}
@@ -86,8 +87,9 @@ class EventStreams implements DeferredResultProcessingInterceptor, OpenEventStre
 	}
 
 	/**
-	 * End a stream once its response is an event stream that has started (its headers written: an
-	 * {@code EventSource} given no {@code text/event-stream} would not reconnect).
+	 * End a stream once its response is an event stream that has started (its headers
+	 * written: an {@code EventSource} given no {@code text/event-stream} would not
+	 * reconnect).
 	 */
 	private void endOnceStarted(ScheduledExecutorService executor, DeferredResult<?> result, NativeWebRequest request,
 			int checks) {

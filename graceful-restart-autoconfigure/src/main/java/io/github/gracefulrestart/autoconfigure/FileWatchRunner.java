@@ -14,9 +14,10 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.boot.system.ApplicationHome;
 
 /**
- * Runs the {@link FileWatch} of this generation once a second, on a daemon thread of its own, from
- * its creation to the context's close. The jar is the one Spring Boot's {@link ApplicationHome}
- * names (the application's own jar when started with {@code java -jar}).
+ * Runs the {@link FileWatch} of this generation once a second, on a daemon thread of its
+ * own, from its creation to the context's close. The jar is the one Spring Boot's
+ * {@link ApplicationHome} names (the application's own jar when started with
+ * {@code java -jar}).
  */
 final class FileWatchRunner implements AutoCloseable {
 

@@ -10,10 +10,11 @@ import org.springframework.context.Lifecycle;
 import org.springframework.context.support.DefaultLifecycleProcessor;
 
 /**
- * Spring's lifecycle processor, but for the background work of a generation that starts beside
- * a serving one: the context's refresh leaves that work stopped (paused, for a task scheduler)
- * until the generation takes over and the serving one has stopped its own. Everything else,
- * serving included, starts and stops as with Spring Boot's own processor.
+ * Spring's lifecycle processor, but for the background work of a generation that starts
+ * beside a serving one: the context's refresh leaves that work stopped (paused, for a
+ * task scheduler) until the generation takes over and the serving one has stopped its
+ * own. Everything else, serving included, starts and stops as with Spring Boot's own
+ * processor.
  */
 class GenerationLifecycleProcessor extends DefaultLifecycleProcessor {
 

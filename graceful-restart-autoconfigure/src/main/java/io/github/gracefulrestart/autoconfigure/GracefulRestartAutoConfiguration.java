@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-
 import io.github.gracefulrestart.CloseConnectionWhileDrainingFilter;
 import io.github.gracefulrestart.handover.Handoff;
 import io.github.gracefulrestart.handover.RestartCoordinator;
@@ -51,7 +50,8 @@ import org.springframework.web.servlet.config.annotation.AsyncSupportConfigurer;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
- * {@link AutoConfiguration Auto-configuration} for graceful restarts of a web application.
+ * {@link AutoConfiguration Auto-configuration} for graceful restarts of a web
+ * application.
  */
 @AutoConfiguration
 @ConditionalOnWebApplication
@@ -83,14 +83,16 @@ public final class GracefulRestartAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	RestartCoordinator restartCoordinator(GracefulRestartProperties properties, NativeOs nativeOs, Handoff handoff,
-			RunningWebServers webServers, ConfigurableApplicationContext context, ObjectProvider<BootPriority> bootPriority,
-			ObjectProvider<GenerationLifecycleProcessor> lifecycle, ObjectProvider<TrafficRoutes> traffic) {
+			RunningWebServers webServers, ConfigurableApplicationContext context,
+			ObjectProvider<BootPriority> bootPriority, ObjectProvider<GenerationLifecycleProcessor> lifecycle,
+			ObjectProvider<TrafficRoutes> traffic) {
 		warnIfClassDataConfigured(context.getEnvironment());
 		RestartSettings settings = new RestartSettings(properties.getStartupTimeout(), properties.getDrainTimeout(),
 				properties.getStopTimeout());
 		RestartCoordinator coordinator = new RestartCoordinator(settings, nativeOs, handoff, webServers,
 				ChildCommandLine::ofCurrentProcess, (attempt) -> closeAndExit(context, webServers, nativeOs));
-		// A generation that booted lowered knows its normal priority from before; any other has it now.
+		// A generation that booted lowered knows its normal priority from before; any
+		// other has it now.
 		coordinator.useBootPriority(bootPriority.getIfAvailable(() -> new BootPriority(nativeOs)),
 				properties.getBootNice());
 		lifecycle.ifAvailable((processor) -> coordinator.useWork(processor.work()));
@@ -100,15 +102,17 @@ public final class GracefulRestartAutoConfiguration {
 	}
 
 	/**
-	 * The class-data machinery of 0.1 (a training run, an extracted copy of the jar, archives in
-	 * {@code java.io.tmpdir}) is gone; a configuration that still sets it hears so once.
+	 * The class-data machinery of 0.1 (a training run, an extracted copy of the jar,
+	 * archives in {@code java.io.tmpdir}) is gone; a configuration that still sets it
+	 * hears so once.
 	 */
 	private static void warnIfClassDataConfigured(Environment environment) {
 		for (String name : List.of("enabled", "directory", "keep", "extract")) {
 			if (environment.containsProperty("graceful-restart.class-data." + name)) {
-				logger.warn("graceful-restart.class-data.* is no longer used: generations start with your command line as "
-						+ "it is, so a CDS archive or AOT cache you give it (Spring Boot's efficient deployment) is "
-						+ "used by every generation; see docs/warm-generations.md");
+				logger
+					.warn("graceful-restart.class-data.* is no longer used: generations start with your command line as "
+							+ "it is, so a CDS archive or AOT cache you give it (Spring Boot's efficient deployment) is "
+							+ "used by every generation; see docs/warm-generations.md");
 				return;
 			}
 		}
@@ -116,8 +120,9 @@ public final class GracefulRestartAutoConfiguration {
 
 	/**
 	 * Tell the coordinator that this generation shuts down as soon as the context starts
-	 * closing, before Spring Boot's graceful shutdown of the web server: a new generation that
-	 * reports ready meanwhile must be stopped, not take over from a service that is stopping.
+	 * closing, before Spring Boot's graceful shutdown of the web server: a new generation
+	 * that reports ready meanwhile must be stopped, not take over from a service that is
+	 * stopping.
 	 */
 	@Bean
 	ApplicationListener<ContextClosedEvent> gracefulRestartShutdown(RestartCoordinator coordinator,
@@ -130,12 +135,13 @@ public final class GracefulRestartAutoConfiguration {
 	}
 
 	/**
-	 * End the drained web servers, then close the context and exit, from a non-daemon thread:
-	 * Tomcat's await thread ends early in the close, and with only daemon threads left the JVM would
-	 * exit half-way through destroying the web server, before Spring Boot deletes its temp
-	 * directories. A server the drain timeout cut ends first so that the drain timeout, not a second
-	 * graceful wait, bounds what a stuck request costs ({@link RunningWebServers#stopAll}). Closing
-	 * runs at the lowest CPU priority: the new generation serves meanwhile.
+	 * End the drained web servers, then close the context and exit, from a non-daemon
+	 * thread: Tomcat's await thread ends early in the close, and with only daemon threads
+	 * left the JVM would exit half-way through destroying the web server, before Spring
+	 * Boot deletes its temp directories. A server the drain timeout cut ends first so
+	 * that the drain timeout, not a second graceful wait, bounds what a stuck request
+	 * costs ({@link RunningWebServers#stopAll}). Closing runs at the lowest CPU priority:
+	 * the new generation serves meanwhile.
 	 */
 	private static void closeAndExit(ConfigurableApplicationContext context, RunningWebServers webServers,
 			NativeOs os) {
@@ -164,20 +170,18 @@ public final class GracefulRestartAutoConfiguration {
 	}
 
 	@Bean
-	GracefulRestartTriggers gracefulRestartTriggers(RestartCoordinator coordinator, GracefulRestartProperties properties,
-			Handoff handoff, RunningWebServers webServers, ObjectProvider<WarmupHook> hooks,
-			ObjectProvider<BootPriority> bootPriority, ObjectProvider<HealthGate> healthGate,
-			ConfigurableApplicationContext context) {
-		// Only a generation that takes over from a serving one waits for its health and warms
-		// up: a first one has nothing to protect, and would only start later.
+	GracefulRestartTriggers gracefulRestartTriggers(RestartCoordinator coordinator,
+			GracefulRestartProperties properties, Handoff handoff, RunningWebServers webServers,
+			ObjectProvider<WarmupHook> hooks, ObjectProvider<BootPriority> bootPriority,
+			ObjectProvider<HealthGate> healthGate, ConfigurableApplicationContext context) {
+		// Only a generation that takes over from a serving one waits for its health and
+		// warms up: a first one has nothing to protect, and would only start later.
 		if (handoff.parentPid().isEmpty()) {
 			return new GracefulRestartTriggers(coordinator, properties.getSignal().name(), null);
 		}
-		Warmup warmup = properties.getWarmup().isEnabled()
-				? new Warmup(warmupSettings(properties.getWarmup(), context.getEnvironment(),
-						System.getenv(Handoff.WARMUP_PATHS)),
-						hooks.orderedStream().toList())
-				: null;
+		Warmup warmup = properties.getWarmup().isEnabled() ? new Warmup(
+				warmupSettings(properties.getWarmup(), context.getEnvironment(), System.getenv(Handoff.WARMUP_PATHS)),
+				hooks.orderedStream().toList()) : null;
 		HealthGate gate = properties.getHealthGate().isEnabled() ? healthGate.getIfAvailable() : null;
 		if (properties.getHealthGate().isEnabled() && gate == null) {
 			logger.info("No health endpoint: generation " + coordinator.generation()
@@ -189,9 +193,9 @@ public final class GracefulRestartAutoConfiguration {
 	}
 
 	/**
-	 * A new generation that will not take over ends, from a thread of its own (the context's
-	 * close waits for the thread that asks for it otherwise): the one that started it hears its
-	 * exit, and keeps serving.
+	 * A new generation that will not take over ends, from a thread of its own (the
+	 * context's close waits for the thread that asks for it otherwise): the one that
+	 * started it hears its exit, and keeps serving.
 	 */
 	private static void exitAfterFailedStart(ConfigurableApplicationContext context) {
 		Thread exit = new Thread(() -> System.exit(SpringApplication.exit(context, () -> 1)), "graceful-restart-exit");
@@ -200,8 +204,8 @@ public final class GracefulRestartAutoConfiguration {
 	}
 
 	/**
-	 * Every {@link RestartListener} bean of the application hears this generation's restarts, in
-	 * their order.
+	 * Every {@link RestartListener} bean of the application hears this generation's
+	 * restarts, in their order.
 	 */
 	@Bean
 	static SmartInitializingSingleton gracefulRestartListenerBeans(ObjectProvider<RestartCoordinator> coordinator,
@@ -216,10 +220,10 @@ public final class GracefulRestartAutoConfiguration {
 	}
 
 	/**
-	 * The configured paths on the main server and a path of each of the busiest routes of the
-	 * serving generation's clients ({@code handedPaths}, less Actuator's and the denied ones), and
-	 * the health endpoint on the server that hosts Actuator's endpoints when it is exposed (as it
-	 * is by default).
+	 * The configured paths on the main server and a path of each of the busiest routes of
+	 * the serving generation's clients ({@code handedPaths}, less Actuator's and the
+	 * denied ones), and the health endpoint on the server that hosts Actuator's endpoints
+	 * when it is exposed (as it is by default).
 	 */
 	static Warmup.Settings warmupSettings(GracefulRestartProperties.Warmup properties, Environment environment,
 			String handedPaths) {
@@ -256,9 +260,9 @@ public final class GracefulRestartAutoConfiguration {
 	}
 
 	/**
-	 * The PID file names the serving generation: {@code graceful-restart.pid-file}, or Spring
-	 * Boot's {@code spring.pid.file}. With a supervisor, the supervisor writes its own pid, the one
-	 * that stays.
+	 * The PID file names the serving generation: {@code graceful-restart.pid-file}, or
+	 * Spring Boot's {@code spring.pid.file}. With a supervisor, the supervisor writes its
+	 * own pid, the one that stays.
 	 */
 	@Bean
 	@Conditional(PidFileCondition.class)
@@ -267,7 +271,8 @@ public final class GracefulRestartAutoConfiguration {
 	}
 
 	/**
-	 * Return the PID file: {@code graceful-restart.pid-file}, else {@code spring.pid.file}.
+	 * Return the PID file: {@code graceful-restart.pid-file}, else
+	 * {@code spring.pid.file}.
 	 * @param properties the properties
 	 * @param environment the environment
 	 * @return the file, or null for none
@@ -318,9 +323,9 @@ public final class GracefulRestartAutoConfiguration {
 	}
 
 	/**
-	 * Reactive applications (Reactor Netty, Tomcat, Jetty): responses started during the drain
-	 * close their connection; server-sent event streams end and the WebSocket sessions the servers
-	 * know are closed once the generation handed over.
+	 * Reactive applications (Reactor Netty, Tomcat, Jetty): responses started during the
+	 * drain close their connection; server-sent event streams end and the WebSocket
+	 * sessions the servers know are closed once the generation handed over.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(name = "org.springframework.web.server.WebFilter")

@@ -18,11 +18,12 @@ import org.springframework.context.annotation.Conditional;
 import org.springframework.context.support.AbstractApplicationContext;
 
 /**
- * {@link AutoConfiguration Auto-configuration} of the context's lifecycle processor, so that a
- * generation's background work (scheduled tasks, message listener containers) runs in one
- * generation at a time: Spring Boot's own processor, with the same
- * {@code spring.lifecycle.timeout-per-shutdown-phase}, that leaves the work of a new generation
- * stopped until it takes over. A lifecycle processor of the application's own turns it off.
+ * {@link AutoConfiguration Auto-configuration} of the context's lifecycle processor, so
+ * that a generation's background work (scheduled tasks, message listener containers) runs
+ * in one generation at a time: Spring Boot's own processor, with the same
+ * {@code spring.lifecycle.timeout-per-shutdown-phase}, that leaves the work of a new
+ * generation stopped until it takes over. A lifecycle processor of the application's own
+ * turns it off.
  */
 @AutoConfiguration(before = LifecycleAutoConfiguration.class)
 @ConditionalOnWebApplication

@@ -15,64 +15,67 @@ import org.springframework.util.Assert;
 public class GracefulRestartProperties {
 
 	/**
-	 * Whether a signal or the gracefulrestart endpoint can restart the application into a new
-	 * generation that inherits its listening sockets.
+	 * Whether a signal or the gracefulrestart endpoint can restart the application into a
+	 * new generation that inherits its listening sockets.
 	 */
 	private boolean enabled = true;
 
 	/**
-	 * Signal that triggers a graceful restart. SIGTERM and SIGINT keep their meaning: shut down.
+	 * Signal that triggers a graceful restart. SIGTERM and SIGINT keep their meaning:
+	 * shut down.
 	 */
 	private RestartSignal signal = RestartSignal.HUP;
 
 	/**
-	 * Maximum time to wait for the new generation to be ready. Past it, the new generation is
-	 * stopped and the running one keeps serving. Starting on busy cores takes far longer than an
-	 * idle start.
+	 * Maximum time to wait for the new generation to be ready. Past it, the new
+	 * generation is stopped and the running one keeps serving. Starting on busy cores
+	 * takes far longer than an idle start.
 	 */
 	private Duration startupTimeout = Duration.ofMinutes(2);
 
 	/**
-	 * Maximum time the old generation waits, after the new one took over, for its requests in
-	 * flight and its open connections to finish. Past it, the rest are closed. Keep it at least
-	 * as long as the server's keep-alive timeout so that idle clients are never cut.
+	 * Maximum time the old generation waits, after the new one took over, for its
+	 * requests in flight and its open connections to finish. Past it, the rest are
+	 * closed. Keep it at least as long as the server's keep-alive timeout so that idle
+	 * clients are never cut.
 	 */
 	private Duration drainTimeout = Duration.ofSeconds(30);
 
 	/**
-	 * Maximum time a new generation that failed or timed out may take to stop after SIGTERM
-	 * before it is killed.
+	 * Maximum time a new generation that failed or timed out may take to stop after
+	 * SIGTERM before it is killed.
 	 */
 	private Duration stopTimeout = Duration.ofSeconds(10);
 
 	/**
-	 * File that each generation writes its pid to once it serves, so that it always names the
-	 * serving generation (for systemd's PIDFile= and "kill -HUP $(cat file)"). With a
+	 * File that each generation writes its pid to once it serves, so that it always names
+	 * the serving generation (for systemd's PIDFile= and "kill -HUP $(cat file)"). With a
 	 * supervisor, the supervisor writes its own pid. None by default.
 	 */
 	private Path pidFile;
 
 	/**
 	 * Whether the process started by the user stays as a small supervisor that holds the
-	 * listening sockets and starts every generation, so that its pid never changes. AUTO runs one
-	 * when the JVM is PID 1 (a container), where a changing pid would end the container.
+	 * listening sockets and starts every generation, so that its pid never changes. AUTO
+	 * runs one when the JVM is PID 1 (a container), where a changing pid would end the
+	 * container.
 	 */
 	private SupervisorMode supervisor = SupervisorMode.AUTO;
 
 	/**
-	 * Number of failed replacements in a row of a generation that ended while serving after which
-	 * the supervisor gives up and exits with a failure status, so that what runs the service
-	 * (systemd, an orchestrator) takes over instead of a release that can never start being
-	 * retried for ever.
+	 * Number of failed replacements in a row of a generation that ended while serving
+	 * after which the supervisor gives up and exits with a failure status, so that what
+	 * runs the service (systemd, an orchestrator) takes over instead of a release that
+	 * can never start being retried for ever.
 	 */
 	private int supervisorGiveUpAfter = 5;
 
 	/**
-	 * Nice value the next generation boots with, so that it takes CPU from this, the serving
-	 * generation only when this one does not need it: started through nice(1), from its first
-	 * instruction. It gets its priority back just before it takes over, its JIT compiler threads
-	 * 20 s later. Needs CAP_SYS_NICE or RLIMIT_NICE to take it back (else the generation boots at
-	 * normal priority). 0 turns it off.
+	 * Nice value the next generation boots with, so that it takes CPU from this, the
+	 * serving generation only when this one does not need it: started through nice(1),
+	 * from its first instruction. It gets its priority back just before it takes over,
+	 * its JIT compiler threads 20 s later. Needs CAP_SYS_NICE or RLIMIT_NICE to take it
+	 * back (else the generation boots at normal priority). 0 turns it off.
 	 */
 	private int bootNice = 10;
 
@@ -107,7 +110,8 @@ public class GracefulRestartProperties {
 	}
 
 	public void setStartupTimeout(Duration startupTimeout) {
-		Assert.isTrue(!startupTimeout.isNegative() && !startupTimeout.isZero(), "graceful-restart.startup-timeout must be positive, was " + startupTimeout);
+		Assert.isTrue(!startupTimeout.isNegative() && !startupTimeout.isZero(),
+				"graceful-restart.startup-timeout must be positive, was " + startupTimeout);
 		this.startupTimeout = startupTimeout;
 	}
 
@@ -116,7 +120,8 @@ public class GracefulRestartProperties {
 	}
 
 	public void setDrainTimeout(Duration drainTimeout) {
-		Assert.isTrue(!drainTimeout.isNegative(), "graceful-restart.drain-timeout must not be negative, was " + drainTimeout);
+		Assert.isTrue(!drainTimeout.isNegative(),
+				"graceful-restart.drain-timeout must not be negative, was " + drainTimeout);
 		this.drainTimeout = drainTimeout;
 	}
 
@@ -125,7 +130,8 @@ public class GracefulRestartProperties {
 	}
 
 	public void setStopTimeout(Duration stopTimeout) {
-		Assert.isTrue(!stopTimeout.isNegative() && !stopTimeout.isZero(), "graceful-restart.stop-timeout must be positive, was " + stopTimeout);
+		Assert.isTrue(!stopTimeout.isNegative() && !stopTimeout.isZero(),
+				"graceful-restart.stop-timeout must be positive, was " + stopTimeout);
 		this.stopTimeout = stopTimeout;
 	}
 
@@ -142,7 +148,8 @@ public class GracefulRestartProperties {
 	}
 
 	public void setBootNice(int bootNice) {
-		Assert.isTrue(bootNice >= 0 && bootNice <= 19, "graceful-restart.boot-nice must be between 0 and 19, was " + bootNice);
+		Assert.isTrue(bootNice >= 0 && bootNice <= 19,
+				"graceful-restart.boot-nice must be between 0 and 19, was " + bootNice);
 		this.bootNice = bootNice;
 	}
 
@@ -190,14 +197,14 @@ public class GracefulRestartProperties {
 	public static class Warmup {
 
 		/**
-		 * Whether a new generation sends itself requests (through a private connector no client
-		 * can reach) and runs the WarmupHook beans before it takes over.
+		 * Whether a new generation sends itself requests (through a private connector no
+		 * client can reach) and runs the WarmupHook beans before it takes over.
 		 */
 		private boolean enabled = true;
 
 		/**
-		 * Paths of the main server to GET, such as /hello. The health endpoint is added when
-		 * Actuator exposes it.
+		 * Paths of the main server to GET, such as /hello. The health endpoint is added
+		 * when Actuator exposes it.
 		 */
 		private List<String> paths = new ArrayList<>();
 
@@ -207,10 +214,10 @@ public class GracefulRestartProperties {
 		private int requests = 200;
 
 		/**
-		 * Whether the warm-up ends before all its requests were sent once response times stop
-		 * improving (the median of each round of 20 requests no longer 10% below the best before
-		 * it, twice in a row), so that the takeover is not delayed by requests that no longer
-		 * warm anything.
+		 * Whether the warm-up ends before all its requests were sent once response times
+		 * stop improving (the median of each round of 20 requests no longer 10% below the
+		 * best before it, twice in a row), so that the takeover is not delayed by
+		 * requests that no longer warm anything.
 		 */
 		private boolean untilSettled = true;
 
@@ -225,9 +232,10 @@ public class GracefulRestartProperties {
 		private int concurrency = 2;
 
 		/**
-		 * Share of the requests to the configured paths that may fail (answer 5xx or not at all)
-		 * before the warm-up fails the restart: the new generation is stopped and this one keeps
-		 * serving. Any failed request to the health endpoint fails it, whatever this share.
+		 * Share of the requests to the configured paths that may fail (answer 5xx or not
+		 * at all) before the warm-up fails the restart: the new generation is stopped and
+		 * this one keeps serving. Any failed request to the health endpoint fails it,
+		 * whatever this share.
 		 */
 		private double maxFailureRatio = 0.1;
 
@@ -275,7 +283,8 @@ public class GracefulRestartProperties {
 		}
 
 		public void setDuration(Duration duration) {
-			Assert.isTrue(!duration.isNegative(), "graceful-restart.warmup.duration must not be negative, was " + duration);
+			Assert.isTrue(!duration.isNegative(),
+					"graceful-restart.warmup.duration must not be negative, was " + duration);
 			this.duration = duration;
 		}
 
@@ -284,7 +293,8 @@ public class GracefulRestartProperties {
 		}
 
 		public void setConcurrency(int concurrency) {
-			Assert.isTrue(concurrency >= 1, "graceful-restart.warmup.concurrency must be at least 1, was " + concurrency);
+			Assert.isTrue(concurrency >= 1,
+					"graceful-restart.warmup.concurrency must be at least 1, was " + concurrency);
 			this.concurrency = concurrency;
 		}
 
@@ -310,9 +320,10 @@ public class GracefulRestartProperties {
 	public static class Traffic {
 
 		/**
-		 * Whether the serving generation counts the routes its clients GET (by handler mapping,
-		 * 2xx answers only) and the next one warms up a path of each of the busiest, besides the
-		 * configured paths. No query, header or cookie of a client is used.
+		 * Whether the serving generation counts the routes its clients GET (by handler
+		 * mapping, 2xx answers only) and the next one warms up a path of each of the
+		 * busiest, besides the configured paths. No query, header or cookie of a client
+		 * is used.
 		 */
 		private boolean enabled = true;
 
@@ -322,8 +333,8 @@ public class GracefulRestartProperties {
 		private int routes = 10;
 
 		/**
-		 * Paths never to warm up, as patterns ("*" within a segment, "**" across segments). The
-		 * Actuator endpoints are never warmed up this way.
+		 * Paths never to warm up, as patterns ("*" within a segment, "**" across
+		 * segments). The Actuator endpoints are never warmed up this way.
 		 */
 		private List<String> deny = new ArrayList<>();
 
@@ -340,8 +351,8 @@ public class GracefulRestartProperties {
 		}
 
 		public void setRoutes(int routes) {
-			Assert.isTrue(routes >= 0 && routes <= 32, "graceful-restart.warmup.traffic.routes must be between 0 and 32, was "
-					+ routes);
+			Assert.isTrue(routes >= 0 && routes <= 32,
+					"graceful-restart.warmup.traffic.routes must be between 0 and 32, was " + routes);
 			this.routes = routes;
 		}
 
@@ -361,17 +372,17 @@ public class GracefulRestartProperties {
 	public static class HealthGate {
 
 		/**
-		 * Whether a new generation takes over only once its health group is UP (read in-process
-		 * through Actuator's health endpoint, when the application has it). Until then it waits,
-		 * telling the serving generation why; past startup-timeout it is stopped and the serving
-		 * generation keeps serving.
+		 * Whether a new generation takes over only once its health group is UP (read
+		 * in-process through Actuator's health endpoint, when the application has it).
+		 * Until then it waits, telling the serving generation why; past startup-timeout
+		 * it is stopped and the serving generation keeps serving.
 		 */
 		private boolean enabled = true;
 
 		/**
-		 * Health group that must be UP: the readiness group by default, the one Kubernetes
-		 * probes (management.endpoint.health.group.readiness.include). Without a group of that
-		 * name, the application's whole health.
+		 * Health group that must be UP: the readiness group by default, the one
+		 * Kubernetes probes (management.endpoint.health.group.readiness.include). Without
+		 * a group of that name, the application's whole health.
 		 */
 		private String group = "readiness";
 
@@ -395,22 +406,22 @@ public class GracefulRestartProperties {
 	}
 
 	/**
-	 * What a generation that hands over does with its long-lived connections, once it stopped
-	 * accepting and before it waits for its connections (at most drain-timeout).
+	 * What a generation that hands over does with its long-lived connections, once it
+	 * stopped accepting and before it waits for its connections (at most drain-timeout).
 	 */
 	public static class Drain {
 
 		/**
 		 * Whether open WebSocket sessions (Spring's WebSocketHandler, STOMP, Jakarta
-		 * ServerEndpoint) are closed with web-socket-close-status, so that clients reconnect to
-		 * the new generation at once. Off: the application closes them (DrainStartedEvent), or
-		 * they are cut at the drain timeout.
+		 * ServerEndpoint) are closed with web-socket-close-status, so that clients
+		 * reconnect to the new generation at once. Off: the application closes them
+		 * (DrainStartedEvent), or they are cut at the drain timeout.
 		 */
 		private boolean closeWebSockets = true;
 
 		/**
-		 * Close status sent to WebSocket clients: 1012 (Service Restart) by default, or 1001
-		 * (Going Away).
+		 * Close status sent to WebSocket clients: 1012 (Service Restart) by default, or
+		 * 1001 (Going Away).
 		 */
 		private int webSocketCloseStatus = 1012;
 
@@ -438,9 +449,10 @@ public class GracefulRestartProperties {
 		}
 
 		public void setWebSocketCloseStatus(int webSocketCloseStatus) {
-			Assert.isTrue(webSocketCloseStatus == 1000 || webSocketCloseStatus == 1001
-					|| (webSocketCloseStatus >= 1012 && webSocketCloseStatus <= 1014)
-					|| (webSocketCloseStatus >= 3000 && webSocketCloseStatus <= 4999),
+			Assert.isTrue(
+					webSocketCloseStatus == 1000 || webSocketCloseStatus == 1001
+							|| (webSocketCloseStatus >= 1012 && webSocketCloseStatus <= 1014)
+							|| (webSocketCloseStatus >= 3000 && webSocketCloseStatus <= 4999),
 					"graceful-restart.drain.web-socket-close-status must be 1000, 1001, 1012-1014 or 3000-4999, was "
 							+ webSocketCloseStatus);
 			this.webSocketCloseStatus = webSocketCloseStatus;
@@ -483,7 +495,8 @@ public class GracefulRestartProperties {
 	}
 
 	/**
-	 * Signals that can trigger a restart. SIGUSR2 is not among them: HotSpot uses it internally.
+	 * Signals that can trigger a restart. SIGUSR2 is not among them: HotSpot uses it
+	 * internally.
 	 */
 	public enum RestartSignal {
 
@@ -496,26 +509,28 @@ public class GracefulRestartProperties {
 	}
 
 	/**
-	 * Restart on a new jar: the serving generation watches the jar it started from (and the
-	 * configuration files listed) and restarts once one was replaced and stayed quiet.
+	 * Restart on a new jar: the serving generation watches the jar it started from (and
+	 * the configuration files listed) and restarts once one was replaced and stayed
+	 * quiet.
 	 */
 	public static class Watch {
 
 		/**
-		 * Whether the serving generation restarts when its jar is replaced by rename (or a file
-		 * listed in files changes). A jar written in place is refused, with an error.
+		 * Whether the serving generation restarts when its jar is replaced by rename (or
+		 * a file listed in files changes). A jar written in place is refused, with an
+		 * error.
 		 */
 		private boolean enabled;
 
 		/**
-		 * How long a changed file must stay unchanged before the restart: a copy in progress is
-		 * never started.
+		 * How long a changed file must stay unchanged before the restart: a copy in
+		 * progress is never started.
 		 */
 		private Duration quietPeriod = Duration.ofSeconds(5);
 
 		/**
-		 * Configuration files to watch as well (config/application.yml, a mounted ConfigMap's
-		 * files); changes in place count.
+		 * Configuration files to watch as well (config/application.yml, a mounted
+		 * ConfigMap's files); changes in place count.
 		 */
 		private List<Path> files = new ArrayList<>();
 
@@ -548,26 +563,27 @@ public class GracefulRestartProperties {
 	}
 
 	/**
-	 * Background work (scheduled tasks, message listener containers), which runs in one generation
-	 * at a time.
+	 * Background work (scheduled tasks, message listener containers), which runs in one
+	 * generation at a time.
 	 */
 	public static class BackgroundWork {
 
 		/**
-		 * Whether a new generation starts its background work only once the serving one has stopped
-		 * its own, as it hands over and before it drains, so that the two never run it at once.
+		 * Whether a new generation starts its background work only once the serving one
+		 * has stopped its own, as it hands over and before it drains, so that the two
+		 * never run it at once.
 		 */
 		private boolean handOver = true;
 
 		/**
-		 * Names of lifecycle beans that are background work, besides task schedulers and message
-		 * listener containers.
+		 * Names of lifecycle beans that are background work, besides task schedulers and
+		 * message listener containers.
 		 */
 		private List<String> include = new ArrayList<>();
 
 		/**
-		 * Names of lifecycle beans that are not background work: they run in every generation from
-		 * its start to its close.
+		 * Names of lifecycle beans that are not background work: they run in every
+		 * generation from its start to its close.
 		 */
 		private List<String> exclude = new ArrayList<>();
 

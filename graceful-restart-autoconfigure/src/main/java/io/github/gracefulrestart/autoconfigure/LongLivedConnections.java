@@ -13,12 +13,13 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.core.Ordered;
 
 /**
- * Tells each long-lived connection of a generation that hands over to go, the way its protocol
- * defines, once the generation stopped accepting and before its drain waits: WebSocket sessions
- * get a close frame ({@code 1012 Service Restart} by default), server-sent event streams end with
- * their terminating chunk. Their clients reconnect, to the new generation, at once, instead of
- * being cut at the drain timeout. Runs after the application's own listeners of
- * {@code DrainStartedEvent}, which may close theirs their own way first.
+ * Tells each long-lived connection of a generation that hands over to go, the way its
+ * protocol defines, once the generation stopped accepting and before its drain waits:
+ * WebSocket sessions get a close frame ({@code 1012 Service Restart} by default),
+ * server-sent event streams end with their terminating chunk. Their clients reconnect, to
+ * the new generation, at once, instead of being cut at the drain timeout. Runs after the
+ * application's own listeners of {@code DrainStartedEvent}, which may close theirs their
+ * own way first.
  */
 class LongLivedConnections implements RestartListener, Ordered, Supplier<Map<String, Integer>> {
 
@@ -43,14 +44,14 @@ class LongLivedConnections implements RestartListener, Ordered, Supplier<Map<Str
 		int streams = (this.settings.isEndEventStreams() && this.eventStreams != null) ? this.eventStreams.endAll() : 0;
 		if (sessions > 0 || streams > 0) {
 			logger.info("Restart " + attempt.id() + ": closed " + sessions + " WebSocket session(s) ("
-					+ this.settings.getWebSocketCloseStatus() + " " + this.settings.getWebSocketCloseReason() + ") and ended "
-					+ streams + " event stream(s); their clients reconnect to the new generation");
+					+ this.settings.getWebSocketCloseStatus() + " " + this.settings.getWebSocketCloseReason()
+					+ ") and ended " + streams + " event stream(s); their clients reconnect to the new generation");
 		}
 	}
 
 	/**
-	 * The sessions each server closes: Tomcat's through the Jakarta WebSocket container of its
-	 * contexts, Jetty's and Netty's through their connections.
+	 * The sessions each server closes: Tomcat's through the Jakarta WebSocket container
+	 * of its contexts, Jetty's and Netty's through their connections.
 	 */
 	private int closeWebSockets() {
 		if (!this.settings.isCloseWebSockets()) {

@@ -5,7 +5,8 @@ import org.springframework.core.env.Environment;
 import org.springframework.util.ClassUtils;
 
 /**
- * Whether Actuator runs its endpoints on a server of their own, decided as Spring Boot decides it.
+ * Whether Actuator runs its endpoints on a server of their own, decided as Spring Boot
+ * decides it.
  */
 public final class ManagementPort {
 

@@ -11,8 +11,8 @@ import org.springframework.context.annotation.ConditionContext;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
- * Matches where the native calls restarts need can be loaded; elsewhere it logs one warning, and
- * the application runs as usual, without restarts.
+ * Matches where the native calls restarts need can be loaded; elsewhere it logs one
+ * warning, and the application runs as usual, without restarts.
  */
 class NativeSupportCondition extends SpringBootCondition {
 

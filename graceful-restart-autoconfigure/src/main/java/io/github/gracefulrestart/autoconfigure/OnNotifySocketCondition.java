@@ -8,8 +8,8 @@ import org.springframework.context.annotation.ConditionContext;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
- * Matches when the service manager expects sd_notify notifications ({@code NOTIFY_SOCKET} set),
- * as systemd does for {@code Type=notify} services.
+ * Matches when the service manager expects sd_notify notifications ({@code NOTIFY_SOCKET}
+ * set), as systemd does for {@code Type=notify} services.
  */
 class OnNotifySocketCondition extends SpringBootCondition {
 

@@ -1,8 +1,8 @@
 package io.github.gracefulrestart.autoconfigure;
 
 /**
- * The server-sent event streams a generation has open, servlet ({@link EventStreams}) or reactive
- * ({@link ReactiveEventStreams}), which it ends once it has handed over.
+ * The server-sent event streams a generation has open, servlet ({@link EventStreams}) or
+ * reactive ({@link ReactiveEventStreams}), which it ends once it has handed over.
  */
 interface OpenEventStreams {
 

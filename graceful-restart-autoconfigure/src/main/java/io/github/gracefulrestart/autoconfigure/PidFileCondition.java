@@ -9,15 +9,15 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
  * Matches when a PID file is configured ({@code graceful-restart.pid-file} or
- * {@code spring.pid.file}) and no supervisor started this generation (the supervisor writes its
- * own pid).
+ * {@code spring.pid.file}) and no supervisor started this generation (the supervisor
+ * writes its own pid).
  */
 class PidFileCondition extends SpringBootCondition {
 
 	@Override
 	public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
-		String file = context.getEnvironment().getProperty("graceful-restart.pid-file",
-				context.getEnvironment().getProperty("spring.pid.file", ""));
+		String file = context.getEnvironment()
+			.getProperty("graceful-restart.pid-file", context.getEnvironment().getProperty("spring.pid.file", ""));
 		if (file.isBlank()) {
 			return ConditionOutcome.noMatch("neither graceful-restart.pid-file nor spring.pid.file is set");
 		}

@@ -18,14 +18,16 @@ import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 
 /**
- * Ends the server-sent event streams of a reactive application (a {@code Flux<ServerSentEvent>} or
- * any {@code text/event-stream} response) once this generation has handed over, so that each
- * {@code EventSource} reconnects, to the new generation, at once: the stream's body completes
- * after the event being written, and the response ends with its terminating chunk. A stream that
- * starts during the drain (an {@code EventSource} reconnecting on its kept-alive connection) ends
- * as soon as it started, with {@code Connection: close}. {@link LongLivedConnections} ends them,
- * after the application's own listeners of {@code DrainStartedEvent}. The same on Reactor Netty,
- * Tomcat and Jetty; the innermost filter, so that it sees the body the application writes.
+ * Ends the server-sent event streams of a reactive application (a
+ * {@code Flux<ServerSentEvent>} or any {@code text/event-stream} response) once this
+ * generation has handed over, so that each {@code EventSource} reconnects, to the new
+ * generation, at once: the stream's body completes after the event being written, and the
+ * response ends with its terminating chunk. A stream that starts during the drain (an
+ * {@code EventSource} reconnecting on its kept-alive connection) ends as soon as it
+ * started, with {@code Connection: close}. {@link LongLivedConnections} ends them, after
+ * the application's own listeners of {@code DrainStartedEvent}. The same on Reactor
+ * Netty, Tomcat and Jetty; the innermost filter, so that it sees the body the application
+ * writes.
  */
 final class ReactiveEventStreams implements WebFilter, OpenEventStreams {
 

@@ -19,8 +19,9 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.core.Ordered;
 
 /**
- * Publishes what the coordinator hears as Spring application events, for {@code @EventListener}
- * methods. {@code GenerationReadyEvent} comes from {@link GracefulRestartTriggers}.
+ * Publishes what the coordinator hears as Spring application events, for
+ * {@code @EventListener} methods. {@code GenerationReadyEvent} comes from
+ * {@link GracefulRestartTriggers}.
  */
 class RestartEventPublisher implements RestartListener, Ordered {
 
@@ -63,8 +64,9 @@ class RestartEventPublisher implements RestartListener, Ordered {
 	}
 
 	/**
-	 * Publish an event to the application's listeners: one that throws is the application's own
-	 * code, logged with where it threw, and changes nothing of the restart.
+	 * Publish an event to the application's listeners: one that throws is the
+	 * application's own code, logged with where it threw, and changes nothing of the
+	 * restart.
 	 */
 	private void publish(Object event) {
 		try {
@@ -77,15 +79,17 @@ class RestartEventPublisher implements RestartListener, Ordered {
 	}
 
 	/**
-	 * Which listener an exception came from: the last frame of its trace before Spring's event
-	 * dispatch (or the library) called into the application, else where it was thrown.
+	 * Which listener an exception came from: the last frame of its trace before Spring's
+	 * event dispatch (or the library) called into the application, else where it was
+	 * thrown.
 	 */
 	static String origin(Throwable ex) {
 		StackTraceElement[] trace = ex.getStackTrace();
 		for (int i = 1; i < trace.length; i++) {
 			String caller = trace[i].getClassName();
 			if (caller.startsWith("org.springframework.") || caller.startsWith("java.lang.reflect.")
-					|| caller.startsWith("jdk.internal.reflect.") || caller.startsWith(RestartEventPublisher.class.getName())
+					|| caller.startsWith("jdk.internal.reflect.")
+					|| caller.startsWith(RestartEventPublisher.class.getName())
 					|| caller.startsWith(GracefulRestartTriggers.class.getName())) {
 				return " (at " + trace[i - 1].getClassName() + "." + trace[i - 1].getMethodName() + ")";
 			}
@@ -98,8 +102,8 @@ class RestartEventPublisher implements RestartListener, Ordered {
 	}
 
 	/**
-	 * First: the application's listeners of the events act before what the library does at the
-	 * same step (it closes the long-lived connections they leave open).
+	 * First: the application's listeners of the events act before what the library does
+	 * at the same step (it closes the long-lived connections they leave open).
 	 */
 	@Override
 	public int getOrder() {

@@ -14,8 +14,9 @@ import org.springframework.boot.web.server.context.WebServerInitializedEvent;
 import org.springframework.context.ApplicationListener;
 
 /**
- * Every web server of the application, the main one and a separate management server alike (the
- * management child context publishes its event to the parent too), as restartable servers.
+ * Every web server of the application, the main one and a separate management server
+ * alike (the management child context publishes its event to the parent too), as
+ * restartable servers.
  */
 class RunningWebServers implements ApplicationListener<WebServerInitializedEvent>, Supplier<List<RestartableServer>> {
 
@@ -50,15 +51,16 @@ class RunningWebServers implements ApplicationListener<WebServerInitializedEvent
 	}
 
 	/**
-	 * End every web server the drain did not leave idle, after the restart machinery drained them.
-	 * An idle one is left to Spring Boot's own graceful shutdown, which then finds no request to wait
-	 * for and says "Graceful shutdown complete" (a stopped Tomcat or Jetty aborts it instead, and
-	 * Spring Boot 4.0.x then logs "Graceful shutdown aborted with one or more requests still active"
-	 * even with none). One the drain timeout cut is ended at once (each server's support says how:
-	 * {@link WebServerRestartSupport#endDrained}): Spring Boot's graceful shutdown would otherwise wait
-	 * again (up to {@code spring.lifecycle.timeout-per-shutdown-phase}) for a request the drain already
-	 * gave up on, and its {@code pause()} would answer a late request on a kept-alive connection with
-	 * 503.
+	 * End every web server the drain did not leave idle, after the restart machinery
+	 * drained them. An idle one is left to Spring Boot's own graceful shutdown, which
+	 * then finds no request to wait for and says "Graceful shutdown complete" (a stopped
+	 * Tomcat or Jetty aborts it instead, and Spring Boot 4.0.x then logs "Graceful
+	 * shutdown aborted with one or more requests still active" even with none). One the
+	 * drain timeout cut is ended at once (each server's support says how:
+	 * {@link WebServerRestartSupport#endDrained}): Spring Boot's graceful shutdown would
+	 * otherwise wait again (up to {@code spring.lifecycle.timeout-per-shutdown-phase})
+	 * for a request the drain already gave up on, and its {@code pause()} would answer a
+	 * late request on a kept-alive connection with 503.
 	 */
 	void stopAll() {
 		for (WebServer webServer : this.webServers) {

@@ -27,13 +27,14 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.util.ClassUtils;
 
 /**
- * Turns the process the user started into a {@link Supervisor} when supervised mode applies
- * ({@code graceful-restart.supervisor}): once the environment is prepared (configuration read,
- * logging set up) and before any application context, web server or user bean exists. The
- * process replaces itself (same pid) with a small JVM running only the supervisor, which binds
- * the {@code server} and {@code management} listeners as the application configures them, runs
- * until the service stops and exits with the last generation's status; this method never
- * returns then. Generations, started by it, go on as usual.
+ * Turns the process the user started into a {@link Supervisor} when supervised mode
+ * applies ({@code graceful-restart.supervisor}): once the environment is prepared
+ * (configuration read, logging set up) and before any application context, web server or
+ * user bean exists. The process replaces itself (same pid) with a small JVM running only
+ * the supervisor, which binds the {@code server} and {@code management} listeners as the
+ * application configures them, runs until the service stops and exits with the last
+ * generation's status; this method never returns then. Generations, started by it, go on
+ * as usual.
  */
 public class SupervisorLauncher implements ApplicationListener<ApplicationEnvironmentPreparedEvent>, Ordered {
 
@@ -53,9 +54,9 @@ public class SupervisorLauncher implements ApplicationListener<ApplicationEnviro
 	@Override
 	public void onApplicationEvent(ApplicationEnvironmentPreparedEvent event) {
 		ConfigurableEnvironment environment = event.getEnvironment();
-		// A generation, an application without a web server, a test's context, or a training run
-		// for a class-data archive (spring.context.exit, which ends before anything serves):
-		// nothing to supervise (a test JVM must never replace itself).
+		// A generation, an application without a web server, a test's context, or a
+		// training run for a class-data archive (spring.context.exit, which ends before
+		// anything serves): nothing to supervise (a test JVM must never replace itself).
 		if (System.getenv(Handoff.LISTENERS) != null || System.getProperty("spring.context.exit") != null
 				|| event.getSpringApplication().getWebApplicationType() == WebApplicationType.NONE
 				|| event.getSpringApplication().getMainApplicationClass() == null || runByATest()) {
@@ -74,21 +75,24 @@ public class SupervisorLauncher implements ApplicationListener<ApplicationEnviro
 			os = NativeSupportCondition.nativeOs();
 		}
 		catch (IllegalStateException ex) {
-			logger.warn("No supervisor: " + ex.getMessage() + (pid1 ? "; as PID 1 this JVM cannot restart gracefully" : ""));
+			logger.warn("No supervisor: " + ex.getMessage()
+					+ (pid1 ? "; as PID 1 this JVM cannot restart gracefully" : ""));
 			return;
 		}
 		Map<String, InetSocketAddress> listeners = listeners(environment);
 		if (listeners.isEmpty()) {
 			return;
 		}
-		logger.info("graceful-restart runs a supervisor (" + (pid1 ? "this JVM is PID 1" : "graceful-restart.supervisor="
-				+ mode.name().toLowerCase()) + ")");
+		logger.info("graceful-restart runs a supervisor ("
+				+ (pid1 ? "this JVM is PID 1" : "graceful-restart.supervisor=" + mode.name().toLowerCase()) + ")");
 		SupervisorConfiguration configuration = new SupervisorConfiguration(ChildCommandLine.ofCurrentProcess(),
-				listeners, new RestartSettings(properties.getStartupTimeout(), properties.getDrainTimeout(),
+				listeners,
+				new RestartSettings(properties.getStartupTimeout(), properties.getDrainTimeout(),
 						properties.getStopTimeout()),
 				properties.getSignal().name(), properties.getPidFile(), properties.getSupervisorGiveUpAfter());
 		SupervisorJvm.command().ifPresent((command) -> SupervisorJvm.exec(os, command, configuration));
-		// No small JVM to become: supervise from this one, with the classes loaded so far.
+		// No small JVM to become: supervise from this one, with the classes loaded so
+		// far.
 		System.exit(configuration.supervise(os, System.getenv()));
 	}
 
@@ -96,8 +100,9 @@ public class SupervisorLauncher implements ApplicationListener<ApplicationEnviro
 	 * Whether a test framework started this context, as Spring Boot DevTools decides it.
 	 */
 	private static boolean runByATest() {
-		return StackWalker.getInstance().walk((frames) -> frames.anyMatch((frame) -> TEST_PACKAGES.stream()
-			.anyMatch((testPackage) -> frame.getClassName().startsWith(testPackage))));
+		return StackWalker.getInstance()
+			.walk((frames) -> frames.anyMatch((frame) -> TEST_PACKAGES.stream()
+				.anyMatch((testPackage) -> frame.getClassName().startsWith(testPackage))));
 	}
 
 	private static boolean supportedServer() {
@@ -108,8 +113,8 @@ public class SupervisorLauncher implements ApplicationListener<ApplicationEnviro
 	}
 
 	/**
-	 * The listeners Spring Boot would bind: {@code server.address}/{@code server.port}, and the
-	 * management server when Actuator runs it on a port of its own.
+	 * The listeners Spring Boot would bind: {@code server.address}/{@code server.port},
+	 * and the management server when Actuator runs it on a port of its own.
 	 */
 	private static Map<String, InetSocketAddress> listeners(ConfigurableEnvironment environment) {
 		Map<String, InetSocketAddress> listeners = new LinkedHashMap<>();

@@ -14,9 +14,9 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.web.servlet.HandlerMapping;
 
 /**
- * Counts the routes of a Spring MVC application's GET requests that answered 2xx, by handler
- * mapping pattern, for the next generation's warm-up: one map look-up and one increment a
- * request, after it was handled.
+ * Counts the routes of a Spring MVC application's GET requests that answered 2xx, by
+ * handler mapping pattern, for the next generation's warm-up: one map look-up and one
+ * increment a request, after it was handled.
  */
 class TrafficRoutesFilter implements Filter {
 

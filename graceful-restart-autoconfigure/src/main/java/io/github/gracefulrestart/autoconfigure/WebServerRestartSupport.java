@@ -7,8 +7,8 @@ import io.github.gracefulrestart.RestartableServer;
 import org.springframework.boot.web.server.WebServer;
 
 /**
- * Adapts the web servers of one technology to the restart machinery. One bean per supported
- * server (Tomcat, Jetty, ...).
+ * Adapts the web servers of one technology to the restart machinery. One bean per
+ * supported server (Tomcat, Jetty, ...).
  */
 @FunctionalInterface
 public interface WebServerRestartSupport {
@@ -21,9 +21,10 @@ public interface WebServerRestartSupport {
 	Optional<RestartableServer> adapt(WebServer webServer);
 
 	/**
-	 * End a drained web server of this technology before the context closes: what the drain timeout
-	 * left open is closed, and the context's own graceful shutdown then has nothing to wait for. By
-	 * default the server is stopped (a stopped Tomcat or Jetty aborts its graceful shutdown).
+	 * End a drained web server of this technology before the context closes: what the
+	 * drain timeout left open is closed, and the context's own graceful shutdown then has
+	 * nothing to wait for. By default the server is stopped (a stopped Tomcat or Jetty
+	 * aborts its graceful shutdown).
 	 * @param webServer a web server this support adapts
 	 */
 	default void endDrained(WebServer webServer) {

@@ -18,11 +18,11 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * The parent's view of a generation it started (the serving generation's of the next one, or the
- * supervisor's of each): its number, pid and channel, and what became of it. One thread reads
- * the channel ({@link #listen}) and closes it at end of stream; the exit is completed by the
- * child's one reaper ({@link #reapWith}, or the supervisor's {@code waitAny}): a second
- * {@code waitpid} on the same pid would race the first.
+ * The parent's view of a generation it started (the serving generation's of the next one,
+ * or the supervisor's of each): its number, pid and channel, and what became of it. One
+ * thread reads the channel ({@link #listen}) and closes it at end of stream; the exit is
+ * completed by the child's one reaper ({@link #reapWith}, or the supervisor's
+ * {@code waitAny}): a second {@code waitpid} on the same pid would race the first.
  */
 public final class ChildProcess {
 
@@ -121,8 +121,9 @@ public final class ChildProcess {
 	}
 
 	/**
-	 * Say that the generation is still starting, for a restart that waits on it: a generation that
-	 * logs nothing for long (starved of CPU, blocked in a bean) should not look like a hang.
+	 * Say that the generation is still starting, for a restart that waits on it: a
+	 * generation that logs nothing for long (starved of CPU, blocked in a bean) should
+	 * not look like a hang.
 	 * @param waited how long it has been starting
 	 * @param timeout the startup timeout
 	 * @return the line to log
@@ -139,7 +140,8 @@ public final class ChildProcess {
 	 */
 	public String unready(String what) {
 		if (this.exit.isDone()) {
-			// It is gone: what it said last is on its way to the channel's thread, which ends soon.
+			// It is gone: what it said last is on its way to the channel's thread, which
+			// ends soon.
 			try {
 				this.channelEnded.get(1, TimeUnit.SECONDS);
 			}
@@ -155,7 +157,8 @@ public final class ChildProcess {
 	}
 
 	/**
-	 * Start the one thread that reads the generation's channel until it ends, then closes it.
+	 * Start the one thread that reads the generation's channel until it ends, then closes
+	 * it.
 	 * @param others what to do with messages other than {@code READY} and {@code DRAINED}
 	 */
 	public void listen(Consumer<Message> others) {
@@ -217,8 +220,8 @@ public final class ChildProcess {
 	 */
 	public ReadyOutcome awaitReady(Duration timeout) {
 		try {
-			CompletableFuture.anyOf(this.ready, this.channelEnded, this.exit).get(timeout.toMillis(),
-					TimeUnit.MILLISECONDS);
+			CompletableFuture.anyOf(this.ready, this.channelEnded, this.exit)
+				.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
 		}
 		catch (TimeoutException ex) {
 			return ReadyOutcome.TIMED_OUT;
@@ -255,8 +258,8 @@ public final class ChildProcess {
 	}
 
 	/**
-	 * Stop the generation, and wait until its reaper reaped it: SIGTERM, then SIGKILL past
-	 * {@code grace}. Nothing to do once it was reaped.
+	 * Stop the generation, and wait until its reaper reaped it: SIGTERM, then SIGKILL
+	 * past {@code grace}. Nothing to do once it was reaped.
 	 * @param grace how long it gets between SIGTERM and SIGKILL
 	 */
 	public void stop(Duration grace) {

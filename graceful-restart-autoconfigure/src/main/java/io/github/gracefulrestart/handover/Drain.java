@@ -10,8 +10,8 @@ import org.apache.commons.logging.LogFactory;
 
 /**
  * The drain of a generation that handed over, shaped like Spring Boot's own
- * {@code GracefulShutdown}: every server stops accepting (the shared socket stays open for the
- * next generation), then the open connections finish, at most {@code timeout}.
+ * {@code GracefulShutdown}: every server stops accepting (the shared socket stays open
+ * for the next generation), then the open connections finish, at most {@code timeout}.
  */
 final class Drain {
 
@@ -27,7 +27,8 @@ final class Drain {
 	}
 
 	/**
-	 * Stop every server accepting. A server that fails to is logged: the others still drain.
+	 * Stop every server accepting. A server that fails to is logged: the others still
+	 * drain.
 	 */
 	void stopAccepting() {
 		for (RestartableServer server : this.servers) {
@@ -54,8 +55,8 @@ final class Drain {
 				break;
 			}
 			try {
-				// Tomcat and Jetty offer no callback for "last connection closed"; Spring Boot's
-				// own graceful shutdown polls in the same way.
+				// Tomcat and Jetty offer no callback for "last connection closed"; Spring
+				// Boot's own graceful shutdown polls in the same way.
 				Thread.sleep(20);
 			}
 			catch (InterruptedException ex) {

@@ -41,8 +41,8 @@ final class GenerationServers {
 	}
 
 	/**
-	 * Return the listening socket of each listener of {@code running}, to hand to the next
-	 * generation.
+	 * Return the listening socket of each listener of {@code running}, to hand to the
+	 * next generation.
 	 * @throws IllegalStateException when a listener has no socket in this process
 	 */
 	Sockets listeningSockets(List<RestartableServer> running) {
@@ -60,7 +60,9 @@ final class GenerationServers {
 		return new Sockets(names, sockets);
 	}
 
-	/** The kinds of the running servers, such as {@code tomcat}, or null when none runs. */
+	/**
+	 * The kinds of the running servers, such as {@code tomcat}, or null when none runs.
+	 */
 	static String types(List<RestartableServer> running) {
 		return running.stream().map(RestartableServer::type).distinct().reduce((a, b) -> a + "," + b).orElse(null);
 	}
@@ -79,8 +81,8 @@ final class GenerationServers {
 	}
 
 	/**
-	 * Count the open connections of {@code running} by kind: the long-lived kinds as told, the
-	 * rest {@code http}; kinds without a connection are left out.
+	 * Count the open connections of {@code running} by kind: the long-lived kinds as
+	 * told, the rest {@code http}; kinds without a connection are left out.
 	 */
 	Map<String, Integer> openByKind(List<RestartableServer> running) {
 		int http = running.stream().mapToInt(RestartableServer::openConnections).sum();

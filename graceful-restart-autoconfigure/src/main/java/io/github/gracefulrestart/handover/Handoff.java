@@ -20,20 +20,21 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * What a generation received from the one before it, and the environment contract between them.
- * The old generation describes the listening sockets it hands over (at descriptors 3, 4, ...)
- * and the handshake socket in {@value #LISTENERS}, {@value #CHANNEL}, {@value #GENERATION} and
- * {@value #PARENT_PID}. The new generation reads them once, checks that each descriptor really
- * is a listening socket at the described address (an application's own subprocess that copied
- * the environment has no such descriptors and ignores them), and removes them from its native
- * environment.
+ * What a generation received from the one before it, and the environment contract between
+ * them. The old generation describes the listening sockets it hands over (at descriptors
+ * 3, 4, ...) and the handshake socket in {@value #LISTENERS}, {@value #CHANNEL},
+ * {@value #GENERATION} and {@value #PARENT_PID}. The new generation reads them once,
+ * checks that each descriptor really is a listening socket at the described address (an
+ * application's own subprocess that copied the environment has no such descriptors and
+ * ignores them), and removes them from its native environment.
  */
 public final class Handoff {
 
 	/**
-	 * The handed-over listeners: {@code name;fd;4|6;host;port}, comma-separated; a sixth field
-	 * {@code activated} marks a socket that systemd socket activation passed to the first
-	 * generation, which every generation matches by name whatever its configured address.
+	 * The handed-over listeners: {@code name;fd;4|6;host;port}, comma-separated; a sixth
+	 * field {@code activated} marks a socket that systemd socket activation passed to the
+	 * first generation, which every generation matches by name whatever its configured
+	 * address.
 	 */
 	public static final String LISTENERS = "GRACEFUL_RESTART_LISTENERS";
 
@@ -43,36 +44,42 @@ public final class Handoff {
 	/** The number of the new generation. */
 	public static final String GENERATION = "GRACEFUL_RESTART_GENERATION";
 
-	/** The pid of the generation this one takes over from, absent for a first generation. */
+	/**
+	 * The pid of the generation this one takes over from, absent for a first generation.
+	 */
 	public static final String PARENT_PID = "GRACEFUL_RESTART_PARENT_PID";
 
-	/** The pid of the supervisor that started this generation, absent without a supervisor. */
+	/**
+	 * The pid of the supervisor that started this generation, absent without a
+	 * supervisor.
+	 */
 	public static final String SUPERVISOR_PID = "GRACEFUL_RESTART_SUPERVISOR_PID";
 
 	/**
-	 * The nice value a generation takes back once ready, present when the generation before it
-	 * started it at a lowered one ({@code graceful-restart.boot-nice}).
+	 * The nice value a generation takes back once ready, present when the generation
+	 * before it started it at a lowered one ({@code graceful-restart.boot-nice}).
 	 */
 	public static final String NORMAL_NICE = "GRACEFUL_RESTART_NORMAL_NICE";
 
 	/**
-	 * The shortest time, in milliseconds, a generation before this one took from its JVM's start
-	 * to ready: the next one, booting lowered, steps its priority up once it took as long.
+	 * The shortest time, in milliseconds, a generation before this one took from its
+	 * JVM's start to ready: the next one, booting lowered, steps its priority up once it
+	 * took as long.
 	 */
 	public static final String BOOT_MS = "GRACEFUL_RESTART_BOOT_MS";
 
 	/**
-	 * A path of each of the routes the serving generation's clients used most, separated by
-	 * spaces: the next generation warms them up. Not {@code ..._WARMUP_PATHS}: Spring Boot binds
-	 * environment variables to properties, and that one would be taken for
+	 * A path of each of the routes the serving generation's clients used most, separated
+	 * by spaces: the next generation warms them up. Not {@code ..._WARMUP_PATHS}: Spring
+	 * Boot binds environment variables to properties, and that one would be taken for
 	 * {@code graceful-restart.warmup.paths}.
 	 */
 	public static final String WARMUP_PATHS = "GRACEFUL_RESTART_HANDED_PATHS";
 
 	/**
-	 * The arguments of {@code ManagementAgent.start} for the JMX remote agent that the user's JVM
-	 * options open on a port: a generation starts without those options (its predecessor holds
-	 * the port) and starts the agent once its predecessor is gone.
+	 * The arguments of {@code ManagementAgent.start} for the JMX remote agent that the
+	 * user's JVM options open on a port: a generation starts without those options (its
+	 * predecessor holds the port) and starts the agent once its predecessor is gone.
 	 */
 	public static final String JMX_AGENT = "GRACEFUL_RESTART_JMX_AGENT";
 
@@ -117,8 +124,8 @@ public final class Handoff {
 	}
 
 	/**
-	 * Return the handoff of a generation that inherited no listener: for tests of the handover
-	 * without sockets.
+	 * Return the handoff of a generation that inherited no listener: for tests of the
+	 * handover without sockets.
 	 * @param generation the generation
 	 * @param parentPid the previous generation's pid, or null
 	 * @param supervisorPid the supervisor's pid, or null
@@ -160,7 +167,8 @@ public final class Handoff {
 		}
 		int channelFd = Integer.parseInt(environment.get(CHANNEL));
 		return new Handoff(Integer.parseInt(environment.get(GENERATION)), pid(environment, PARENT_PID),
-				pid(environment, SUPERVISOR_PID), new HandoverChannel(os, channelFd), new InheritedListeners(listeners));
+				pid(environment, SUPERVISOR_PID), new HandoverChannel(os, channelFd),
+				new InheritedListeners(listeners));
 	}
 
 	private static Integer pid(Map<String, String> environment, String name) {
@@ -169,11 +177,12 @@ public final class Handoff {
 	}
 
 	/**
-	 * Build the environment of the next generation: this one's, without the variables of an
-	 * earlier handoff, plus the description of {@code sockets} (placed at 3, 4, ... in that order)
-	 * and of the handshake socket (placed right after them).
+	 * Build the environment of the next generation: this one's, without the variables of
+	 * an earlier handoff, plus the description of {@code sockets} (placed at 3, 4, ... in
+	 * that order) and of the handshake socket (placed right after them).
 	 * @param environment this process's environment
-	 * @param listeners the names of the handed-over listeners, in the order of {@code sockets}
+	 * @param listeners the names of the handed-over listeners, in the order of
+	 * {@code sockets}
 	 * @param activated the names of those that socket activation passed
 	 * @param sockets the handed-over sockets
 	 * @param generation the number of the next generation
@@ -186,7 +195,8 @@ public final class Handoff {
 			Integer supervisorPid) {
 		Map<String, String> child = new TreeMap<>(environment);
 		VARIABLES.forEach(child::remove);
-		// Socket activation was for the first generation only; its sockets travel as ours now.
+		// Socket activation was for the first generation only; its sockets travel as ours
+		// now.
 		List.of(SocketActivation.LISTEN_PID, SocketActivation.LISTEN_FDS, SocketActivation.LISTEN_FDNAMES)
 			.forEach(child::remove);
 		List<String> described = new ArrayList<>();

@@ -8,15 +8,15 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * One end of the Unix socket pair between two generations, or between the supervisor and a
- * generation: {@link Message messages}, one line of UTF-8 text each. End of stream means the other
- * process is gone (its descriptors close when it exits, before anyone reaps it), which is how the
- * old generation learns that a child died before it became ready, and a child that its
- * predecessor has ended.
+ * One end of the Unix socket pair between two generations, or between the supervisor and
+ * a generation: {@link Message messages}, one line of UTF-8 text each. End of stream
+ * means the other process is gone (its descriptors close when it exits, before anyone
+ * reaps it), which is how the old generation learns that a child died before it became
+ * ready, and a child that its predecessor has ended.
  * <p>
  * One thread reads; it is also the one that closes, once it saw end of stream (see
- * {@link ChildProcess}): a descriptor closed under a thread blocked in {@code read(2)} could be
- * handed to another file. Sends after {@link #close()} are refused.
+ * {@link ChildProcess}): a descriptor closed under a thread blocked in {@code read(2)}
+ * could be handed to another file. Sends after {@link #close()} are refused.
  */
 public final class HandoverChannel implements AutoCloseable {
 
@@ -55,8 +55,8 @@ public final class HandoverChannel implements AutoCloseable {
 	/**
 	 * Send one message.
 	 * @param message the message
-	 * @throws IllegalStateException when the channel is closed, or the write failed (the other
-	 * end is gone)
+	 * @throws IllegalStateException when the channel is closed, or the write failed (the
+	 * other end is gone)
 	 */
 	public synchronized void send(Message message) {
 		if (this.closed) {
@@ -82,7 +82,8 @@ public final class HandoverChannel implements AutoCloseable {
 	}
 
 	/**
-	 * Block until the next message arrives. A line that is no message is logged and skipped.
+	 * Block until the next message arrives. A line that is no message is logged and
+	 * skipped.
 	 * @return the message, or {@code null} once the other end is closed
 	 */
 	public Message receive() {

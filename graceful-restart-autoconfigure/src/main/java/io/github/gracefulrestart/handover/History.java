@@ -6,8 +6,9 @@ import java.util.List;
 import io.github.gracefulrestart.RestartAttempt;
 
 /**
- * The last restarts, newest first, at most {@value #SIZE}: handed from each generation to the
- * next, so the status shows them across generations. Not thread-safe: its owner's lock guards it.
+ * The last restarts, newest first, at most {@value #SIZE}: handed from each generation to
+ * the next, so the status shows them across generations. Not thread-safe: its owner's
+ * lock guards it.
  */
 public final class History {
 
@@ -43,7 +44,8 @@ public final class History {
 	}
 
 	/**
-	 * Return the restarts with {@code newest} before them, as handed to the next generation.
+	 * Return the restarts with {@code newest} before them, as handed to the next
+	 * generation.
 	 * @param newest the restart that started the next generation
 	 * @return a copy, at most {@value #SIZE}
 	 */

@@ -9,10 +9,10 @@ import io.github.gracefulrestart.process.ChildCommandLine;
 import io.github.gracefulrestart.process.NativeOs;
 
 /**
- * Starts a generation: the listening sockets at descriptors 3, 4, ... in the order given, one end
- * of a new socket pair right after them (as {@link Handoff#childEnvironment} describes), and no
- * other descriptor; at the boot priority when one is set. The serving generation and the supervisor
- * both start theirs here.
+ * Starts a generation: the listening sockets at descriptors 3, 4, ... in the order given,
+ * one end of a new socket pair right after them (as {@link Handoff#childEnvironment}
+ * describes), and no other descriptor; at the boot priority when one is set. The serving
+ * generation and the supervisor both start theirs here.
  */
 public final class Launcher {
 
@@ -25,8 +25,8 @@ public final class Launcher {
 	/**
 	 * Create a launcher.
 	 * @param os the native calls
-	 * @param priority the priority of this process, or null when the generation is not to boot
-	 * lowered
+	 * @param priority the priority of this process, or null when the generation is not to
+	 * boot lowered
 	 * @param bootNice the nice value to boot at
 	 */
 	public Launcher(NativeOs os, BootPriority priority, int bootNice) {
@@ -40,8 +40,8 @@ public final class Launcher {
 	 * @param number the generation's number
 	 * @param command its command line
 	 * @param environment its complete environment, from {@link Handoff#childEnvironment}
-	 * @param sockets the descriptors of the listening sockets, in the order the environment
-	 * describes them
+	 * @param sockets the descriptors of the listening sockets, in the order the
+	 * environment describes them
 	 * @return the started generation
 	 */
 	public ChildProcess launch(int number, ChildCommandLine command, List<String> environment, int[] sockets) {
@@ -69,7 +69,8 @@ public final class Launcher {
 			throw ex;
 		}
 		finally {
-			// The child has its own copy: ours must go, or we would never see end of stream.
+			// The child has its own copy: ours must go, or we would never see end of
+			// stream.
 			this.os.close(pair[1]);
 		}
 	}

@@ -5,19 +5,20 @@ import java.util.List;
 import io.github.gracefulrestart.RestartAttempt;
 
 /**
- * One line on the channel between two generations, or between the supervisor and a generation.
+ * One line on the channel between two generations, or between the supervisor and a
+ * generation.
  * <p>
- * Between two generations: the new one sends {@link Ready} once it serves; the old one says
- * {@link WorkStopped} once its background work has stopped (the new one starts its own then) and
- * answers {@link Drained} (with the history) before it exits. Before it is ready, the new one may say why
- * it is not yet ({@link NotReady}: an unhealthy readiness group, a failed warm-up); a generation
- * of an older version skips that line. With a supervisor the channel lasts the generation's life:
- * the generation sends {@link Restart} and hears {@link Accepted} or {@link Refused}; the
- * supervisor reports its attempts with {@link Attempt}, tells the old generation {@link Drain}
- * (answered with {@link WorkStopped}, which it passes on to the new one, and {@link Drained}) and
- * the new one {@link Drained} once the old one is gone. The
- * text form is the wire format; generations of different versions of this library must keep
- * understanding each other.
+ * Between two generations: the new one sends {@link Ready} once it serves; the old one
+ * says {@link WorkStopped} once its background work has stopped (the new one starts its
+ * own then) and answers {@link Drained} (with the history) before it exits. Before it is
+ * ready, the new one may say why it is not yet ({@link NotReady}: an unhealthy readiness
+ * group, a failed warm-up); a generation of an older version skips that line. With a
+ * supervisor the channel lasts the generation's life: the generation sends
+ * {@link Restart} and hears {@link Accepted} or {@link Refused}; the supervisor reports
+ * its attempts with {@link Attempt}, tells the old generation {@link Drain} (answered
+ * with {@link WorkStopped}, which it passes on to the new one, and {@link Drained}) and
+ * the new one {@link Drained} once the old one is gone. The text form is the wire format;
+ * generations of different versions of this library must keep understanding each other.
  */
 public sealed interface Message {
 
@@ -59,8 +60,8 @@ public sealed interface Message {
 			case "REFUSED" -> new Refused(first(parts[1]), (parts.length > 2) ? parts[2] : "");
 			case "ATTEMPT" -> new Attempt(first(parts[1]));
 			case "DRAIN" -> new Drain(first(parts[1]));
-			case "NOTREADY" -> new NotReady(
-					"-".equals(parts[1]) ? List.of() : List.of(parts[1].split(",")), (parts.length > 2) ? parts[2] : "");
+			case "NOTREADY" -> new NotReady("-".equals(parts[1]) ? List.of() : List.of(parts[1].split(",")),
+					(parts.length > 2) ? parts[2] : "");
 			default -> null;
 		};
 	}
@@ -85,9 +86,9 @@ public sealed interface Message {
 	}
 
 	/**
-	 * The old generation stopped its background work as it handed over, before its drain: the new
-	 * one starts its own. A generation of an older version never sends it; the new one then starts
-	 * its work once it hears {@link Drained} or the channel ends.
+	 * The old generation stopped its background work as it handed over, before its drain:
+	 * the new one starts its own. A generation of an older version never sends it; the
+	 * new one then starts its work once it hears {@link Drained} or the channel ends.
 	 */
 	record WorkStopped() implements Message {
 
@@ -99,9 +100,10 @@ public sealed interface Message {
 	}
 
 	/**
-	 * A restart was asked of the old generation while it restarted or drained: the new one runs it
-	 * once the old one is gone, so that it starts from the jar and configuration on disk then.
-	 * Sent before {@link Drained}; a generation of an older version skips it.
+	 * A restart was asked of the old generation while it restarted or drained: the new
+	 * one runs it once the old one is gone, so that it starts from the jar and
+	 * configuration on disk then. Sent before {@link Drained}; a generation of an older
+	 * version skips it.
 	 *
 	 * @param trigger what asked, such as {@code SIGHUP}
 	 */
@@ -115,8 +117,8 @@ public sealed interface Message {
 	}
 
 	/**
-	 * The old generation drained (sent to the supervisor or to the new generation, which also
-	 * hears the history of restarts).
+	 * The old generation drained (sent to the supervisor or to the new generation, which
+	 * also hears the history of restarts).
 	 *
 	 * @param drainMs how long the drain took
 	 * @param history the last restarts, newest first (empty when sent to a supervisor)
@@ -125,7 +127,8 @@ public sealed interface Message {
 
 		@Override
 		public String encode() {
-			return "DRAINED " + this.drainMs + (this.history.isEmpty() ? "" : " " + RestartAttempt.encode(this.history));
+			return "DRAINED " + this.drainMs
+					+ (this.history.isEmpty() ? "" : " " + RestartAttempt.encode(this.history));
 		}
 
 	}
@@ -167,8 +170,8 @@ public sealed interface Message {
 	record Refused(RestartAttempt attempt, String reason) implements Message {
 
 		/**
-		 * How the reason starts when the restart was queued instead, to run once the running one is
-		 * over.
+		 * How the reason starts when the restart was queued instead, to run once the
+		 * running one is over.
 		 */
 		public static final String QUEUED = "queued: ";
 
@@ -194,7 +197,8 @@ public sealed interface Message {
 	}
 
 	/**
-	 * The supervisor tells the old generation that the new one serves: stop accepting and drain.
+	 * The supervisor tells the old generation that the new one serves: stop accepting and
+	 * drain.
 	 *
 	 * @param attempt the succeeded attempt
 	 */
@@ -208,11 +212,12 @@ public sealed interface Message {
 	}
 
 	/**
-	 * Why the new generation is not ready yet (or will not be): sent before {@link Ready}, as
-	 * often as the reason changes; the last one names the failure when it never becomes ready.
+	 * Why the new generation is not ready yet (or will not be): sent before
+	 * {@link Ready}, as often as the reason changes; the last one names the failure when
+	 * it never becomes ready.
 	 *
-	 * @param indicators the health indicators that are not up, if that is the reason (names
-	 * without spaces or commas, as Spring Boot's health contributors have)
+	 * @param indicators the health indicators that are not up, if that is the reason
+	 * (names without spaces or commas, as Spring Boot's health contributors have)
 	 * @param reason the reason, in words, on one line
 	 */
 	record NotReady(List<String> indicators, String reason) implements Message {
@@ -229,7 +234,8 @@ public sealed interface Message {
 
 		@Override
 		public String encode() {
-			return "NOTREADY " + (this.indicators.isEmpty() ? "-" : String.join(",", this.indicators)) + " " + this.reason;
+			return "NOTREADY " + (this.indicators.isEmpty() ? "-" : String.join(",", this.indicators)) + " "
+					+ this.reason;
 		}
 
 	}

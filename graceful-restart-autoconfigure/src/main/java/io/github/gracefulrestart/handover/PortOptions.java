@@ -11,11 +11,11 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * The JVM options of a generation that open a port of their own, which the next generation could
- * not open while this one holds it: a JMX remote port is carried (the next generation starts
- * without the port options, told the agent's arguments in {@link Handoff#JMX_AGENT}, and starts
- * the agent once its predecessor is gone); a JDWP debug port cannot be, and fails the restart at
- * once, naming it.
+ * The JVM options of a generation that open a port of their own, which the next
+ * generation could not open while this one holds it: a JMX remote port is carried (the
+ * next generation starts without the port options, told the agent's arguments in
+ * {@link Handoff#JMX_AGENT}, and starts the agent once its predecessor is gone); a JDWP
+ * debug port cannot be, and fails the restart at once, naming it.
  */
 final class PortOptions {
 
@@ -29,12 +29,12 @@ final class PortOptions {
 	}
 
 	/**
-	 * Return the next generation's command line without the options that open a port, and take
-	 * them out of its environment's option variables too.
+	 * Return the next generation's command line without the options that open a port, and
+	 * take them out of its environment's option variables too.
 	 * @param line the command line
 	 * @param variables this generation's environment
-	 * @param environment the next generation's environment, as {@code NAME=value} entries, changed
-	 * in place
+	 * @param environment the next generation's environment, as {@code NAME=value}
+	 * entries, changed in place
 	 * @return the command line
 	 * @throws IllegalStateException when a debug port cannot be carried
 	 */
@@ -52,17 +52,19 @@ final class PortOptions {
 		if (jmx.isEmpty()) {
 			return line;
 		}
-		environment.replaceAll((entry) -> JmxRemote.OPTION_VARIABLES.stream().anyMatch((name) -> entry.startsWith(name + "="))
-				? entry.substring(0, entry.indexOf('=') + 1) + JmxRemote.withoutPorts(entry.substring(entry.indexOf('=') + 1))
-				: entry);
+		environment
+			.replaceAll((entry) -> JmxRemote.OPTION_VARIABLES.stream().anyMatch((name) -> entry.startsWith(name + "="))
+					? entry.substring(0, entry.indexOf('=') + 1)
+							+ JmxRemote.withoutPorts(entry.substring(entry.indexOf('=') + 1))
+					: entry);
 		environment.add(Handoff.JMX_AGENT + "=" + jmx.get());
 		return new ChildCommandLine(line.executable(),
 				line.arguments().stream().filter((argument) -> !JmxRemote.opensPort(argument)).toList());
 	}
 
 	/**
-	 * Start this generation's JMX remote agent, a few tries while the kernel releases the port its
-	 * predecessor held.
+	 * Start this generation's JMX remote agent, a few tries while the kernel releases the
+	 * port its predecessor held.
 	 * @param generation this generation's number
 	 * @param arguments the agent's arguments
 	 */

@@ -12,10 +12,10 @@ import org.apache.commons.logging.LogFactory;
 
 /**
  * A generation's view of the one it takes over from. Until this generation reports
- * {@code READY} the previous one serves and is none of its business: a generation that fails to
- * start ends at once. From {@code READY} on the previous one drains; it is gone once its end of
- * the channel closes (it exited; whether its parent reaped it yet does not matter) or, with a
- * supervisor, once the supervisor says {@code DRAINED}.
+ * {@code READY} the previous one serves and is none of its business: a generation that
+ * fails to start ends at once. From {@code READY} on the previous one drains; it is gone
+ * once its end of the channel closes (it exited; whether its parent reaped it yet does
+ * not matter) or, with a supervisor, once the supervisor says {@code DRAINED}.
  */
 final class Predecessor {
 
@@ -51,7 +51,8 @@ final class Predecessor {
 	}
 
 	/**
-	 * Tell whoever started this generation that it is ready, and start reading what they say.
+	 * Tell whoever started this generation that it is ready, and start reading what they
+	 * say.
 	 * @param messages what to do with each message
 	 * @param ended what to do once the channel ended
 	 * @return whether the previous generation drains now
@@ -84,7 +85,8 @@ final class Predecessor {
 				}
 			}
 			catch (RuntimeException ex) {
-				logger.warn("Handover channel of generation " + this.handoff.generation() + " ended: " + ex.getMessage());
+				logger
+					.warn("Handover channel of generation " + this.handoff.generation() + " ended: " + ex.getMessage());
 			}
 			finally {
 				channel.close();
@@ -100,8 +102,8 @@ final class Predecessor {
 	}
 
 	/**
-	 * The previous generation drained: gone at once with a supervisor (which says so only once it
-	 * exited), else once its channel closes.
+	 * The previous generation drained: gone at once with a supervisor (which says so only
+	 * once it exited), else once its channel closes.
 	 */
 	void drained() {
 		if (this.handoff.supervisorPid().isPresent()) {

@@ -4,9 +4,10 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * The one restart trigger a restart owner (a generation's coordinator or the supervisor) keeps
- * while a restart cannot start: a signal has no reply, and one dropped would lose a deploy. Later
- * triggers merge into it; it runs once what held it is over. Not thread-safe: its owner guards it.
+ * The one restart trigger a restart owner (a generation's coordinator or the supervisor)
+ * keeps while a restart cannot start: a signal has no reply, and one dropped would lose a
+ * deploy. Later triggers merge into it; it runs once what held it is over. Not
+ * thread-safe: its owner guards it.
  */
 public final class QueuedTrigger {
 
@@ -18,7 +19,8 @@ public final class QueuedTrigger {
 	 * Queue a trigger, or merge it into the one queued.
 	 * @param trigger what asks, such as {@code SIGHUP}
 	 * @param why why no restart can start now
-	 * @return the reason a request gets back: {@link Message.Refused#QUEUED} and {@code why}
+	 * @return the reason a request gets back: {@link Message.Refused#QUEUED} and
+	 * {@code why}
 	 */
 	public String offer(String trigger, String why) {
 		boolean merged = this.trigger != null;

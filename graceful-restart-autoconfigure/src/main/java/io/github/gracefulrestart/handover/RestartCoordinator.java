@@ -33,21 +33,23 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * The one owner of restart state in a generation: whether a restart runs, which child it started,
- * where the previous generation stands, and the history. Every decision that two threads could
- * race over ("two triggers", "the child is ready while this generation shuts down", "a child dies
- * while the parent times out") is taken under one lock, and no callback runs under it.
+ * The one owner of restart state in a generation: whether a restart runs, which child it
+ * started, where the previous generation stands, and the history. Every decision that two
+ * threads could race over ("two triggers", "the child is ready while this generation
+ * shuts down", "a child dies while the parent times out") is taken under one lock, and no
+ * callback runs under it.
  * <p>
- * A restart, on the {@code graceful-restart} thread: {@link Launcher launch} the next generation
- * with the listening sockets and a channel; wait until it reports {@code READY}, it ends, or
- * {@code startupTimeout} passes. A child that ends or times out is reaped (stopped first if
- * needed) and nothing else changes. A child that is ready takes over: every server stops
- * accepting, its connections finish (at most {@code drainTimeout}), the child hears
- * {@code DRAINED}, and {@code handedOver} closes this generation.
+ * A restart, on the {@code graceful-restart} thread: {@link Launcher launch} the next
+ * generation with the listening sockets and a channel; wait until it reports
+ * {@code READY}, it ends, or {@code startupTimeout} passes. A child that ends or times
+ * out is reaped (stopped first if needed) and nothing else changes. A child that is ready
+ * takes over: every server stops accepting, its connections finish (at most
+ * {@code drainTimeout}), the child hears {@code DRAINED}, and {@code handedOver} closes
+ * this generation.
  * <p>
- * A generation started by a {@code Supervisor} restarts nothing itself: it forwards triggers to
- * the supervisor over its channel, mirrors the attempts the supervisor reports, and drains when
- * the supervisor says {@code DRAIN}.
+ * A generation started by a {@code Supervisor} restarts nothing itself: it forwards
+ * triggers to the supervisor over its channel, mirrors the attempts the supervisor
+ * reports, and drains when the supervisor says {@code DRAIN}.
  */
 public final class RestartCoordinator {
 
@@ -83,8 +85,8 @@ public final class RestartCoordinator {
 
 	private boolean ready;
 
-	// Written under the monitor; volatile so that state() reads it without the lock: the draining
-	// filter asks on every response.
+	// Written under the monitor; volatile so that state() reads it without the lock: the
+	// draining filter asks on every response.
 	private volatile RestartState state = RestartState.SERVING;
 
 	private RestartAttempt current;
@@ -107,12 +109,15 @@ public final class RestartCoordinator {
 
 	private Supplier<String> trafficRoutes = () -> "";
 
-	/** A trigger that came while a restart could not start, run once it can; guarded by the monitor. */
+	/**
+	 * A trigger that came while a restart could not start, run once it can; guarded by
+	 * the monitor.
+	 */
 	private final QueuedTrigger queued = new QueuedTrigger();
 
 	/**
-	 * The shortest time a generation of this service took from its JVM's start to ready: this
-	 * one's or one before it; null until known.
+	 * The shortest time a generation of this service took from its JVM's start to ready:
+	 * this one's or one before it; null until known.
 	 */
 	private volatile Duration bootTime;
 
@@ -125,7 +130,8 @@ public final class RestartCoordinator {
 	 * @param handoff what this generation inherited
 	 * @param servers the running web servers
 	 * @param commandLine the command line of the next generation
-	 * @param handedOver closes this generation once the next one took over and the drain ended
+	 * @param handedOver closes this generation once the next one took over and the drain
+	 * ended
 	 */
 	public RestartCoordinator(RestartSettings settings, NativeOs os, Handoff handoff,
 			Supplier<List<RestartableServer>> servers, Supplier<ChildCommandLine> commandLine,
@@ -152,7 +158,8 @@ public final class RestartCoordinator {
 	}
 
 	/**
-	 * Start the next generations at a lowered CPU priority, which they take back once ready.
+	 * Start the next generations at a lowered CPU priority, which they take back once
+	 * ready.
 	 * @param priority this process's priority
 	 * @param nice the nice value the next generations boot at
 	 */
@@ -162,8 +169,9 @@ public final class RestartCoordinator {
 	}
 
 	/**
-	 * Hand this generation's background work over by generation: a new one starts it once its
-	 * predecessor has stopped its own (or is gone), a retiring one stops it as it hands over.
+	 * Hand this generation's background work over by generation: a new one starts it once
+	 * its predecessor has stopped its own (or is gone), a retiring one stops it as it
+	 * hands over.
 	 * @param work the background work
 	 */
 	public void useWork(GenerationWork work) {
@@ -171,9 +179,10 @@ public final class RestartCoordinator {
 	}
 
 	/**
-	 * Hand the paths of the busiest routes of this generation's clients to the next generation,
-	 * which warms them up.
-	 * @param paths the paths, as {@link io.github.gracefulrestart.TrafficRoutes#encode} gives them
+	 * Hand the paths of the busiest routes of this generation's clients to the next
+	 * generation, which warms them up.
+	 * @param paths the paths, as {@link io.github.gracefulrestart.TrafficRoutes#encode}
+	 * gives them
 	 */
 	public void useTrafficRoutes(Supplier<String> paths) {
 		this.trafficRoutes = paths;
@@ -188,9 +197,9 @@ public final class RestartCoordinator {
 	}
 
 	/**
-	 * Tell the generation that started this one (or the supervisor) why this one is not ready
-	 * yet; it names the failure if this one never becomes ready. Nothing to do for a first
-	 * generation.
+	 * Tell the generation that started this one (or the supervisor) why this one is not
+	 * ready yet; it names the failure if this one never becomes ready. Nothing to do for
+	 * a first generation.
 	 * @param indicators the health indicators that are not up, if that is the reason
 	 * @param reason the reason, in words
 	 */
@@ -200,9 +209,9 @@ public final class RestartCoordinator {
 	}
 
 	/**
-	 * Count the long-lived connections of this generation by kind, for the status while it
-	 * drains and for what the drain timeout cuts: the rest of the open connections count as
-	 * {@code http}.
+	 * Count the long-lived connections of this generation by kind, for the status while
+	 * it drains and for what the drain timeout cuts: the rest of the open connections
+	 * count as {@code http}.
 	 * @param kinds how many connections of each long-lived kind ({@code websocket},
 	 * {@code event-stream}) this generation holds
 	 */
@@ -211,8 +220,8 @@ public final class RestartCoordinator {
 	}
 
 	/**
-	 * Whether this generation shuts down (its context closes): one that is not ready yet will
-	 * never take over.
+	 * Whether this generation shuts down (its context closes): one that is not ready yet
+	 * will never take over.
 	 * @return whether it shuts down
 	 */
 	public boolean isShuttingDown() {
@@ -222,9 +231,9 @@ public final class RestartCoordinator {
 	}
 
 	/**
-	 * Whether what started this generation still waits for it: the previous generation, still
-	 * alive, or the supervisor. A generation that is not ready when the previous one is gone (it
-	 * died) is all there is to serve.
+	 * Whether what started this generation still waits for it: the previous generation,
+	 * still alive, or the supervisor. A generation that is not ready when the previous
+	 * one is gone (it died) is all there is to serve.
 	 * @return whether a previous generation or a supervisor is there
 	 */
 	public boolean predecessorServing() {
@@ -239,8 +248,8 @@ public final class RestartCoordinator {
 	}
 
 	/**
-	 * Mark this generation ready: close inherited sockets no listener took, tell the previous
-	 * generation (if any) that it can drain, and accept restarts from now on.
+	 * Mark this generation ready: close inherited sockets no listener took, tell the
+	 * previous generation (if any) that it can drain, and accept restarts from now on.
 	 */
 	public void ready() {
 		ready(null);
@@ -261,7 +270,8 @@ public final class RestartCoordinator {
 		Duration booted = Duration.ofMillis(ManagementFactory.getRuntimeMXBean().getUptime());
 		Duration before = this.bootTime;
 		this.bootTime = (before != null && before.compareTo(booted) < 0) ? before : booted;
-		// Accept first, then tell the previous generation: it stops accepting when it hears READY.
+		// Accept first, then tell the previous generation: it stops accepting when it
+		// hears READY.
 		for (RestartableServer server : this.servers.running()) {
 			server.startAccepting();
 		}
@@ -273,7 +283,8 @@ public final class RestartCoordinator {
 	}
 
 	/**
-	 * What the previous generation or the supervisor says, on the channel's reading thread.
+	 * What the previous generation or the supervisor says, on the channel's reading
+	 * thread.
 	 */
 	private void heard(Message message) {
 		if (message instanceof Message.WorkStopped) {
@@ -334,8 +345,8 @@ public final class RestartCoordinator {
 	}
 
 	/**
-	 * Start the background work this generation deferred, once: its predecessor stopped its own,
-	 * drained, or is gone.
+	 * Start the background work this generation deferred, once: its predecessor stopped
+	 * its own, drained, or is gone.
 	 */
 	private void startWork(String because) {
 		if (this.handoff.parentPid().isEmpty() || !this.workStarted.compareAndSet(false, true)) {
@@ -385,8 +396,9 @@ public final class RestartCoordinator {
 	}
 
 	/**
-	 * The supervisor's view of the attempt it runs (in progress, then failed or timed out): this
-	 * generation shows it in its status and hears of it as listeners do in the unsupervised case.
+	 * The supervisor's view of the attempt it runs (in progress, then failed or timed
+	 * out): this generation shows it in its status and hears of it as listeners do in the
+	 * unsupervised case.
 	 */
 	private void supervisorReports(RestartAttempt attempt) {
 		if (attempt == null) {
@@ -427,12 +439,12 @@ public final class RestartCoordinator {
 	}
 
 	/**
-	 * Ask for a restart. At most one runs at a time: a request while one runs, before this
-	 * generation is ready, or while it or the previous one drains, is queued (at most one; later
-	 * ones merge into it) and runs once that is over, whatever its result: a trigger has no reply,
-	 * and one that was dropped would lose a deploy. A restart that succeeds hands the queued one to
-	 * the generation that took over. A request while this generation shuts down, or has lost its
-	 * supervisor, is refused.
+	 * Ask for a restart. At most one runs at a time: a request while one runs, before
+	 * this generation is ready, or while it or the previous one drains, is queued (at
+	 * most one; later ones merge into it) and runs once that is over, whatever its
+	 * result: a trigger has no reply, and one that was dropped would lose a deploy. A
+	 * restart that succeeds hands the queued one to the generation that took over. A
+	 * request while this generation shuts down, or has lost its supervisor, is refused.
 	 * @param trigger what asks ({@code SIGHUP}, {@code ENDPOINT}, ...)
 	 * @return whether a restart was started or queued, and the attempt that runs
 	 */
@@ -464,14 +476,15 @@ public final class RestartCoordinator {
 		if (attempt == null) {
 			return this.supervisorRequests.ask(trigger, current());
 		}
-		logger.info("Restart " + attempt.id() + " triggered by " + trigger + ": starting generation "
-				+ (generation() + 1));
+		logger.info(
+				"Restart " + attempt.id() + " triggered by " + trigger + ": starting generation " + (generation() + 1));
 		daemon("graceful-restart", () -> run(attempt));
 		return new RestartRequest(true, attempt, null);
 	}
 
 	/**
-	 * Run the queued trigger, if any, now that what held it may be over: queued again if not.
+	 * Run the queued trigger, if any, now that what held it may be over: queued again if
+	 * not.
 	 */
 	private void runQueued() {
 		String trigger = takeQueued();
@@ -506,7 +519,8 @@ public final class RestartCoordinator {
 				closing = this.closed;
 			}
 			if (closing) {
-				// Shut down while the child was spawned: close() did not see it, so it goes here.
+				// Shut down while the child was spawned: close() did not see it, so it
+				// goes here.
 				started.stop(this.settings.stopTimeout());
 				fail(withPid, RestartResult.FAILED, "this generation is shutting down; stopped " + started);
 				return;
@@ -526,8 +540,12 @@ public final class RestartCoordinator {
 
 	private ChildProcess spawn(List<RestartableServer> running) {
 		GenerationServers.Sockets handedOver = this.servers.listeningSockets(running);
-		List<String> activated = this.handoff.listeners().claimed().stream().filter(InheritedListener::activated)
-			.map(InheritedListener::name).toList();
+		List<String> activated = this.handoff.listeners()
+			.claimed()
+			.stream()
+			.filter(InheritedListener::activated)
+			.map(InheritedListener::name)
+			.toList();
 		List<String> environment = new ArrayList<>(Handoff.childEnvironment(this.os.environment(), handedOver.names(),
 				activated, handedOver.sockets(), generation() + 1, this.os.pid(), null));
 		Duration booted = this.bootTime;
@@ -540,8 +558,8 @@ public final class RestartCoordinator {
 		}
 		int[] fds = handedOver.sockets().stream().mapToInt(ListeningSocket::fd).toArray();
 		ChildCommandLine line = withoutPortOptions(this.commandLine.get(), environment);
-		ChildProcess started = new Launcher(this.os, this.bootPriority, this.bootNice)
-			.launch(generation() + 1, line, environment, fds);
+		ChildProcess started = new Launcher(this.os, this.bootPriority, this.bootNice).launch(generation() + 1, line,
+				environment, fds);
 		return started;
 	}
 
@@ -553,7 +571,8 @@ public final class RestartCoordinator {
 				synchronized (this.monitor) {
 					closing = this.closed;
 					if (!closing) {
-						// Committed: from here on close() leaves the next generation serving.
+						// Committed: from here on close() leaves the next generation
+						// serving.
 						this.state = RestartState.DRAINING;
 					}
 				}
@@ -566,14 +585,15 @@ public final class RestartCoordinator {
 			}
 			case ENDED -> {
 				String status = started.awaitExit(this.settings.stopTimeout());
-				// Not reaped (the reaper failed, or it closed its channel and lives on): make sure.
+				// Not reaped (the reaper failed, or it closed its channel and lives on):
+				// make sure.
 				started.stop(this.settings.stopTimeout());
 				fail(attempt, RestartResult.FAILED, started.unready("ended before it was ready: " + status), started);
 			}
 			case TIMED_OUT -> {
 				started.stop(this.settings.stopTimeout());
-				fail(attempt, RestartResult.TIMED_OUT, started.unready("was not ready within " + timeout + ", stopped it"),
-						started);
+				fail(attempt, RestartResult.TIMED_OUT,
+						started.unready("was not ready within " + timeout + ", stopped it"), started);
 			}
 			case INTERRUPTED -> {
 				started.stop(this.settings.stopTimeout());
@@ -583,15 +603,16 @@ public final class RestartCoordinator {
 	}
 
 	/**
-	 * Wait until the next generation is ready, ends or times out, saying at each quarter of the
-	 * timeout that it is still starting. A generation that boots lowered and is starved steps up:
-	 * see {@link StarvedBoot}.
+	 * Wait until the next generation is ready, ends or times out, saying at each quarter
+	 * of the timeout that it is still starting. A generation that boots lowered and is
+	 * starved steps up: see {@link StarvedBoot}.
 	 */
 	private ChildProcess.ReadyOutcome awaitReady(RestartAttempt attempt, ChildProcess started, Duration timeout) {
 		TreeMap<Duration, List<Runnable>> events = new TreeMap<>();
 		for (int quarter = 1; quarter < 4; quarter++) {
 			Duration waited = timeout.multipliedBy(quarter).dividedBy(4);
-			at(events, waited, () -> logger.info("Restart " + attempt.id() + ": " + started.stillStarting(waited, timeout)));
+			at(events, waited,
+					() -> logger.info("Restart " + attempt.id() + ": " + started.stillStarting(waited, timeout)));
 		}
 		Runnable restoreOnReady = new StarvedBoot(this.os, this.bootPriority, this.bootTime).watch(attempt, started,
 				timeout, (when, look) -> at(events, when, look));
@@ -613,16 +634,16 @@ public final class RestartCoordinator {
 	}
 
 	/**
-	 * The next generation's command line and environment without the JVM options that open a port
-	 * this generation holds: see {@link PortOptions}.
+	 * The next generation's command line and environment without the JVM options that
+	 * open a port this generation holds: see {@link PortOptions}.
 	 */
 	private ChildCommandLine withoutPortOptions(ChildCommandLine line, List<String> environment) {
 		return PortOptions.forNextGeneration(line, this.os.environment(), environment);
 	}
 
 	/**
-	 * Start the JMX remote agent this generation was started without, now that its predecessor,
-	 * which held its port, is gone.
+	 * Start the JMX remote agent this generation was started without, now that its
+	 * predecessor, which held its port, is gone.
 	 */
 	private void startJmxAgent() {
 		String arguments = this.os.environment().get(Handoff.JMX_AGENT);
@@ -695,10 +716,10 @@ public final class RestartCoordinator {
 	}
 
 	/**
-	 * The service is stopping (called as the context starts closing, before the web server's
-	 * graceful shutdown): stop a new generation that is still starting, and let none that reports
-	 * ready from now on take over, so that a stop never turns into a restart. A new generation
-	 * that already took over is left serving.
+	 * The service is stopping (called as the context starts closing, before the web
+	 * server's graceful shutdown): stop a new generation that is still starting, and let
+	 * none that reports ready from now on take over, so that a stop never turns into a
+	 * restart. A new generation that already took over is left serving.
 	 */
 	public void shuttingDown() {
 		ChildProcess starting;
@@ -716,12 +737,13 @@ public final class RestartCoordinator {
 	}
 
 	/**
-	 * Shut this generation down without handing over (the service stops), when its context is
-	 * destroyed: see {@link #shuttingDown()}, then tell the listeners. A generation whose previous
-	 * one still drains waits until that one has ended: a service manager that stops this one, its
-	 * main process, takes its end for the service's and kills what is left (systemd's
-	 * {@code KillMode=}), requests still in flight in the previous one. A previous generation that
-	 * was still serving (this one never became ready) is left alone.
+	 * Shut this generation down without handing over (the service stops), when its
+	 * context is destroyed: see {@link #shuttingDown()}, then tell the listeners. A
+	 * generation whose previous one still drains waits until that one has ended: a
+	 * service manager that stops this one, its main process, takes its end for the
+	 * service's and kills what is left (systemd's {@code KillMode=}), requests still in
+	 * flight in the previous one. A previous generation that was still serving (this one
+	 * never became ready) is left alone.
 	 */
 	public void close() {
 		shuttingDown();
@@ -731,8 +753,8 @@ public final class RestartCoordinator {
 				return;
 			}
 			this.destroyed = true;
-			// A generation that never became ready (stopped by the one that started it) or that
-			// handed over is not the service stopping.
+			// A generation that never became ready (stopped by the one that started it)
+			// or that handed over is not the service stopping.
 			serving = this.ready && this.state != RestartState.DRAINING;
 		}
 		if (serving) {
@@ -758,8 +780,8 @@ public final class RestartCoordinator {
 	}
 
 	/**
-	 * Return what this generation is doing, without the rest of {@link #status()} (which reads
-	 * {@code /proc} for the listeners).
+	 * Return what this generation is doing, without the rest of {@link #status()} (which
+	 * reads {@code /proc} for the listeners).
 	 * @return the state
 	 */
 	public RestartState state() {

@@ -15,7 +15,8 @@ public record RestartRequest(boolean accepted, RestartAttempt attempt, String re
 	/**
 	 * Create an answer of a request that was not queued.
 	 * @param accepted whether a restart was started
-	 * @param attempt the started attempt, or the running one when not accepted (may be null)
+	 * @param attempt the started attempt, or the running one when not accepted (may be
+	 * null)
 	 * @param reason why it was not accepted, or null
 	 */
 	public RestartRequest(boolean accepted, RestartAttempt attempt, String reason) {

@@ -16,12 +16,13 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * What a generation does once the next one took over, on a thread of its own: stop accepting,
- * stop its background work and say so to whoever waits for it (the next generation starts its
- * own then), let the open connections finish (at most {@code drainTimeout}), report the drain to whoever
- * waits for it (the next generation, or the supervisor), then close. It has handed over and must
- * end whatever happens while it closes (a destroy method that hangs, a stuck request): past its
- * close limit it halts.
+ * What a generation does once the next one took over, on a thread of its own: stop
+ * accepting, stop its background work and say so to whoever waits for it (the next
+ * generation starts its own then), let the open connections finish (at most
+ * {@code drainTimeout}), report the drain to whoever waits for it (the next generation,
+ * or the supervisor), then close. It has handed over and must end whatever happens while
+ * it closes (a destroy method that hangs, a stuck request): past its close limit it
+ * halts.
  */
 final class Retirement {
 
@@ -51,8 +52,8 @@ final class Retirement {
 	 * @param listeners who hears of the handover and the drain
 	 * @param generation the number of the generation that retires
 	 * @param close closes the generation
-	 * @param closeLimit how long the drain and the close may take before the generation halts
-	 * ({@link RestartSettings#closeLimit()})
+	 * @param closeLimit how long the drain and the close may take before the generation
+	 * halts ({@link RestartSettings#closeLimit()})
 	 * @param work the generation's background work, stopped as it hands over
 	 */
 	Retirement(RestartSettings settings, NativeOs os, GenerationServers servers, RestartListeners listeners,
@@ -76,8 +77,9 @@ final class Retirement {
 	 */
 	void run(RestartAttempt succeeded, List<RestartableServer> running, Runnable reportWorkStopped,
 			LongPredicate reportDrain) {
-		// From the start: what runs before the drain (the application's listeners, close frames to
-		// clients that may not read them) is as unbounded as what runs after it.
+		// From the start: what runs before the drain (the application's listeners, close
+		// frames to clients that may not read them) is as unbounded as what runs after
+		// it.
 		exitWatchdog(succeeded);
 		Drain drain = new Drain(running, this.settings.drainTimeout());
 		drain.stopAccepting();
@@ -85,18 +87,21 @@ final class Retirement {
 		reportWorkStopped.run();
 		this.listeners.fire((listener) -> listener.handedOver(succeeded));
 		Map<String, Integer> kinds = this.servers.openByKind(running);
-		logger.info("Restart " + succeeded.id() + ": pid " + succeeded.newPid() + " took over; stopped accepting, draining "
-				+ drain.openConnections() + " connection(s)" + (kinds.keySet().stream().allMatch("http"::equals) ? "" : " " + kinds));
+		logger.info("Restart " + succeeded.id() + ": pid " + succeeded.newPid()
+				+ " took over; stopped accepting, draining " + drain.openConnections() + " connection(s)"
+				+ (kinds.keySet().stream().allMatch("http"::equals) ? "" : " " + kinds));
 		Drain.Outcome outcome = drain.await();
 		if (outcome.result() == Drain.Result.IDLE) {
 			logger.info("Restart " + succeeded.id() + ": drained in " + outcome.millis() + " ms; closing generation "
 					+ this.generation);
 		}
 		else {
-			logger.warn("Restart " + succeeded.id() + ": " + drain.openConnections() + " connection(s) still open after "
-					+ this.settings.drainTimeout() + "; closing them with generation " + this.generation);
+			logger
+				.warn("Restart " + succeeded.id() + ": " + drain.openConnections() + " connection(s) still open after "
+						+ this.settings.drainTimeout() + "; closing them with generation " + this.generation);
 		}
-		Map<String, Integer> cut = (outcome.result() == Drain.Result.IDLE) ? Map.of() : this.servers.openByKind(running);
+		Map<String, Integer> cut = (outcome.result() == Drain.Result.IDLE) ? Map.of()
+				: this.servers.openByKind(running);
 		if (!cut.isEmpty()) {
 			logger.warn("Restart " + succeeded.id() + ": closing " + cut + " with generation " + this.generation);
 		}
@@ -109,8 +114,9 @@ final class Retirement {
 	}
 
 	/**
-	 * Background work stops before the drain, not with the context after it: the next generation
-	 * starts its own once this one's stopped, and a drain can last as long as the longest request.
+	 * Background work stops before the drain, not with the context after it: the next
+	 * generation starts its own once this one's stopped, and a drain can last as long as
+	 * the longest request.
 	 */
 	private void stopWork(RestartAttempt succeeded) {
 		try {
@@ -127,7 +133,10 @@ final class Retirement {
 		}
 	}
 
-	/** Past the close limit from the start of its retirement, a generation that handed over halts. */
+	/**
+	 * Past the close limit from the start of its retirement, a generation that handed
+	 * over halts.
+	 */
 	private void exitWatchdog(RestartAttempt attempt) {
 		Duration grace = this.closeLimit;
 		RestartCoordinator.daemon("graceful-restart-exit-watchdog", () -> {
@@ -137,8 +146,8 @@ final class Retirement {
 			catch (InterruptedException ex) {
 				return;
 			}
-			logger.error("Restart " + attempt.id() + ": generation " + this.generation + " did not close within " + grace
-					+ "; halting it");
+			logger.error("Restart " + attempt.id() + ": generation " + this.generation + " did not close within "
+					+ grace + "; halting it");
 			this.os.halt(1);
 		});
 	}

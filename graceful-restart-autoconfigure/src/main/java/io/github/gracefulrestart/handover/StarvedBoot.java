@@ -11,15 +11,15 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * A new generation that boots lowered yields to the serving one; beside one that saturates the
- * cores it would get a tenth of a core, and at the same priority a share by its few threads
- * against the serving one's many, and boot many times slower than alone, up to the start-up
- * timeout. Once it has taken as long as a generation of this service took to be ready (at least
- * a second, at most an eighth of {@code startupTimeout}), and every half of that from then on,
- * the serving generation looks: if the new one waited for a CPU longer than it ran since the last
- * look, it steps up, to its normal priority, then 5 and 10 above it as far as this process may
- * ({@link BootPriority#stepsUpFrom}). One that is slow for another reason (a runner that waits on
- * a database) keeps yielding.
+ * A new generation that boots lowered yields to the serving one; beside one that
+ * saturates the cores it would get a tenth of a core, and at the same priority a share by
+ * its few threads against the serving one's many, and boot many times slower than alone,
+ * up to the start-up timeout. Once it has taken as long as a generation of this service
+ * took to be ready (at least a second, at most an eighth of {@code startupTimeout}), and
+ * every half of that from then on, the serving generation looks: if the new one waited
+ * for a CPU longer than it ran since the last look, it steps up, to its normal priority,
+ * then 5 and 10 above it as far as this process may ({@link BootPriority#stepsUpFrom}).
+ * One that is slow for another reason (a runner that waits on a database) keeps yielding.
  */
 final class StarvedBoot {
 
@@ -36,8 +36,10 @@ final class StarvedBoot {
 	/**
 	 * Create the watch of one start.
 	 * @param os the native calls
-	 * @param priority the serving generation's priority, or null when generations do not boot lowered
-	 * @param bootTime the shortest time a generation of this service took to be ready, or null
+	 * @param priority the serving generation's priority, or null when generations do not
+	 * boot lowered
+	 * @param bootTime the shortest time a generation of this service took to be ready, or
+	 * null
 	 */
 	StarvedBoot(NativeOs os, BootPriority priority, Duration bootTime) {
 		this.os = os;
@@ -75,8 +77,8 @@ final class StarvedBoot {
 					return;
 				}
 				int nice = steps.get(taken[0]++);
-				logger.info("Restart " + attempt.id() + ": " + started + " is not ready after " + look.toMillis() / 1000.0
-						+ " s (a generation of this service was ready "
+				logger.info("Restart " + attempt.id() + ": " + started + " is not ready after "
+						+ look.toMillis() / 1000.0 + " s (a generation of this service was ready "
 						+ ((this.bootTime != null) ? String.valueOf(this.bootTime.toMillis() / 1000.0) : "?")
 						+ " s after its start) and waited for a CPU longer than it ran: it boots at nice " + nice
 						+ " now, not " + started.bootNice().get() + ", so that a busy generation cannot starve it");
@@ -85,7 +87,8 @@ final class StarvedBoot {
 		}
 		return () -> {
 			if (taken[0] > 0 && steps.get(taken[0] - 1) < this.priority.normal()) {
-				// It took its priority back before it said READY, perhaps before the last step.
+				// It took its priority back before it said READY, perhaps before the last
+				// step.
 				setNice(started, this.priority.normal());
 			}
 		};

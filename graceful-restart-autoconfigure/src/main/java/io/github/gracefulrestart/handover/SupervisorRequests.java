@@ -11,9 +11,10 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * A supervised generation's restart requests: each goes to the supervisor as {@code RESTART},
- * and waits (at most {@value #ANSWER_SECONDS} seconds) for its {@code ACCEPTED} or
- * {@code REFUSED}, which the channel's reading thread hands in. One request at a time.
+ * A supervised generation's restart requests: each goes to the supervisor as
+ * {@code RESTART}, and waits (at most {@value #ANSWER_SECONDS} seconds) for its
+ * {@code ACCEPTED} or {@code REFUSED}, which the channel's reading thread hands in. One
+ * request at a time.
  */
 final class SupervisorRequests {
 
@@ -50,8 +51,8 @@ final class SupervisorRequests {
 			boolean queued = !request.accepted() && request.reason() != null
 					&& request.reason().startsWith(Message.Refused.QUEUED);
 			logger.info("Restart requested by " + trigger
-					+ (request.accepted() ? " handed to" : queued ? " queued by" : " refused by") + " the supervisor (pid "
-					+ supervisor + ")" + (request.accepted() ? "" : ": " + request.reason()));
+					+ (request.accepted() ? " handed to" : queued ? " queued by" : " refused by")
+					+ " the supervisor (pid " + supervisor + ")" + (request.accepted() ? "" : ": " + request.reason()));
 			return new RestartRequest(request.accepted(), request.attempt(), request.reason(), queued);
 		}
 		catch (InterruptedException ex) {

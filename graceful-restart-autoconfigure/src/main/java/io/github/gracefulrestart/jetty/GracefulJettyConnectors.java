@@ -14,11 +14,12 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
 /**
- * Prepares a Jetty {@link Server}'s connectors for graceful restarts before it starts: each
- * {@link ServerConnector} gets a name (the first one, Spring Boot's, the given name; others keep
- * theirs, or {@code connector-PORT}), and one that matches an inherited socket opens on it instead
- * of binding, holding back from accepting until the application is ready. Each connector's HTTP
- * configuration gets the server's {@link JettyDrain}.
+ * Prepares a Jetty {@link Server}'s connectors for graceful restarts before it starts:
+ * each {@link ServerConnector} gets a name (the first one, Spring Boot's, the given name;
+ * others keep theirs, or {@code connector-PORT}), and one that matches an inherited
+ * socket opens on it instead of binding, holding back from accepting until the
+ * application is ready. Each connector's HTTP configuration gets the server's
+ * {@link JettyDrain}.
  */
 public final class GracefulJettyConnectors {
 
@@ -28,7 +29,8 @@ public final class GracefulJettyConnectors {
 	/**
 	 * Name the connectors and adopt inherited sockets.
 	 * @param server the server, not yet started
-	 * @param firstName the name of the first connector ({@code server}, {@code management})
+	 * @param firstName the name of the first connector ({@code server},
+	 * {@code management})
 	 * @param inherited the sockets this process inherited
 	 */
 	public static void prepare(Server server, String firstName, InheritedListeners inherited) {

@@ -10,8 +10,9 @@ import org.eclipse.jetty.server.LocalConnector;
 import org.eclipse.jetty.server.Server;
 
 /**
- * A Jetty {@link LocalConnector}: the requests of the warm-up go through Jetty's parser and
- * handlers in memory, no socket at all, so no client can reach it. Removed on {@link #close()}.
+ * A Jetty {@link LocalConnector}: the requests of the warm-up go through Jetty's parser
+ * and handlers in memory, no socket at all, so no client can reach it. Removed on
+ * {@link #close()}.
  */
 final class JettyPrivateChannel implements PrivateChannel {
 

@@ -23,18 +23,20 @@ import org.eclipse.jetty.util.component.ContainerLifeCycle;
 import org.eclipse.jetty.util.component.Graceful;
 
 /**
- * A Jetty {@link Server} as a {@link RestartableServer}: every {@link ServerConnector} is a
- * listener. The drain does not call {@link ServerConnector#shutdown()}, whose parts hurt clients on
- * a shared socket: it interrupts the acceptor threads (an interrupt that lands as {@code accept()}
- * completes makes the JDK throw {@code ClosedByInterruptException} for a connection the kernel has
- * already accepted: that client is never answered), it cuts every connection's idle timeout to a
- * second (cutting a client that pauses mid-upload), and it ends responses already committed with a
- * FIN but no {@code Connection: close}. Instead the acceptors are told to stop, the channel is
- * closed to wake a blocked {@code accept()} (a completed accept returns its connection; the JDK
- * never calls {@code shutdown(2)}, so the socket keeps listening for the next generation), and
- * {@link JettyDrain} closes each connection after its next response. HTTP/2 connections are shut
- * down the way Jetty's graceful stop does it: each session sends a graceful GOAWAY (last-stream-id
- * 2^31-1, then the last stream it took), lets its streams finish, and closes.
+ * A Jetty {@link Server} as a {@link RestartableServer}: every {@link ServerConnector} is
+ * a listener. The drain does not call {@link ServerConnector#shutdown()}, whose parts
+ * hurt clients on a shared socket: it interrupts the acceptor threads (an interrupt that
+ * lands as {@code accept()} completes makes the JDK throw
+ * {@code ClosedByInterruptException} for a connection the kernel has already accepted:
+ * that client is never answered), it cuts every connection's idle timeout to a second
+ * (cutting a client that pauses mid-upload), and it ends responses already committed with
+ * a FIN but no {@code Connection: close}. Instead the acceptors are told to stop, the
+ * channel is closed to wake a blocked {@code accept()} (a completed accept returns its
+ * connection; the JDK never calls {@code shutdown(2)}, so the socket keeps listening for
+ * the next generation), and {@link JettyDrain} closes each connection after its next
+ * response. HTTP/2 connections are shut down the way Jetty's graceful stop does it: each
+ * session sends a graceful GOAWAY (last-stream-id 2^31-1, then the last stream it took),
+ * lets its streams finish, and closes.
  */
 public class JettyRestartableServer implements RestartableServer {
 
@@ -103,9 +105,10 @@ public class JettyRestartableServer implements RestartableServer {
 	}
 
 	/**
-	 * Send GOAWAY on the connector's HTTP/2 connections: the HTTP/2 connection factories keep their
-	 * sessions in a {@link Graceful} bean, whose shutdown is Jetty's graceful GOAWAY. Nothing else a
-	 * connection factory holds is graceful, and this needs none of Jetty's HTTP/2 classes.
+	 * Send GOAWAY on the connector's HTTP/2 connections: the HTTP/2 connection factories
+	 * keep their sessions in a {@link Graceful} bean, whose shutdown is Jetty's graceful
+	 * GOAWAY. Nothing else a connection factory holds is graceful, and this needs none of
+	 * Jetty's HTTP/2 classes.
 	 */
 	private static void goAway(ServerConnector connector) {
 		for (ConnectionFactory factory : connector.getConnectionFactories()) {
@@ -121,9 +124,10 @@ public class JettyRestartableServer implements RestartableServer {
 	}
 
 	/**
-	 * Close the WebSocket connections among the connected end points: each is a websocket-core
-	 * {@code WebSocketConnection}, whose session (a private field, reached reflectively: Jetty's
-	 * classes are on the application's class path) sends the close frame after what it is writing.
+	 * Close the WebSocket connections among the connected end points: each is a
+	 * websocket-core {@code WebSocketConnection}, whose session (a private field, reached
+	 * reflectively: Jetty's classes are on the application's class path) sends the close
+	 * frame after what it is writing.
 	 */
 	@Override
 	public int closeWebSockets(int status, String reason) {

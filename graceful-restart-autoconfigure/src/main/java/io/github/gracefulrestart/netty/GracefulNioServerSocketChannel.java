@@ -12,15 +12,16 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
 
 /**
- * A Netty NIO server channel whose listening socket may be shared with another generation.
+ * A Netty NIO server channel whose listening socket may be shared with another
+ * generation.
  * <ul>
- * <li>It can wrap an inherited socket, already bound and listening: binding it again is skipped,
- * and it does not accept until {@link #accepting(boolean) told to}, when the application is
- * ready.</li>
- * <li>It stops accepting by dropping its interest in new connections, on its event loop: the
- * socket stays open and listening, and what waits in the shared backlog is the next generation's.
- * Closing it later only drops this process's descriptor (the JDK does not call
- * {@code shutdown(2)}).</li>
+ * <li>It can wrap an inherited socket, already bound and listening: binding it again is
+ * skipped, and it does not accept until {@link #accepting(boolean) told to}, when the
+ * application is ready.</li>
+ * <li>It stops accepting by dropping its interest in new connections, on its event loop:
+ * the socket stays open and listening, and what waits in the shared backlog is the next
+ * generation's. Closing it later only drops this process's descriptor (the JDK does not
+ * call {@code shutdown(2)}).</li>
  * <li>It keeps the connections it accepted, to count them while it drains.</li>
  * </ul>
  */
@@ -31,7 +32,8 @@ public class GracefulNioServerSocketChannel extends NioServerSocketChannel {
 	private volatile boolean held;
 
 	/**
-	 * A channel that binds its own socket and accepts as soon as it is bound, as Netty's does.
+	 * A channel that binds its own socket and accepts as soon as it is bound, as Netty's
+	 * does.
 	 */
 	public GracefulNioServerSocketChannel() {
 	}

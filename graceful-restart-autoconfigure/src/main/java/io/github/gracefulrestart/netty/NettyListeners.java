@@ -27,11 +27,12 @@ import reactor.netty.http.server.HttpServerResponse;
 import reactor.netty.resources.LoopResources;
 
 /**
- * The server channels of this generation's Reactor Netty servers. Reactor Netty creates a server's
- * channel through its {@link LoopResources} ({@code onChannel}), so a server run on
- * {@link #loopResources the loop resources this returns} gets a {@link GracefulNioServerSocketChannel}:
- * on the inherited socket of its listener when there is one, on a socket of its own otherwise.
- * Those channels are NIO channels, so the server must run on NIO event loops.
+ * The server channels of this generation's Reactor Netty servers. Reactor Netty creates a
+ * server's channel through its {@link LoopResources} ({@code onChannel}), so a server run
+ * on {@link #loopResources the loop resources this returns} gets a
+ * {@link GracefulNioServerSocketChannel}: on the inherited socket of its listener when
+ * there is one, on a socket of its own otherwise. Those channels are NIO channels, so the
+ * server must run on NIO event loops.
  */
 public final class NettyListeners {
 
@@ -44,8 +45,7 @@ public final class NettyListeners {
 	private final Map<String, Supplier<Handler>> handlers = new ConcurrentHashMap<>();
 
 	/** What serves a server's requests: Reactor Netty's handler type. */
-	public interface Handler
-			extends BiFunction<HttpServerRequest, HttpServerResponse, Publisher<Void>> {
+	public interface Handler extends BiFunction<HttpServerRequest, HttpServerResponse, Publisher<Void>> {
 
 	}
 
@@ -60,8 +60,8 @@ public final class NettyListeners {
 	}
 
 	/**
-	 * Return loop resources that give a server listening on {@code address} its graceful channel
-	 * and otherwise do what {@code delegate} does.
+	 * Return loop resources that give a server listening on {@code address} its graceful
+	 * channel and otherwise do what {@code delegate} does.
 	 * @param delegate the loop resources the server would run on
 	 * @param name the listener's name, which the next generation matches it by
 	 * @param address the address the server binds, read when it binds
@@ -72,7 +72,8 @@ public final class NettyListeners {
 	}
 
 	/**
-	 * Set what serves the requests of a listener's server, for its private warm-up server.
+	 * Set what serves the requests of a listener's server, for its private warm-up
+	 * server.
 	 * @param name the listener's name
 	 * @param handler the handler, read when the warm-up starts (null when none)
 	 */
@@ -95,8 +96,8 @@ public final class NettyListeners {
 	}
 
 	/**
-	 * Close the connections still open on the channels listening on {@code port}, and wait for
-	 * them to be closed (at most ten seconds).
+	 * Close the connections still open on the channels listening on {@code port}, and
+	 * wait for them to be closed (at most ten seconds).
 	 * @param port a server's port
 	 */
 	public void closeConnections(int port) {
@@ -107,12 +108,14 @@ public final class NettyListeners {
 
 	private List<Named> onPort(int port) {
 		return this.channels.stream()
-			.filter((named) -> named.channel().localAddress() != null && named.channel().localAddress().getPort() == port)
+			.filter((named) -> named.channel().localAddress() != null
+					&& named.channel().localAddress().getPort() == port)
 			.toList();
 	}
 
 	private GracefulNioServerSocketChannel newChannel(String name, InetSocketAddress address) {
-		// Spring Boot binds Netty to the wildcard address when none is configured: all interfaces.
+		// Spring Boot binds Netty to the wildcard address when none is configured: all
+		// interfaces.
 		InetAddress host = address.getAddress().isAnyLocalAddress() ? null : address.getAddress();
 		Optional<ServerSocketChannel> adopted = this.inherited.claim(name, host, address.getPort());
 		GracefulNioServerSocketChannel channel = adopted.map(GracefulNioServerSocketChannel::new)

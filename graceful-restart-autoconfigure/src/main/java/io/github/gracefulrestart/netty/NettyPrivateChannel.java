@@ -15,9 +15,10 @@ import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 
 /**
- * A Reactor Netty server on a Unix domain socket in a directory only this user can enter, serving
- * the application's own handler: the requests of the warm-up go through Netty's codec and the
- * application's web handler, and no client can reach it. Disposed on {@link #close()}.
+ * A Reactor Netty server on a Unix domain socket in a directory only this user can enter,
+ * serving the application's own handler: the requests of the warm-up go through Netty's
+ * codec and the application's web handler, and no client can reach it. Disposed on
+ * {@link #close()}.
  */
 final class NettyPrivateChannel implements PrivateChannel {
 

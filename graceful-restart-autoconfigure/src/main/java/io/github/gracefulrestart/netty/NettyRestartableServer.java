@@ -18,11 +18,12 @@ import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.netty.handler.codec.http2.Http2Error;
 
 /**
- * A Reactor Netty server as a {@link RestartableServer}: its {@link GracefulNioServerSocketChannel
- * server channels} are the listeners. Stopping to accept leaves the shared sockets open; the
- * kept-alive connections end after their next response, which says {@code Connection: close}
- * during the drain (a web filter of the application's, as on any reactive server); WebSocket
- * connections get a close frame, HTTP/2 connections a GOAWAY.
+ * A Reactor Netty server as a {@link RestartableServer}: its
+ * {@link GracefulNioServerSocketChannel server channels} are the listeners. Stopping to
+ * accept leaves the shared sockets open; the kept-alive connections end after their next
+ * response, which says {@code Connection: close} during the drain (a web filter of the
+ * application's, as on any reactive server); WebSocket connections get a close frame,
+ * HTTP/2 connections a GOAWAY.
  */
 final class NettyRestartableServer implements RestartableServer {
 
@@ -78,10 +79,10 @@ final class NettyRestartableServer implements RestartableServer {
 
 	/**
 	 * Tell an HTTP/2 connection to go, the two-step way of RFC 9113 (6.8): a GOAWAY with
-	 * last-stream-id 2^31-1 at once, and a second later (time for the client to see it) one naming
-	 * the last stream the server took, then Netty's graceful close, which lets the open streams
-	 * finish. Netty's close alone sends only the second, racing with streams the client is
-	 * opening.
+	 * last-stream-id 2^31-1 at once, and a second later (time for the client to see it)
+	 * one naming the last stream the server took, then Netty's graceful close, which lets
+	 * the open streams finish. Netty's close alone sends only the second, racing with
+	 * streams the client is opening.
 	 */
 	private static void goAway(Channel connection) {
 		Http2ConnectionHandler http2 = connection.pipeline().get(Http2ConnectionHandler.class);
@@ -103,9 +104,9 @@ final class NettyRestartableServer implements RestartableServer {
 	}
 
 	/**
-	 * Send a close frame on each connection that speaks WebSocket (an encoder of WebSocket frames in
-	 * its pipeline), after what it is writing; Reactor Netty answers the client's close and ends the
-	 * session.
+	 * Send a close frame on each connection that speaks WebSocket (an encoder of
+	 * WebSocket frames in its pipeline), after what it is writing; Reactor Netty answers
+	 * the client's close and ends the session.
 	 */
 	@Override
 	public int closeWebSockets(int status, String reason) {

@@ -18,26 +18,31 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * The CPU priority of a generation. A new generation boots beside the serving one: on few cores
- * its class loading and JIT compilation take CPU from the requests being served. It boots with a
- * higher nice value, and takes the normal one back just before it takes over, its JIT compiler
- * threads a little later; the old generation, once drained, yields to the new one while it closes.
+ * The CPU priority of a generation. A new generation boots beside the serving one: on few
+ * cores its class loading and JIT compilation take CPU from the requests being served. It
+ * boots with a higher nice value, and takes the normal one back just before it takes
+ * over, its JIT compiler threads a little later; the old generation, once drained, yields
+ * to the new one while it closes.
  * <p>
- * The serving generation starts the next one through {@code nice(1)} ({@link #startingLowered}):
- * a JVM's threads inherit the nice value of the thread that makes them, so the whole new JVM boots
- * lowered from its first instruction, and is told its normal value to take back. A generation
- * that was not started that way (a supervisor's, or where there is no {@code nice}) lowers its
- * threads itself once it has read its configuration ({@link #lowerWhileBooting}).
+ * The serving generation starts the next one through {@code nice(1)}
+ * ({@link #startingLowered}): a JVM's threads inherit the nice value of the thread that
+ * makes them, so the whole new JVM boots lowered from its first instruction, and is told
+ * its normal value to take back. A generation that was not started that way (a
+ * supervisor's, or where there is no {@code nice}) lowers its threads itself once it has
+ * read its configuration ({@link #lowerWhileBooting}).
  * <p>
- * Raising a nice value is always allowed; lowering it back takes CAP_SYS_NICE or an RLIMIT_NICE
- * that allows it (systemd's {@code LimitNICE=}, {@code docker run --ulimit nice=20:20}). Without
- * either, a generation could never get its priority back, so it boots at the normal one.
+ * Raising a nice value is always allowed; lowering it back takes CAP_SYS_NICE or an
+ * RLIMIT_NICE that allows it (systemd's {@code LimitNICE=},
+ * {@code docker run --ulimit nice=20:20}). Without either, a generation could never get
+ * its priority back, so it boots at the normal one.
  */
 public final class BootPriority {
 
-	/** The {@code nice(1)} program, which sets a nice value and executes a command in its place. */
+	/**
+	 * The {@code nice(1)} program, which sets a nice value and executes a command in its
+	 * place.
+	 */
 	private static final Path NICE = Path.of("/usr/bin/nice");
-
 
 	private static final Log logger = LogFactory.getLog(BootPriority.class);
 
@@ -67,8 +72,9 @@ public final class BootPriority {
 	}
 
 	/**
-	 * Create an instance for this process, started below its normal priority by the generation
-	 * before it; the native calls are loaded when first needed (taking the priority back).
+	 * Create an instance for this process, started below its normal priority by the
+	 * generation before it; the native calls are loaded when first needed (taking the
+	 * priority back).
 	 * @param os the native calls
 	 * @param normal the nice value to take back
 	 */
@@ -95,14 +101,14 @@ public final class BootPriority {
 	}
 
 	/**
-	 * Return {@code command} started at nice {@code nice} from its first instruction, if its
-	 * normal value can be restored: through {@code nice(1)}, which sets the value and executes the
-	 * command in the same process, so that the JVM and every thread it makes inherit it before any
-	 * of their code runs. Nothing of this process changes.
+	 * Return {@code command} started at nice {@code nice} from its first instruction, if
+	 * its normal value can be restored: through {@code nice(1)}, which sets the value and
+	 * executes the command in the same process, so that the JVM and every thread it makes
+	 * inherit it before any of their code runs. Nothing of this process changes.
 	 * @param command the next generation's command line
 	 * @param nice the nice value it boots at
-	 * @return the command line, empty when the next generation is not to boot lowered or this
-	 * machine has no {@code /usr/bin/nice}
+	 * @return the command line, empty when the next generation is not to boot lowered or
+	 * this machine has no {@code /usr/bin/nice}
 	 */
 	public Optional<ChildCommandLine> startingLowered(ChildCommandLine command, int nice) {
 		if (nice <= this.normal || !Files.isExecutable(NICE) || !canRestore()) {
@@ -119,7 +125,8 @@ public final class BootPriority {
 	}
 
 	/**
-	 * Lower the priority of every thread of this process to {@code nice}, if it can be restored.
+	 * Lower the priority of every thread of this process to {@code nice}, if it can be
+	 * restored.
 	 * @param nice the nice value while booting
 	 * @return whether it was lowered
 	 */
@@ -136,14 +143,14 @@ public final class BootPriority {
 	}
 
 	/**
-	 * Give every thread of this process the priority it started with back, but the JIT compiler
-	 * threads, which keep the lower one for {@code compilersLater}. A generation that has just
-	 * taken over compiles what the clients' requests run through, while it serves them and while
-	 * the old generation drains: at the normal priority those compilations take the CPU from the
-	 * requests, behind the lower one the requests come first and the compilations take what is
-	 * left.
-	 * @param compilersLater how long the compiler threads keep the lower priority; zero gives it
-	 * back to every thread at once
+	 * Give every thread of this process the priority it started with back, but the JIT
+	 * compiler threads, which keep the lower one for {@code compilersLater}. A generation
+	 * that has just taken over compiles what the clients' requests run through, while it
+	 * serves them and while the old generation drains: at the normal priority those
+	 * compilations take the CPU from the requests, behind the lower one the requests come
+	 * first and the compilations take what is left.
+	 * @param compilersLater how long the compiler threads keep the lower priority; zero
+	 * gives it back to every thread at once
 	 */
 	public void restore(Duration compilersLater) {
 		if (compilersLater.isZero()) {
@@ -156,9 +163,9 @@ public final class BootPriority {
 	}
 
 	/**
-	 * Return the nice values a generation that boots at {@code booting} and is not ready when it
-	 * should be steps up through ({@link #steps}), as far as this process (whose capabilities and
-	 * limits the generations it starts inherit) may go.
+	 * Return the nice values a generation that boots at {@code booting} and is not ready
+	 * when it should be steps up through ({@link #steps}), as far as this process (whose
+	 * capabilities and limits the generations it starts inherit) may go.
 	 * @param booting the nice value it boots at
 	 * @return the steps, empty when it does not boot lowered
 	 */
@@ -167,11 +174,12 @@ public final class BootPriority {
 	}
 
 	/**
-	 * The nice values a booting generation steps up through: its normal one, then 5 and 10 above
-	 * it, as far as it is allowed. A lowered generation yields to the serving one, but beside one
-	 * that saturates the cores it gets a tenth of a core, and at the same priority a share by its
-	 * few threads against the serving one's many: it would boot many times slower than alone, up
-	 * to its start-up timeout. It yields for a while, then takes what it needs.
+	 * The nice values a booting generation steps up through: its normal one, then 5 and
+	 * 10 above it, as far as it is allowed. A lowered generation yields to the serving
+	 * one, but beside one that saturates the cores it gets a tenth of a core, and at the
+	 * same priority a share by its few threads against the serving one's many: it would
+	 * boot many times slower than alone, up to its start-up timeout. It yields for a
+	 * while, then takes what it needs.
 	 */
 	static List<Integer> steps(int booting, int normal, int lowestAllowed) {
 		List<Integer> steps = new ArrayList<>();
@@ -187,23 +195,25 @@ public final class BootPriority {
 	}
 
 	/**
-	 * Whether a thread is one of HotSpot's JIT compiler threads, by its name as the kernel keeps
-	 * it (at most 15 characters): {@code C1 CompilerThre}, {@code C2 CompilerThre},
-	 * {@code JVMCI CompilerT}.
+	 * Whether a thread is one of HotSpot's JIT compiler threads, by its name as the
+	 * kernel keeps it (at most 15 characters): {@code C1 CompilerThre},
+	 * {@code C2 CompilerThre}, {@code JVMCI CompilerT}.
 	 */
 	static boolean isCompiler(String name) {
 		return COMPILER_THREAD.matcher(name).lookingAt();
 	}
 
 	/**
-	 * Lower every thread of this process to the lowest priority: a drained generation that closes.
+	 * Lower every thread of this process to the lowest priority: a drained generation
+	 * that closes.
 	 */
 	public void yieldToNext() {
 		setAll(LOWEST, (name) -> true);
 	}
 
 	/**
-	 * Whether this process may lower its threads' nice values back to the one it started with.
+	 * Whether this process may lower its threads' nice values back to the one it started
+	 * with.
 	 * @return whether it may
 	 */
 	public boolean canRestore() {
@@ -211,8 +221,8 @@ public final class BootPriority {
 	}
 
 	/**
-	 * The lowest nice value this process may give its threads: any with CAP_SYS_NICE, else
-	 * {@code 20 - RLIMIT_NICE}.
+	 * The lowest nice value this process may give its threads: any with CAP_SYS_NICE,
+	 * else {@code 20 - RLIMIT_NICE}.
 	 */
 	private int lowestAllowed() {
 		try {
@@ -249,8 +259,8 @@ public final class BootPriority {
 	}
 
 	/**
-	 * The nice value of the process ({@code /proc/self/stat}, the 19th field, counted after the
-	 * command name, which may hold spaces).
+	 * The nice value of the process ({@code /proc/self/stat}, the 19th field, counted
+	 * after the command name, which may hold spaces).
 	 */
 	private static int niceOf(Path proc) {
 		try {
@@ -267,7 +277,8 @@ public final class BootPriority {
 		int set = 0;
 		try (DirectoryStream<Path> tasks = Files.newDirectoryStream(this.proc.resolve("task"))) {
 			for (Path task : tasks) {
-				if (named.test(threadName(task)) && this.os.get().setNice(Integer.parseInt(task.getFileName().toString()), nice)) {
+				if (named.test(threadName(task))
+						&& this.os.get().setNice(Integer.parseInt(task.getFileName().toString()), nice)) {
 					set++;
 				}
 			}

@@ -12,15 +12,17 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * The command line of the next generation: for a JVM, this JVM's own executable, options and
- * arguments, so that a jar replaced on disk and the configuration files are read anew, plus the
- * options the handoff needs that this JVM lacks, added once. Options in {@code JDK_JAVA_OPTIONS}
- * or {@code JAVA_TOOL_OPTIONS} travel in the environment instead.
+ * The command line of the next generation: for a JVM, this JVM's own executable, options
+ * and arguments, so that a jar replaced on disk and the configuration files are read
+ * anew, plus the options the handoff needs that this JVM lacks, added once. Options in
+ * {@code JDK_JAVA_OPTIONS} or {@code JAVA_TOOL_OPTIONS} travel in the environment
+ * instead.
  * <p>
  * A jar whose manifest opens {@code sun.nio.ch} and enables native access
- * ({@code Add-Opens: java.base/sun.nio.ch}, {@code Enable-Native-Access: ALL-UNNAMED}) needs
- * none: every generation then runs the user's command line exactly, which a CDS archive or AOT
- * cache requires (the JVM rejects one recorded without the options a generation adds).
+ * ({@code Add-Opens: java.base/sun.nio.ch}, {@code Enable-Native-Access: ALL-UNNAMED})
+ * needs none: every generation then runs the user's command line exactly, which a CDS
+ * archive or AOT cache requires (the JVM rejects one recorded without the options a
+ * generation adds).
  *
  * @param executable the absolute path of the program
  * @param arguments every argument after the program name
@@ -35,14 +37,14 @@ public record ChildCommandLine(String executable, List<String> arguments) {
 	private static volatile boolean warnedOfClassData;
 
 	/**
-	 * Read this JVM's command line and add the JVM options that the next generation needs and this
-	 * JVM was not given (by its command line or its jar's manifest): access to {@code sun.nio.ch}
-	 * to adopt its sockets, and on JDK 24+ native access for jnr-ffi (without it the JVM warns at
-	 * every start). The arguments come from
-	 * {@code /proc/self/cmdline}, whole and byte for byte whatever their length (the JDK's
-	 * {@code ProcessHandle.Info} reports none past one page); the program is {@code bin/java} of
-	 * this JVM's {@code java.home}, by path, so that a JDK upgraded in place (its files replaced by
-	 * rename) starts the new one.
+	 * Read this JVM's command line and add the JVM options that the next generation needs
+	 * and this JVM was not given (by its command line or its jar's manifest): access to
+	 * {@code sun.nio.ch} to adopt its sockets, and on JDK 24+ native access for jnr-ffi
+	 * (without it the JVM warns at every start). The arguments come from
+	 * {@code /proc/self/cmdline}, whole and byte for byte whatever their length (the
+	 * JDK's {@code ProcessHandle.Info} reports none past one page); the program is
+	 * {@code bin/java} of this JVM's {@code java.home}, by path, so that a JDK upgraded
+	 * in place (its files replaced by rename) starts the new one.
 	 * @return the command line
 	 * @throws IllegalStateException when the command line cannot be read
 	 */
@@ -81,7 +83,8 @@ public record ChildCommandLine(String executable, List<String> arguments) {
 	}
 
 	/**
-	 * Read a JVM's command line from its {@code /proc/PID/cmdline}: see {@link #ofCurrentProcess()}.
+	 * Read a JVM's command line from its {@code /proc/PID/cmdline}: see
+	 * {@link #ofCurrentProcess()}.
 	 * @param cmdline the file: the arguments, each ended by a NUL byte
 	 * @param java the {@code java} executable of the next generation
 	 * @param needed the JVM options the next generation needs, added unless already there
@@ -96,7 +99,8 @@ public record ChildCommandLine(String executable, List<String> arguments) {
 		catch (IOException ex) {
 			throw new IllegalStateException("Cannot read this JVM's command line from " + cmdline + ": " + ex, ex);
 		}
-		// The launcher decoded its arguments with the platform's file-name encoding; so do we.
+		// The launcher decoded its arguments with the platform's file-name encoding; so
+		// do we.
 		String encoding = System.getProperty("sun.jnu.encoding", "");
 		Charset charset = Charset.isSupported(encoding) ? Charset.forName(encoding) : Charset.defaultCharset();
 		List<String> argv = new ArrayList<>();
@@ -117,8 +121,8 @@ public record ChildCommandLine(String executable, List<String> arguments) {
 	}
 
 	/**
-	 * Return a JVM command line with each of {@code jvmOptions} that {@code arguments} lacks
-	 * inserted before every other argument.
+	 * Return a JVM command line with each of {@code jvmOptions} that {@code arguments}
+	 * lacks inserted before every other argument.
 	 * @param executable the {@code java} executable
 	 * @param arguments the JVM's arguments
 	 * @param jvmOptions the options the next generation needs

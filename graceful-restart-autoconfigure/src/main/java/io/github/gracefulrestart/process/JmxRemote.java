@@ -14,19 +14,23 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
- * The JVM options that open a port of their own, which a second JVM with the same options could
- * not bind while the first holds it, so that every restart would fail before {@code main}: a JMX
- * remote port ({@code -Dcom.sun.management.jmxremote.port=}), carried to the next generation
- * without its port options and started there once its predecessor is gone, through the JDK's own
- * {@code ManagementAgent.start} diagnostic command ({@code jcmd}); and a JDWP debug listener on a fixed address,
- * which cannot be carried and is named instead.
+ * The JVM options that open a port of their own, which a second JVM with the same options
+ * could not bind while the first holds it, so that every restart would fail before
+ * {@code main}: a JMX remote port ({@code -Dcom.sun.management.jmxremote.port=}), carried
+ * to the next generation without its port options and started there once its predecessor
+ * is gone, through the JDK's own {@code ManagementAgent.start} diagnostic command
+ * ({@code jcmd}); and a JDWP debug listener on a fixed address, which cannot be carried
+ * and is named instead.
  */
 public final class JmxRemote {
 
 	private static final String PREFIX = "-Dcom.sun.management.jmxremote.";
 
-	/** The environment variables whose Java options every JVM of the process tree reads. */
-	public static final List<String> OPTION_VARIABLES = List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS");
+	/**
+	 * The environment variables whose Java options every JVM of the process tree reads.
+	 */
+	public static final List<String> OPTION_VARIABLES = List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS",
+			"_JAVA_OPTIONS");
 
 	private static final Pattern JDWP = Pattern.compile("(?:-agentlib:jdwp=|-Xrunjdwp:)(\\S*)");
 
@@ -34,9 +38,10 @@ public final class JmxRemote {
 	}
 
 	/**
-	 * Return the arguments of {@code ManagementAgent.start} for the JMX remote options among
-	 * {@code options} ({@code jmxremote.port=9010 jmxremote.authenticate=false ...}), when one of
-	 * them opens a port.
+	 * Return the arguments of {@code ManagementAgent.start} for the JMX remote options
+	 * among {@code options}
+	 * ({@code jmxremote.port=9010 jmxremote.authenticate=false ...}), when one of them
+	 * opens a port.
 	 * @param options JVM options, from the command line and the option variables
 	 * @return the arguments, separated by spaces, or empty when no option opens a port
 	 */
@@ -55,8 +60,8 @@ public final class JmxRemote {
 	}
 
 	/**
-	 * Whether an option opens the JMX remote port (or its RMI port): the next generation starts
-	 * without it.
+	 * Whether an option opens the JMX remote port (or its RMI port): the next generation
+	 * starts without it.
 	 * @param option a JVM option
 	 * @return whether it opens a port
 	 */
@@ -65,7 +70,8 @@ public final class JmxRemote {
 	}
 
 	/**
-	 * Return the options of an option variable without those that open the JMX remote port.
+	 * Return the options of an option variable without those that open the JMX remote
+	 * port.
 	 * @param value the variable's value
 	 * @return the value without them
 	 */
@@ -89,10 +95,11 @@ public final class JmxRemote {
 	}
 
 	/**
-	 * Describe a JDWP debug listener on a fixed address among {@code options}, which the next
-	 * generation could not open while this one holds it.
+	 * Describe a JDWP debug listener on a fixed address among {@code options}, which the
+	 * next generation could not open while this one holds it.
 	 * @param options JVM options
-	 * @return the option, or empty when there is none (or it listens on a port the kernel picks)
+	 * @return the option, or empty when there is none (or it listens on a port the kernel
+	 * picks)
 	 */
 	public static Optional<String> fixedDebugListener(List<String> options) {
 		for (String option : options) {
@@ -111,20 +118,21 @@ public final class JmxRemote {
 	}
 
 	/**
-	 * Start this JVM's JMX remote agent with {@code jcmd <pid> ManagementAgent.start}: the JDK
-	 * offers that diagnostic command to tools only (its {@code DiagnosticCommand} MBean does not
-	 * export it, and the agent's own classes are not exported to applications).
+	 * Start this JVM's JMX remote agent with {@code jcmd <pid> ManagementAgent.start}:
+	 * the JDK offers that diagnostic command to tools only (its {@code DiagnosticCommand}
+	 * MBean does not export it, and the agent's own classes are not exported to
+	 * applications).
 	 * @param arguments the arguments, from {@link #agentArguments}
-	 * @throws IllegalStateException when the agent could not start (its port is still held, say),
-	 * with what {@code jcmd} said
+	 * @throws IllegalStateException when the agent could not start (its port is still
+	 * held, say), with what {@code jcmd} said
 	 */
 	public static void start(String arguments) {
 		Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
 		if (!Files.isExecutable(jcmd)) {
 			throw new IllegalStateException("this JDK has no " + jcmd);
 		}
-		List<String> command = new ArrayList<>(List.of(jcmd.toString(), String.valueOf(ProcessHandle.current().pid()),
-				"ManagementAgent.start"));
+		List<String> command = new ArrayList<>(
+				List.of(jcmd.toString(), String.valueOf(ProcessHandle.current().pid()), "ManagementAgent.start"));
 		command.addAll(List.of(arguments.split(" ")));
 		try {
 			Process process = new ProcessBuilder(command).redirectErrorStream(true).start();

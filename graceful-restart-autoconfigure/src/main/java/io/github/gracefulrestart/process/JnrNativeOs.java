@@ -17,8 +17,8 @@ import jnr.posix.POSIX;
 import jnr.posix.POSIXFactory;
 
 /**
- * {@link NativeOs} on Linux through jnr-posix, plus a jnr-ffi binding of the {@code posix_spawn}
- * calls jnr-posix lacks ({@link SpawnLibrary}).
+ * {@link NativeOs} on Linux through jnr-posix, plus a jnr-ffi binding of the
+ * {@code posix_spawn} calls jnr-posix lacks ({@link SpawnLibrary}).
  */
 public final class JnrNativeOs implements NativeOs {
 
@@ -45,11 +45,13 @@ public final class JnrNativeOs implements NativeOs {
 	/**
 	 * Load the native libraries.
 	 * @return the native OS
-	 * @throws UnsupportedOperationException when this platform has no native POSIX support
+	 * @throws UnsupportedOperationException when this platform has no native POSIX
+	 * support
 	 */
 	public static JnrNativeOs load() {
 		if (!System.getProperty("os.name", "").toLowerCase().contains("linux")) {
-			throw new UnsupportedOperationException("graceful restarts need Linux, this is " + System.getProperty("os.name"));
+			throw new UnsupportedOperationException(
+					"graceful restarts need Linux, this is " + System.getProperty("os.name"));
 		}
 		try {
 			POSIX posix = POSIXFactory.getNativePOSIX();
@@ -76,16 +78,18 @@ public final class JnrNativeOs implements NativeOs {
 		check(this.libc.posix_spawn_file_actions_init(actions), "posix_spawn_file_actions_init");
 		check(this.libc.posix_spawnattr_init(attributes), "posix_spawnattr_init");
 		try {
-			// Copy every source above the target range first, so that placing one descriptor at
-			// 3 + i can never overwrite a source still to be placed.
+			// Copy every source above the target range first, so that placing one
+			// descriptor at 3 + i can never overwrite a source still to be placed.
 			for (int i = 0; i < fds.length; i++) {
-				copies[i] = checkFd(this.libc.fcntl(fds[i], SpawnLibrary.F_DUPFD_CLOEXEC, firstFree), "fcntl(F_DUPFD_CLOEXEC)");
+				copies[i] = checkFd(this.libc.fcntl(fds[i], SpawnLibrary.F_DUPFD_CLOEXEC, firstFree),
+						"fcntl(F_DUPFD_CLOEXEC)");
 				check(this.libc.posix_spawn_file_actions_adddup2(actions, copies[i], 3 + i), "adddup2");
 			}
 			closeOthers(actions, firstFree);
 			this.libc.sigemptyset(signals);
 			check(this.libc.posix_spawnattr_setsigmask(attributes, signals), "posix_spawnattr_setsigmask");
-			// A JVM started under nohup ignores SIGHUP, and ignored signals survive exec: reset all.
+			// A JVM started under nohup ignores SIGHUP, and ignored signals survive exec:
+			// reset all.
 			this.libc.sigfillset(signals);
 			check(this.libc.posix_spawnattr_setsigdefault(attributes, signals), "posix_spawnattr_setsigdefault");
 			check(this.libc.posix_spawnattr_setflags(attributes,
@@ -95,7 +99,8 @@ public final class JnrNativeOs implements NativeOs {
 			int result = this.libc.posix_spawn(pid, executable, actions, attributes, argv.toArray(new CharSequence[0]),
 					environment.toArray(new CharSequence[0]));
 			if (result != 0) {
-				throw new IllegalStateException("posix_spawn of " + executable + " failed: " + this.posix.strerror(result));
+				throw new IllegalStateException(
+						"posix_spawn of " + executable + " failed: " + this.posix.strerror(result));
 			}
 			return pid.intValue();
 		}
@@ -131,8 +136,9 @@ public final class JnrNativeOs implements NativeOs {
 			check(this.libc.posix_spawn_file_actions_addclosefrom_np(actions, firstFree), "addclosefrom_np");
 		}
 		catch (UnsatisfiedLinkError ex) {
-			// glibc before 2.34: mark every descriptor close-on-exec instead. A descriptor another
-			// thread opens between this sweep and the spawn can still leak.
+			// glibc before 2.34: mark every descriptor close-on-exec instead. A
+			// descriptor another thread opens between this sweep and the spawn can still
+			// leak.
 			markAllCloseOnExec();
 		}
 	}
@@ -172,8 +178,10 @@ public final class JnrNativeOs implements NativeOs {
 		long waiting = 0;
 		for (int tid : threads(pid)) {
 			try {
-				String[] fields = Files.readString(Path.of("/proc", String.valueOf(pid), "task", String.valueOf(tid),
-						"schedstat")).trim().split(" ");
+				String[] fields = Files
+					.readString(Path.of("/proc", String.valueOf(pid), "task", String.valueOf(tid), "schedstat"))
+					.trim()
+					.split(" ");
 				running += Long.parseLong(fields[0]);
 				waiting += Long.parseLong(fields[1]);
 			}

@@ -6,9 +6,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The operating-system calls the restart machinery makes, behind one seam: pids, spawning with
- * inherited file descriptors, socket pairs, raw reads and writes, signals and reaping. The real
- * implementation is {@link JnrNativeOs}; nothing else in the machinery touches native code.
+ * The operating-system calls the restart machinery makes, behind one seam: pids, spawning
+ * with inherited file descriptors, socket pairs, raw reads and writes, signals and
+ * reaping. The real implementation is {@link JnrNativeOs}; nothing else in the machinery
+ * touches native code.
  *
  * @see JnrNativeOs
  */
@@ -21,10 +22,10 @@ public interface NativeOs {
 	int pid();
 
 	/**
-	 * Start {@code executable} with {@code argv} and {@code environment} ("NAME=value" entries).
-	 * The child gets standard input, output and error of this process, then {@code fds[i]} at
-	 * number {@code 3 + i}, and no other descriptor; every signal disposition is reset to its
-	 * default and no signal is blocked.
+	 * Start {@code executable} with {@code argv} and {@code environment} ("NAME=value"
+	 * entries). The child gets standard input, output and error of this process, then
+	 * {@code fds[i]} at number {@code 3 + i}, and no other descriptor; every signal
+	 * disposition is reset to its default and no signal is blocked.
 	 * @param executable the absolute path of the program
 	 * @param argv the arguments, the program name first
 	 * @param environment the complete environment of the child
@@ -34,9 +35,9 @@ public interface NativeOs {
 	int spawn(String executable, List<String> argv, List<String> environment, int[] fds);
 
 	/**
-	 * Replace the program of this process ({@code execve}); the pid stays. Standard input, output
-	 * and error and the descriptors in {@code keep} stay open, every other descriptor is closed,
-	 * and no signal is blocked. Returns only on failure.
+	 * Replace the program of this process ({@code execve}); the pid stays. Standard
+	 * input, output and error and the descriptors in {@code keep} stay open, every other
+	 * descriptor is closed, and no signal is blocked. Returns only on failure.
 	 * @param executable the absolute path of the program
 	 * @param argv the arguments, the program name first
 	 * @param environment the complete environment
@@ -46,11 +47,12 @@ public interface NativeOs {
 	void exec(String executable, List<String> argv, List<String> environment, int[] keep);
 
 	/**
-	 * Set the nice value of one thread ({@code setpriority(PRIO_PROCESS, tid, nice)}; on Linux the
-	 * nice value is per thread, and a new thread starts with its creator's).
+	 * Set the nice value of one thread ({@code setpriority(PRIO_PROCESS, tid, nice)}; on
+	 * Linux the nice value is per thread, and a new thread starts with its creator's).
 	 * @param tid the thread, as in {@code /proc/self/task}
 	 * @param nice the value, -20 to 19
-	 * @return whether it was set (raising a thread's priority takes CAP_SYS_NICE or RLIMIT_NICE)
+	 * @return whether it was set (raising a thread's priority takes CAP_SYS_NICE or
+	 * RLIMIT_NICE)
 	 */
 	boolean setNice(int tid, int nice);
 
@@ -62,8 +64,8 @@ public interface NativeOs {
 	List<Integer> threads(int pid);
 
 	/**
-	 * Return how long the threads of a process have run on a CPU and waited for one, together
-	 * ({@code /proc/PID/task/TID/schedstat}).
+	 * Return how long the threads of a process have run on a CPU and waited for one,
+	 * together ({@code /proc/PID/task/TID/schedstat}).
 	 * @param pid the process
 	 * @return the times, zero when it is gone
 	 */
@@ -81,8 +83,8 @@ public interface NativeOs {
 		public static final Scheduling NONE = new Scheduling(Duration.ZERO, Duration.ZERO);
 
 		/**
-		 * Whether, since {@code before}, the process waited for a CPU longer than it ran: it wanted
-		 * more than twice what it got.
+		 * Whether, since {@code before}, the process waited for a CPU longer than it ran:
+		 * it wanted more than twice what it got.
 		 * @param before the times then
 		 * @return whether it was starved
 		 */
@@ -142,15 +144,15 @@ public interface NativeOs {
 	ExitStatus waitFor(int pid);
 
 	/**
-	 * Wait for any child of this process to end, and reap it: a generation, or an orphan the
-	 * kernel gave to this process because it is PID 1 of its namespace.
+	 * Wait for any child of this process to end, and reap it: a generation, or an orphan
+	 * the kernel gave to this process because it is PID 1 of its namespace.
 	 * @return the child that ended, or empty when this process has no child at all
 	 */
 	Optional<Reaped> waitAny();
 
 	/**
-	 * Remove a variable from this process's native environment, the one subprocesses started
-	 * without an explicit environment inherit.
+	 * Remove a variable from this process's native environment, the one subprocesses
+	 * started without an explicit environment inherit.
 	 * @param name the variable
 	 */
 	void unsetenv(String name);

@@ -13,12 +13,12 @@ import org.apache.commons.logging.LogFactory;
 
 /**
  * A file that always names the serving generation, for {@code PIDFile=} units and
- * {@code kill -HUP $(cat app.pid)}. Each generation writes it once it is ready (atomically: a
- * temporary file renamed over it, readable and writable by its owner only), and
- * again once the previous one is gone or a restart it started failed, so that another writer of
- * the same file (Spring Boot's {@code ApplicationPidFileWriter}, which deletes it when its JVM
- * exits) cannot leave it naming a generation that is gone. It is removed only when the service
- * stops, never when a generation hands over.
+ * {@code kill -HUP $(cat app.pid)}. Each generation writes it once it is ready
+ * (atomically: a temporary file renamed over it, readable and writable by its owner
+ * only), and again once the previous one is gone or a restart it started failed, so that
+ * another writer of the same file (Spring Boot's {@code ApplicationPidFileWriter}, which
+ * deletes it when its JVM exits) cannot leave it naming a generation that is gone. It is
+ * removed only when the service stops, never when a generation hands over.
  */
 public class PidFile implements RestartListener {
 

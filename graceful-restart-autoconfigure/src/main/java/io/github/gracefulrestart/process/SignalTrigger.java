@@ -11,9 +11,10 @@ import org.apache.commons.logging.LogFactory;
 import sun.misc.Signal;
 
 /**
- * Runs an action when this JVM receives a signal. {@code sun.misc.Signal} stays confined to this
- * class. The handler replaces the JVM's default for the signal (for SIGHUP: run the shutdown hooks
- * and exit), and returns at once: the action must hand the work to its own thread.
+ * Runs an action when this JVM receives a signal. {@code sun.misc.Signal} stays confined
+ * to this class. The handler replaces the JVM's default for the signal (for SIGHUP: run
+ * the shutdown hooks and exit), and returns at once: the action must hand the work to its
+ * own thread.
  */
 public final class SignalTrigger {
 
@@ -26,7 +27,8 @@ public final class SignalTrigger {
 	 * Install a handler for {@code name} ({@code HUP}, {@code USR1}, ...).
 	 * @param name the signal's name without {@code SIG}
 	 * @param action what to run, given "SIG" + name
-	 * @return whether the signal will reach the handler; when not, the reason was logged once
+	 * @return whether the signal will reach the handler; when not, the reason was logged
+	 * once
 	 */
 	public static boolean install(String name, Consumer<String> action) {
 		if (ManagementFactory.getRuntimeMXBean().getInputArguments().contains("-Xrs")) {
@@ -52,8 +54,8 @@ public final class SignalTrigger {
 	}
 
 	/**
-	 * Handle {@code name} without the checks {@link #install} makes for a restart signal: for a
-	 * supervisor's SIGTERM and SIGINT, which keep their meaning (stop).
+	 * Handle {@code name} without the checks {@link #install} makes for a restart signal:
+	 * for a supervisor's SIGTERM and SIGINT, which keep their meaning (stop).
 	 * @param name the signal's name without {@code SIG}
 	 * @param action what to run, given "SIG" + name
 	 */
@@ -67,8 +69,9 @@ public final class SignalTrigger {
 	}
 
 	/**
-	 * Whether the kernel still has {@code signal} ignored for this process: the JVM leaves signals
-	 * that were ignored at its start (nohup) ignored, whatever handler is installed.
+	 * Whether the kernel still has {@code signal} ignored for this process: the JVM
+	 * leaves signals that were ignored at its start (nohup) ignored, whatever handler is
+	 * installed.
 	 */
 	private static boolean isIgnoredAtStart(int signal) {
 		try {

@@ -6,10 +6,11 @@ import jnr.ffi.annotations.Out;
 import jnr.ffi.byref.IntByReference;
 
 /**
- * The libc functions for {@code posix_spawn} that jnr-posix does not expose: closing every other
- * descriptor atomically ({@code posix_spawn_file_actions_addclosefrom_np}, glibc 2.34+) and
- * resetting the signal mask and dispositions (jnr-posix's {@code SpawnAttribute.sigmask()} and
- * {@code sigdef()} throw "not yet supported"). Bound through jnr-ffi, which jnr-posix is built on.
+ * The libc functions for {@code posix_spawn} that jnr-posix does not expose: closing
+ * every other descriptor atomically ({@code posix_spawn_file_actions_addclosefrom_np},
+ * glibc 2.34+) and resetting the signal mask and dispositions (jnr-posix's
+ * {@code SpawnAttribute.sigmask()} and {@code sigdef()} throw "not yet supported"). Bound
+ * through jnr-ffi, which jnr-posix is built on.
  */
 public interface SpawnLibrary {
 
@@ -30,8 +31,10 @@ public interface SpawnLibrary {
 	/** {@code FD_CLOEXEC}. */
 	int FD_CLOEXEC = 1;
 
-	/** Bytes reserved for {@code posix_spawn_file_actions_t}, {@code posix_spawnattr_t} and
-	 * {@code sigset_t}; glibc uses 80, 336 and 128 on 64-bit Linux. */
+	/**
+	 * Bytes reserved for {@code posix_spawn_file_actions_t}, {@code posix_spawnattr_t}
+	 * and {@code sigset_t}; glibc uses 80, 336 and 128 on 64-bit Linux.
+	 */
 	int OPAQUE_SIZE = 1024;
 
 	int posix_spawn(@Out IntByReference pid, @In CharSequence path, Pointer fileActions, Pointer attributes,

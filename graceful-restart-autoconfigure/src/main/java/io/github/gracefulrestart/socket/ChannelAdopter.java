@@ -9,11 +9,12 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.spi.SelectorProvider;
 
 /**
- * Wraps an inherited listening descriptor in a JDK {@link ServerSocketChannel}, the type the
- * selectors of Tomcat and Jetty accept. The JDK has no public way to do so for any descriptor but
- * 0 ({@code System.inheritedChannel()}), so this reaches {@code sun.nio.ch} reflectively, which
- * the JVM allows when started with {@value #ADD_OPENS}; the restart machinery adds that flag to
- * every generation it starts.
+ * Wraps an inherited listening descriptor in a JDK {@link ServerSocketChannel}, the type
+ * the selectors of Tomcat and Jetty accept. The JDK has no public way to do so for any
+ * descriptor but 0 ({@code System.inheritedChannel()}), so this reaches
+ * {@code sun.nio.ch} reflectively, which the JVM allows when started with
+ * {@value #ADD_OPENS}; the restart machinery adds that flag to every generation it
+ * starts.
  */
 public final class ChannelAdopter {
 
@@ -32,10 +33,10 @@ public final class ChannelAdopter {
 	}
 
 	/**
-	 * Adopt the one listening socket of a JVM started without {@value #ADD_OPENS} (a first
-	 * generation started by systemd socket activation): move it to descriptor 0 and take the JDK's
-	 * public {@link System#inheritedChannel()}, which serves descriptor 0 only and only once.
-	 * Standard input is {@code /dev/null} for a service anyway.
+	 * Adopt the one listening socket of a JVM started without {@value #ADD_OPENS} (a
+	 * first generation started by systemd socket activation): move it to descriptor 0 and
+	 * take the JDK's public {@link System#inheritedChannel()}, which serves descriptor 0
+	 * only and only once. Standard input is {@code /dev/null} for a service anyway.
 	 * @param fd the descriptor
 	 * @param dup2 copies a descriptor onto another
 	 * @param close closes a descriptor
@@ -67,15 +68,16 @@ public final class ChannelAdopter {
 	 */
 	public static ServerSocketChannel adopt(int fd, boolean inet6) {
 		if (!canAdopt()) {
-			throw new IllegalStateException("Cannot adopt inherited socket fd " + fd + ": the JVM must be started with "
-					+ ADD_OPENS);
+			throw new IllegalStateException(
+					"Cannot adopt inherited socket fd " + fd + ": the JVM must be started with " + ADD_OPENS);
 		}
 		try {
 			Method newFd = Class.forName("sun.nio.ch.IOUtil").getDeclaredMethod("newFD", int.class);
 			newFd.setAccessible(true);
 			FileDescriptor descriptor = (FileDescriptor) newFd.invoke(null, fd);
 			Constructor<?> constructor = Class.forName("sun.nio.ch.ServerSocketChannelImpl")
-				.getDeclaredConstructor(SelectorProvider.class, ProtocolFamily.class, FileDescriptor.class, boolean.class);
+				.getDeclaredConstructor(SelectorProvider.class, ProtocolFamily.class, FileDescriptor.class,
+						boolean.class);
 			constructor.setAccessible(true);
 			ProtocolFamily family = inet6 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
 			return (ServerSocketChannel) constructor.newInstance(SelectorProvider.provider(), family, descriptor, true);

@@ -13,9 +13,9 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * The listening sockets this process inherited. Each server listener claims its socket by name,
- * address and port (never by order); what no listener claims is closed once the application is
- * ready, because connections would otherwise queue on it forever.
+ * The listening sockets this process inherited. Each server listener claims its socket by
+ * name, address and port (never by order); what no listener claims is closed once the
+ * application is ready, because connections would otherwise queue on it forever.
  */
 public final class InheritedListeners {
 
@@ -40,7 +40,8 @@ public final class InheritedListeners {
 	 * @param listeners the inherited sockets
 	 * @param adopter makes a channel of a socket
 	 */
-	public InheritedListeners(List<InheritedListener> listeners, Function<InheritedListener, ServerSocketChannel> adopter) {
+	public InheritedListeners(List<InheritedListener> listeners,
+			Function<InheritedListener, ServerSocketChannel> adopter) {
 		this.unclaimed = new ArrayList<>(listeners);
 		this.adopter = adopter;
 	}

@@ -13,9 +13,10 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 
 /**
- * A Unix domain socket in a new directory only this user can enter, for a server's private
- * warm-up listener, and the HTTP/1.1 {@code GET} the warm-up sends on it. No other user can
- * connect; the directory is new, so nothing another user prepared is followed.
+ * A Unix domain socket in a new directory only this user can enter, for a server's
+ * private warm-up listener, and the HTTP/1.1 {@code GET} the warm-up sends on it. No
+ * other user can connect; the directory is new, so nothing another user prepared is
+ * followed.
  */
 public final class PrivateSocket {
 
@@ -36,9 +37,9 @@ public final class PrivateSocket {
 	}
 
 	/**
-	 * Make a new private directory for the socket, in {@code tmpDir} when the socket's path there
-	 * fits in {@code sun_path}, else in {@code /tmp}: a long {@code java.io.tmpdir} must not cost
-	 * the warm-up (bind fails on a longer path).
+	 * Make a new private directory for the socket, in {@code tmpDir} when the socket's
+	 * path there fits in {@code sun_path}, else in {@code /tmp}: a long
+	 * {@code java.io.tmpdir} must not cost the warm-up (bind fails on a longer path).
 	 * @param tmpDir where to make it first
 	 * @return the socket (not yet bound)
 	 * @throws IOException when no directory could be made

@@ -14,10 +14,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Finds the descriptors of this process's listening TCP sockets without JVM flags: the links in
- * {@code /proc/self/fd} name each socket's inode ({@code socket:[INODE]}), and the LISTEN rows of
- * {@code /proc/net/tcp} and {@code /proc/net/tcp6} give each inode's local address. Matching is by
- * inode, so sockets of other processes in the table never match.
+ * Finds the descriptors of this process's listening TCP sockets without JVM flags: the
+ * links in {@code /proc/self/fd} name each socket's inode ({@code socket:[INODE]}), and
+ * the LISTEN rows of {@code /proc/net/tcp} and {@code /proc/net/tcp6} give each inode's
+ * local address. Matching is by inode, so sockets of other processes in the table never
+ * match.
  */
 public final class ProcSocketTable {
 
@@ -119,9 +120,9 @@ public final class ProcSocketTable {
 	}
 
 	/**
-	 * Parse a {@code /proc/net/tcp[6]} address: hex 32-bit words, each in host (little-endian)
-	 * order, a colon, and the port in hex. An IPv4-mapped IPv6 address comes back as the IPv4
-	 * address, the way a dual-stack channel reports it.
+	 * Parse a {@code /proc/net/tcp[6]} address: hex 32-bit words, each in host
+	 * (little-endian) order, a colon, and the port in hex. An IPv4-mapped IPv6 address
+	 * comes back as the IPv4 address, the way a dual-stack channel reports it.
 	 */
 	static InetSocketAddress parseAddress(String hex) {
 		int colon = hex.indexOf(':');
@@ -134,7 +135,8 @@ public final class ProcSocketTable {
 			}
 		}
 		try {
-			return new InetSocketAddress(InetAddress.getByAddress(bytes), Integer.parseInt(hex.substring(colon + 1), 16));
+			return new InetSocketAddress(InetAddress.getByAddress(bytes),
+					Integer.parseInt(hex.substring(colon + 1), 16));
 		}
 		catch (UnknownHostException ex) {
 			throw new IllegalArgumentException("not an address: " + hex, ex);

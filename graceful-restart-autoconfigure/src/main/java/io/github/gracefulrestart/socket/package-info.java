@@ -1,4 +1,5 @@
 /**
- * Listening sockets: finding their descriptors in {@code /proc}, and adopting inherited ones.
+ * Listening sockets: finding their descriptors in {@code /proc}, and adopting inherited
+ * ones.
  */
 package io.github.gracefulrestart.socket;

@@ -6,9 +6,9 @@ import java.util.function.Consumer;
 import io.github.gracefulrestart.process.NativeOs;
 
 /**
- * The supervisor's one reaper: every child that ends, a generation or an orphan the kernel hands
- * to PID 1, is reaped here and reported. With no child at all {@code waitpid} fails at once, so
- * it waits for the next spawn instead.
+ * The supervisor's one reaper: every child that ends, a generation or an orphan the
+ * kernel hands to PID 1, is reaped here and reported. With no child at all
+ * {@code waitpid} fails at once, so it waits for the next spawn instead.
  */
 final class Reaper {
 

@@ -27,29 +27,31 @@ import io.github.gracefulrestart.systemd.SocketActivation;
 public record SupervisedSocket(String name, ListeningSocket socket, boolean activated, ServerSocketChannel channel) {
 
 	/**
-	 * The backlog of the sockets the supervisor binds: connections wait there while no generation
-	 * accepts (a crash, a takeover on a busy machine), so it is larger than Tomcat's default 100.
+	 * The backlog of the sockets the supervisor binds: connections wait there while no
+	 * generation accepts (a crash, a takeover on a busy machine), so it is larger than
+	 * Tomcat's default 100.
 	 */
 	static final int BACKLOG = 1024;
 
 	/**
-	 * Take the sockets systemd passed to this process, if any, and bind every configured listener
-	 * none of them serves.
-	 * @param configured the listeners the application configures, by name; a null host is every
-	 * interface, port 0 any port
+	 * Take the sockets systemd passed to this process, if any, and bind every configured
+	 * listener none of them serves.
+	 * @param configured the listeners the application configures, by name; a null host is
+	 * every interface, port 0 any port
 	 * @param environment this process's environment
 	 * @param os the native calls
 	 * @return the sockets
-	 * @throws UncheckedIOException when a listener cannot be bound (its address is in use)
+	 * @throws UncheckedIOException when a listener cannot be bound (its address is in
+	 * use)
 	 */
-	public static List<SupervisedSocket> open(Map<String, InetSocketAddress> configured, Map<String, String> environment,
-			NativeOs os) {
+	public static List<SupervisedSocket> open(Map<String, InetSocketAddress> configured,
+			Map<String, String> environment, NativeOs os) {
 		ProcSocketTable table = new ProcSocketTable();
 		List<SupervisedSocket> sockets = new ArrayList<>();
 		List<InheritedListener> activated = SocketActivation.activatedSockets(environment, os, table).orElse(List.of());
 		for (InheritedListener listener : activated) {
-			sockets.add(new SupervisedSocket(listener.name(), new ListeningSocket(listener.fd(), listener.address(),
-					listener.inet6()), true, null));
+			sockets.add(new SupervisedSocket(listener.name(),
+					new ListeningSocket(listener.fd(), listener.address(), listener.inet6()), true, null));
 		}
 		configured.forEach((name, address) -> {
 			InetAddress host = address.getAddress().isAnyLocalAddress() ? null : address.getAddress();
@@ -76,8 +78,8 @@ public record SupervisedSocket(String name, ListeningSocket socket, boolean acti
 			}
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot listen on " + address + " for listener '" + name + "': "
-					+ ex.getMessage(), ex);
+			throw new UncheckedIOException(
+					"Cannot listen on " + address + " for listener '" + name + "': " + ex.getMessage(), ex);
 		}
 	}
 

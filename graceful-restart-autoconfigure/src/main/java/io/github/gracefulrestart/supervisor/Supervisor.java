@@ -36,25 +36,27 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * The process that stays: it holds the listening sockets, starts every generation with them,
- * and is the one owner of restart state in supervised mode. Its pid never changes, which is what
- * a container runtime (the JVM is PID 1) or a service manager tracking one process needs.
+ * The process that stays: it holds the listening sockets, starts every generation with
+ * them, and is the one owner of restart state in supervised mode. Its pid never changes,
+ * which is what a container runtime (the JVM is PID 1) or a service manager tracking one
+ * process needs.
  * <p>
- * Everything that happens enters one event loop, the thread that called {@link #run()}: restart
- * requests, what generations say, their exits (from the one reaper), timeouts and the stop. Its
- * state is touched on that thread only, so each order of events (a generation dying while
- * another drains, a stop during a restart) is decided in one place.
+ * Everything that happens enters one event loop, the thread that called {@link #run()}:
+ * restart requests, what generations say, their exits (from the one reaper), timeouts and
+ * the stop. Its state is touched on that thread only, so each order of events (a
+ * generation dying while another drains, a stop during a restart) is decided in one
+ * place.
  * <p>
  * A restart: start the next generation with the sockets and a channel; once it says
  * {@code READY} (at most {@code startupTimeout}) it serves, and the previous one hears
- * {@code DRAIN} and exits (killed past {@code drainTimeout + stopTimeout + 30s}); then the new
- * one hears {@code DRAINED} with the history. A generation that fails to start is stopped and
- * nothing else changes. When nothing serves any more (the serving generation ended on its own,
- * at any moment of a restart) a new one starts at once if a restart's new generation is not
- * already booting, after a backoff that doubles with each failure in a row up to
- * {@value #MAX_BACKOFF_SECONDS} seconds, and the supervisor exits non-zero after
- * {@link #giveUpAfter so many} failed replacements in a row; a serving generation that exits with status 0 ends the
- * supervisor with it.
+ * {@code DRAIN} and exits (killed past {@code drainTimeout + stopTimeout + 30s}); then
+ * the new one hears {@code DRAINED} with the history. A generation that fails to start is
+ * stopped and nothing else changes. When nothing serves any more (the serving generation
+ * ended on its own, at any moment of a restart) a new one starts at once if a restart's
+ * new generation is not already booting, after a backoff that doubles with each failure
+ * in a row up to {@value #MAX_BACKOFF_SECONDS} seconds, and the supervisor exits non-zero
+ * after {@link #giveUpAfter so many} failed replacements in a row; a serving generation
+ * that exits with status 0 ends the supervisor with it.
  * <p>
  * As PID 1 it reaps every process the kernel hands it, forwards SIGTERM and SIGINT to the
  * serving generation and exits with that generation's status once every generation ended.
@@ -167,10 +169,11 @@ public final class Supervisor {
 	}
 
 	/**
-	 * Give up after this many failed replacements in a row of a generation that ended while
-	 * serving: a release that can never start (a corrupt jar, a broken configuration) would
-	 * otherwise be retried for ever, holding the port with nothing accepting; exiting non-zero
-	 * hands the service to whoever runs it (systemd, an orchestrator).
+	 * Give up after this many failed replacements in a row of a generation that ended
+	 * while serving: a release that can never start (a corrupt jar, a broken
+	 * configuration) would otherwise be retried for ever, holding the port with nothing
+	 * accepting; exiting non-zero hands the service to whoever runs it (systemd, an
+	 * orchestrator).
 	 * @param failures the failed replacements in a row, at least 1
 	 */
 	public void giveUpAfter(int failures) {
@@ -178,9 +181,9 @@ public final class Supervisor {
 	}
 
 	/**
-	 * Add a listener to hear what the supervisor does ({@code ready} when generation 1 serves,
-	 * {@code restartStarted}, {@code servingAlone} after each takeover, {@code restartFailed},
-	 * {@code stopping}).
+	 * Add a listener to hear what the supervisor does ({@code ready} when generation 1
+	 * serves, {@code restartStarted}, {@code servingAlone} after each takeover,
+	 * {@code restartFailed}, {@code stopping}).
 	 * @param listener the listener
 	 */
 	public void addListener(RestartListener listener) {
@@ -244,8 +247,8 @@ public final class Supervisor {
 	}
 
 	/**
-	 * Stop the service: forward {@code signal} to the serving generation, stop one that is
-	 * starting, and exit once every generation ended.
+	 * Stop the service: forward {@code signal} to the serving generation, stop one that
+	 * is starting, and exit once every generation ended.
 	 * @param signal the signal's name, {@code SIGTERM} or {@code SIGINT}
 	 */
 	public void stop(String signal) {
@@ -302,9 +305,9 @@ public final class Supervisor {
 
 	/**
 	 * Start the next generation: generation 1 ({@code attempt} null), a restart's (beside
-	 * {@code previous}, which drains once it is ready), or a recovery's ({@code previous} null:
-	 * nothing serves, so it boots as a first generation would, without warm-up or lowered
-	 * priority).
+	 * {@code previous}, which drains once it is ready), or a recovery's ({@code previous}
+	 * null: nothing serves, so it boots as a first generation would, without warm-up or
+	 * lowered priority).
 	 */
 	private void launch(RestartAttempt attempt, ChildProcess previous) {
 		int number = this.lastNumber + 1;
@@ -359,8 +362,8 @@ public final class Supervisor {
 			ready(child);
 		}
 		else if (message instanceof Message.WorkStopped && child != this.serving && this.serving != null) {
-			// From the generation that drains (or just exited: its exit may come first): the one that
-			// took over starts its background work now, not after the drain.
+			// From the generation that drains (or just exited: its exit may come first):
+			// the one that took over starts its background work now, not after the drain.
 			this.serving.send(message);
 		}
 		else if (message instanceof Message.Restart restart) {
@@ -398,7 +401,8 @@ public final class Supervisor {
 		this.draining = old;
 		this.takeover = succeeded;
 		if (!old.send(new Message.Drain(succeeded))) {
-			// Its channel is gone but it may live on: a stop drains it as Spring Boot's shutdown does.
+			// Its channel is gone but it may live on: a stop drains it as Spring Boot's
+			// shutdown does.
 			logger.warn(old + " cannot hear DRAIN; stopping it with SIGTERM");
 			this.os.kill(old.pid(), SIGTERM);
 		}
@@ -450,10 +454,11 @@ public final class Supervisor {
 		else if (child == this.draining) {
 			this.draining = null;
 			RestartAttempt takeover = this.takeover;
-			// Its DRAINED may still be on its way on the channel's own thread: at the latest, the
-			// channel's end completes it.
+			// Its DRAINED may still be on its way on the channel's own thread: at the
+			// latest, the channel's end completes it.
 			child.drained().thenAccept((drainMs) -> post(() -> {
-				// Unless the generation that took over has ended meanwhile, and another is on its way.
+				// Unless the generation that took over has ended meanwhile, and another
+				// is on its way.
 				if (this.serving != null && this.serving.pid() == takeover.newPid()) {
 					announce(this.serving, takeover, Math.max(0, drainMs));
 				}
@@ -489,8 +494,8 @@ public final class Supervisor {
 	}
 
 	/**
-	 * A start failed: when nothing serves, try again (generation 1 that never served ends the
-	 * supervisor instead).
+	 * A start failed: when nothing serves, try again (generation 1 that never served ends
+	 * the supervisor instead).
 	 */
 	private void afterFailedStart() {
 		if (this.serving != null || this.stopping) {
@@ -505,12 +510,13 @@ public final class Supervisor {
 	}
 
 	/**
-	 * Start a generation because none serves, after a backoff that doubles with each failure in a
-	 * row (reset once a generation served for a minute).
+	 * Start a generation because none serves, after a backoff that doubles with each
+	 * failure in a row (reset once a generation served for a minute).
 	 */
 	private void recover(String why, int oldPid) {
 		if (this.failuresInARow >= this.giveUpAfter) {
-			logger.error(why + " after " + this.failuresInARow + " failed replacement(s) in a row; the supervisor gives up "
+			logger.error(why + " after " + this.failuresInARow
+					+ " failed replacement(s) in a row; the supervisor gives up "
 					+ "and exits with a failure status, so that what runs the service (systemd, the orchestrator) takes "
 					+ "over (graceful-restart.supervisor-give-up-after)");
 			this.gaveUp = true;
@@ -572,7 +578,8 @@ public final class Supervisor {
 			this.os.kill(this.serving.pid(), "SIGINT".equals(signal) ? 2 : SIGTERM);
 		}
 		if (this.next != null) {
-			// A generation still starting never served: it goes at once (the restart fails).
+			// A generation still starting never served: it goes at once (the restart
+			// fails).
 			ChildProcess starting = this.next;
 			this.next = null;
 			failed(this.current, RestartResult.FAILED, starting + " was stopped: the service is stopping");
@@ -582,8 +589,8 @@ public final class Supervisor {
 	}
 
 	/**
-	 * SIGTERM now, SIGKILL past the stop timeout if it is still there; its exit arrives as any
-	 * other.
+	 * SIGTERM now, SIGKILL past the stop timeout if it is still there; its exit arrives
+	 * as any other.
 	 */
 	private void stopChild(ChildProcess child) {
 		this.os.kill(child.pid(), SIGTERM);

@@ -23,9 +23,9 @@ import io.github.gracefulrestart.systemd.SdNotify;
 import io.github.gracefulrestart.systemd.SystemdNotifier;
 
 /**
- * Everything a supervisor needs, read from the application's configuration by the process the
- * user started, and carried in one environment variable ({@value #VARIABLE}) into the small JVM
- * that becomes the supervisor.
+ * Everything a supervisor needs, read from the application's configuration by the process
+ * the user started, and carried in one environment variable ({@value #VARIABLE}) into the
+ * small JVM that becomes the supervisor.
  *
  * @param commandLine the command line of every generation
  * @param listeners the listeners to bind, by name; a wildcard address for every interface
@@ -37,7 +37,9 @@ import io.github.gracefulrestart.systemd.SystemdNotifier;
 public record SupervisorConfiguration(ChildCommandLine commandLine, Map<String, InetSocketAddress> listeners,
 		RestartSettings settings, String signal, Path pidFile, int giveUpAfter) {
 
-	/** The environment variable that carries the configuration into the supervisor's JVM. */
+	/**
+	 * The environment variable that carries the configuration into the supervisor's JVM.
+	 */
 	public static final String VARIABLE = "GRACEFUL_RESTART_SUPERVISOR";
 
 	/**
@@ -52,7 +54,8 @@ public record SupervisorConfiguration(ChildCommandLine commandLine, Map<String, 
 		Supervisor supervisor = new Supervisor(this.settings, os, this.commandLine, forGenerations,
 				SupervisedSocket.open(this.listeners, environment, os));
 		supervisor.giveUpAfter(this.giveUpAfter);
-		SdNotify.fromEnvironment(environment).ifPresent((notify) -> supervisor.addListener(new SystemdNotifier(notify)));
+		SdNotify.fromEnvironment(environment)
+			.ifPresent((notify) -> supervisor.addListener(new SystemdNotifier(notify)));
 		if (this.pidFile != null) {
 			supervisor.addListener(new PidFile(this.pidFile));
 		}
@@ -63,17 +66,18 @@ public record SupervisorConfiguration(ChildCommandLine commandLine, Map<String, 
 	}
 
 	/**
-	 * Encode this configuration as one line: URL-encoded {@code key=value} pairs joined by
-	 * {@code &}; arguments and listeners repeat their key.
+	 * Encode this configuration as one line: URL-encoded {@code key=value} pairs joined
+	 * by {@code &}; arguments and listeners repeat their key.
 	 * @return the line
 	 */
 	public String encode() {
 		List<String> pairs = new ArrayList<>();
 		pairs.add(pair("executable", this.commandLine.executable()));
 		this.commandLine.arguments().forEach((argument) -> pairs.add(pair("argument", argument)));
-		this.listeners.forEach((name, address) -> pairs.add(pair("listener", name + ";"
-				+ (address.getAddress().isAnyLocalAddress() ? "" : address.getAddress().getHostAddress()) + ";"
-				+ address.getPort())));
+		this.listeners.forEach((name,
+				address) -> pairs.add(pair("listener", name + ";"
+						+ (address.getAddress().isAnyLocalAddress() ? "" : address.getAddress().getHostAddress()) + ";"
+						+ address.getPort())));
 		pairs.add(pair("startupTimeout", this.settings.startupTimeout().toString()));
 		pairs.add(pair("drainTimeout", this.settings.drainTimeout().toString()));
 		pairs.add(pair("stopTimeout", this.settings.stopTimeout().toString()));
@@ -121,7 +125,8 @@ public record SupervisorConfiguration(ChildCommandLine commandLine, Map<String, 
 
 	private static InetSocketAddress address(String host, int port) {
 		try {
-			return host.isEmpty() ? new InetSocketAddress(port) : new InetSocketAddress(InetAddress.getByName(host), port);
+			return host.isEmpty() ? new InetSocketAddress(port)
+					: new InetSocketAddress(InetAddress.getByName(host), port);
 		}
 		catch (UnknownHostException ex) {
 			throw new IllegalArgumentException("Malformed address '" + host + "' in " + VARIABLE, ex);

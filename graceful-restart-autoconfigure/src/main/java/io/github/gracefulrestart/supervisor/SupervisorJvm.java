@@ -13,11 +13,11 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * The small JVM a supervisor runs in. The process the user started has loaded Spring and the
- * application's classes by the time it knows it is to supervise (about 180 MB of resident memory,
- * 90 MB even after a GC and a native heap trim); replacing itself with a fresh JVM that loads only
- * the supervisor, with a serial collector and a small heap, keeps the pid and needs a fraction of
- * that.
+ * The small JVM a supervisor runs in. The process the user started has loaded Spring and
+ * the application's classes by the time it knows it is to supervise (about 180 MB of
+ * resident memory, 90 MB even after a GC and a native heap trim); replacing itself with a
+ * fresh JVM that loads only the supervisor, with a serial collector and a small heap,
+ * keeps the pid and needs a fraction of that.
  */
 public final class SupervisorJvm {
 
@@ -29,10 +29,11 @@ public final class SupervisorJvm {
 	}
 
 	/**
-	 * Return the command line of the supervisor's JVM: this JVM's executable and class path, with
-	 * {@link SupervisorMain} as the main class (through Spring Boot's {@code PropertiesLauncher}
-	 * when this is an executable jar).
-	 * @return the command line, empty when the system class loader cannot reach the supervisor
+	 * Return the command line of the supervisor's JVM: this JVM's executable and class
+	 * path, with {@link SupervisorMain} as the main class (through Spring Boot's
+	 * {@code PropertiesLauncher} when this is an executable jar).
+	 * @return the command line, empty when the system class loader cannot reach the
+	 * supervisor
 	 */
 	public static Optional<List<String>> command() {
 		String classPath = System.getProperty("java.class.path", "");
@@ -46,11 +47,12 @@ public final class SupervisorJvm {
 		String optionsFromEnvironment = System.getenv().getOrDefault("JAVA_TOOL_OPTIONS", "")
 				+ System.getenv().getOrDefault("JDK_JAVA_OPTIONS", "");
 		if (!optionsFromEnvironment.contains("-XX:+Use")) {
-			// Two collectors selected is an error: only choose one when the environment does not.
+			// Two collectors selected is an error: only choose one when the environment
+			// does not.
 			command.add("-XX:+UseSerialGC");
 		}
-		// A small heap, C1 only, no perf-data sampling (the JVM's one periodic wake-up when idle), and
-		// malloc's free memory handed back once a minute.
+		// A small heap, C1 only, no perf-data sampling (the JVM's one periodic wake-up
+		// when idle), and malloc's free memory handed back once a minute.
 		command.addAll(List.of("-Xms8m", "-Xmx64m", "-Xss512k", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1",
 				"-XX:ReservedCodeCacheSize=16m", "-XX:-UsePerfData", "-XX:TrimNativeHeapInterval=60000",
 				"-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir")));
@@ -74,7 +76,8 @@ public final class SupervisorJvm {
 	}
 
 	/**
-	 * Replace this process with the supervisor's JVM. Returns only when that failed (logged).
+	 * Replace this process with the supervisor's JVM. Returns only when that failed
+	 * (logged).
 	 * @param os the native calls
 	 * @param command the command line, from {@link #command()}
 	 * @param configuration what the supervisor is to do
@@ -95,7 +98,8 @@ public final class SupervisorJvm {
 	}
 
 	/**
-	 * The sockets systemd passed stay open across the exec; LISTEN_PID still names this process.
+	 * The sockets systemd passed stay open across the exec; LISTEN_PID still names this
+	 * process.
 	 */
 	private static int[] activatedDescriptors(NativeOs os) {
 		Map<String, String> environment = System.getenv();

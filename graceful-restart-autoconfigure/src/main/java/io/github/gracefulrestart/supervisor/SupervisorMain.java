@@ -3,13 +3,17 @@ package io.github.gracefulrestart.supervisor;
 import io.github.gracefulrestart.process.JnrNativeOs;
 
 /**
- * The main class of the small JVM a supervisor runs in: the process the user started replaces
- * itself with it ({@code execve}, so the pid stays), leaving the application's classes, heap and
- * Spring behind. The configuration comes in {@value SupervisorConfiguration#VARIABLE}.
+ * The main class of the small JVM a supervisor runs in: the process the user started
+ * replaces itself with it ({@code execve}, so the pid stays), leaving the application's
+ * classes, heap and Spring behind. The configuration comes in
+ * {@value SupervisorConfiguration#VARIABLE}.
  */
 public final class SupervisorMain {
 
-	/** Logback configuration for the supervisor's own log lines, in Spring Boot's console format. */
+	/**
+	 * Logback configuration for the supervisor's own log lines, in Spring Boot's console
+	 * format.
+	 */
 	static final String LOGBACK_CONFIGURATION = "io/github/gracefulrestart/supervisor/supervisor-logback.xml";
 
 	private SupervisorMain() {

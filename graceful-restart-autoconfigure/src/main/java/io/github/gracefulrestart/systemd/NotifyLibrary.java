@@ -4,8 +4,9 @@ import jnr.ffi.Pointer;
 import jnr.ffi.annotations.In;
 
 /**
- * The libc calls for one datagram to a Unix socket, which neither the JDK (no {@code AF_UNIX}
- * datagrams) nor jnr-posix (no {@code sendto}) offers. Bound through jnr-ffi.
+ * The libc calls for one datagram to a Unix socket, which neither the JDK (no
+ * {@code AF_UNIX} datagrams) nor jnr-posix (no {@code sendto}) offers. Bound through
+ * jnr-ffi.
  */
 public interface NotifyLibrary {
 

@@ -12,10 +12,10 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * The sd_notify(3) protocol: newline-separated {@code KEY=value} assignments in one datagram to
- * the Unix socket named by {@code NOTIFY_SOCKET}, a path or, with a leading {@code @}, a name in the
- * abstract namespace. A notification that cannot be sent is logged, never thrown: the service
- * manager's view must not break the application.
+ * The sd_notify(3) protocol: newline-separated {@code KEY=value} assignments in one
+ * datagram to the Unix socket named by {@code NOTIFY_SOCKET}, a path or, with a leading
+ * {@code @}, a name in the abstract namespace. A notification that cannot be sent is
+ * logged, never thrown: the service manager's view must not break the application.
  */
 public final class SdNotify {
 
@@ -45,7 +45,8 @@ public final class SdNotify {
 	 * Return a notifier for the socket in {@code NOTIFY_SOCKET}, if set.
 	 * @param environment the environment
 	 * @return the notifier, empty when the service manager expects no notification
-	 * @throws IllegalArgumentException when the socket name does not fit a Unix socket address
+	 * @throws IllegalArgumentException when the socket name does not fit a Unix socket
+	 * address
 	 */
 	public static Optional<SdNotify> fromEnvironment(Map<String, String> environment) {
 		String socket = environment.get(NOTIFY_SOCKET);
@@ -84,8 +85,9 @@ public final class SdNotify {
 	}
 
 	/**
-	 * A {@code struct sockaddr_un}: the family, then the path with its terminating zero, or for
-	 * an abstract name a zero byte and the name, without terminator (its length counts).
+	 * A {@code struct sockaddr_un}: the family, then the path with its terminating zero,
+	 * or for an abstract name a zero byte and the name, without terminator (its length
+	 * counts).
 	 */
 	static byte[] socketAddress(String socket) {
 		byte[] name = socket.getBytes(StandardCharsets.UTF_8);

@@ -15,15 +15,16 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * Listening sockets passed by systemd socket activation, as sd_listen_fds(3) describes: when
- * {@code LISTEN_PID} is this process, {@code LISTEN_FDS} sockets sit at descriptors 3, 4, ...,
- * named by {@code LISTEN_FDNAMES} (colon-separated). The variables are removed once read, so that
- * no subprocess takes the sockets for its own.
+ * Listening sockets passed by systemd socket activation, as sd_listen_fds(3) describes:
+ * when {@code LISTEN_PID} is this process, {@code LISTEN_FDS} sockets sit at descriptors
+ * 3, 4, ..., named by {@code LISTEN_FDNAMES} (colon-separated). The variables are removed
+ * once read, so that no subprocess takes the sockets for its own.
  * <p>
- * A socket named like a listener ({@code server}, {@code management}: {@code FileDescriptorName=}
- * in the socket unit) serves that listener; an unnamed one serves the listener configured with its
- * port; a lone unnamed socket serves {@code server}. The first generation was started by systemd,
- * without {@value ChannelAdopter#ADD_OPENS}: without it, the one socket it can serve is moved to
+ * A socket named like a listener ({@code server}, {@code management}:
+ * {@code FileDescriptorName=} in the socket unit) serves that listener; an unnamed one
+ * serves the listener configured with its port; a lone unnamed socket serves
+ * {@code server}. The first generation was started by systemd, without
+ * {@value ChannelAdopter#ADD_OPENS}: without it, the one socket it can serve is moved to
  * standard input and taken through {@link System#inheritedChannel()}.
  */
 public final class SocketActivation {
@@ -70,7 +71,8 @@ public final class SocketActivation {
 	}
 
 	/**
-	 * Read the activated sockets, if any are meant for this process, without adopting them.
+	 * Read the activated sockets, if any are meant for this process, without adopting
+	 * them.
 	 * @param environment the environment
 	 * @param os the native calls
 	 * @param sockets this process's listening sockets

@@ -16,14 +16,16 @@ import org.apache.tomcat.util.net.NioEndpoint;
 /**
  * A {@link NioEndpoint} whose listening socket may be shared with another generation.
  * <ul>
- * <li>It serves an inherited socket, when one matches its name, address and port, instead of
- * binding; and it holds back from accepting on it until {@link #beginAccepting()}, called when the
- * application is ready. Until then the previous generation alone accepts from the shared backlog,
- * so a generation that hangs or fails while starting has served nobody.</li>
- * <li>It never wakes its acceptor by connecting to its own port (Tomcat's way): on a shared socket
- * that connection may reach the other process. It closes its channel instead, which wakes a
- * blocked {@code accept()} and only drops this process's descriptor (the JDK does not call
- * {@code shutdown(2)}), so the socket keeps listening for the other process.</li>
+ * <li>It serves an inherited socket, when one matches its name, address and port, instead
+ * of binding; and it holds back from accepting on it until {@link #beginAccepting()},
+ * called when the application is ready. Until then the previous generation alone accepts
+ * from the shared backlog, so a generation that hangs or fails while starting has served
+ * nobody.</li>
+ * <li>It never wakes its acceptor by connecting to its own port (Tomcat's way): on a
+ * shared socket that connection may reach the other process. It closes its channel
+ * instead, which wakes a blocked {@code accept()} and only drops this process's
+ * descriptor (the JDK does not call {@code shutdown(2)}), so the socket keeps listening
+ * for the other process.</li>
  * <li>A connection accepted after the stop flag is served (its response says
  * {@code Connection: close}) rather than destroyed, which would reset a real client.</li>
  * </ul>
@@ -73,7 +75,8 @@ public class GracefulNioEndpoint extends NioEndpoint {
 	@Override
 	protected void startAcceptorThread() {
 		if (this.holdAccepting) {
-			// startInternal() has just cleared the flag; the acceptor waits while it is set.
+			// startInternal() has just cleared the flag; the acceptor waits while it is
+			// set.
 			this.paused = true;
 		}
 		super.startAcceptorThread();
@@ -113,7 +116,8 @@ public class GracefulNioEndpoint extends NioEndpoint {
 		}
 		catch (ClosedChannelException ex) {
 			if (this.channelClosedHere) {
-				// Woken by unlockAccept(): the acceptor sees the stop flag and leaves quietly.
+				// Woken by unlockAccept(): the acceptor sees the stop flag and leaves
+				// quietly.
 				return null;
 			}
 			throw ex;

@@ -9,8 +9,9 @@ import org.apache.coyote.http11.Http11NioProtocol;
 import org.apache.tomcat.util.net.SocketWrapperBase;
 
 /**
- * Tomcat's NIO HTTP/1.1 protocol on a {@link GracefulNioEndpoint}. Tomcat creates protocols by
- * class name, so this is what a connector names to take part in graceful restarts.
+ * Tomcat's NIO HTTP/1.1 protocol on a {@link GracefulNioEndpoint}. Tomcat creates
+ * protocols by class name, so this is what a connector names to take part in graceful
+ * restarts.
  */
 public class GracefulNioProtocol extends Http11NioProtocol {
 
@@ -62,8 +63,8 @@ public class GracefulNioProtocol extends Http11NioProtocol {
 	}
 
 	/**
-	 * Return the processors of the connections that wait for their next event; a connection being
-	 * processed has none at hand.
+	 * Return the processors of the connections that wait for their next event; a
+	 * connection being processed has none at hand.
 	 * @return the processors
 	 */
 	List<Object> waitingProcessors() {

@@ -11,8 +11,8 @@ import org.apache.catalina.connector.Connector;
 
 /**
  * A Tomcat connector on a Unix domain socket in a directory only this user can enter: the
- * requests of the warm-up go through Tomcat's real connector, parser and pipeline, and no client
- * can reach it. Removed on {@link #close()}.
+ * requests of the warm-up go through Tomcat's real connector, parser and pipeline, and no
+ * client can reach it. Removed on {@link #close()}.
  */
 final class TomcatPrivateChannel implements PrivateChannel {
 

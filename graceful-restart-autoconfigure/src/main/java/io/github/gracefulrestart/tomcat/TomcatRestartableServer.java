@@ -18,18 +18,22 @@ import org.apache.catalina.startup.Tomcat;
  * An embedded Tomcat as a {@link RestartableServer}: every connector on a
  * {@link GracefulNioProtocol} is a listener. Stopping to accept uses Tomcat's
  * {@code closeServerSocketGraceful()} without {@code pause()}: pause answers requests on
- * kept-alive connections with 503, whereas closing the server socket gracefully only turns
- * keep-alive off, so each connection ends after its current request with {@code Connection: close}.
- * HTTP/2 connections get a GOAWAY ({@link Http2GoAway}). WebSocket sessions, of Spring MVC,
- * {@code @ServerEndpoint} classes and WebFlux alike, are those of the Jakarta WebSocket container
- * in each context's servlet context ({@link WebSocketSessions}).
+ * kept-alive connections with 503, whereas closing the server socket gracefully only
+ * turns keep-alive off, so each connection ends after its current request with
+ * {@code Connection: close}. HTTP/2 connections get a GOAWAY ({@link Http2GoAway}).
+ * WebSocket sessions, of Spring MVC, {@code @ServerEndpoint} classes and WebFlux alike,
+ * are those of the Jakarta WebSocket container in each context's servlet context
+ * ({@link WebSocketSessions}).
  */
 public class TomcatRestartableServer implements RestartableServer {
 
 	/** The servlet context attribute of the Jakarta WebSocket server container. */
 	private static final String SERVER_CONTAINER = "jakarta.websocket.server.ServerContainer";
 
-	/** Whether the Jakarta WebSocket API is there: without it, {@link WebSocketSessions} is not touched. */
+	/**
+	 * Whether the Jakarta WebSocket API is there: without it, {@link WebSocketSessions}
+	 * is not touched.
+	 */
 	private static final boolean JAKARTA_WEBSOCKET = isPresent("jakarta.websocket.CloseReason");
 
 	private final Tomcat tomcat;
@@ -99,7 +103,9 @@ public class TomcatRestartableServer implements RestartableServer {
 		return open;
 	}
 
-	/** The Jakarta WebSocket containers of this Tomcat's contexts (servlet or reactive). */
+	/**
+	 * The Jakarta WebSocket containers of this Tomcat's contexts (servlet or reactive).
+	 */
 	private List<Object> webSocketContainers() {
 		List<Object> containers = new ArrayList<>();
 		if (!JAKARTA_WEBSOCKET) {

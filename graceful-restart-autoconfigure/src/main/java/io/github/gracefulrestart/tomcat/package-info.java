@@ -1,5 +1,5 @@
 /**
- * Embedded Tomcat: connectors that adopt inherited sockets and drain without errors on a socket
- * shared with the next generation.
+ * Embedded Tomcat: connectors that adopt inherited sockets and drain without errors on a
+ * socket shared with the next generation.
  */
 package io.github.gracefulrestart.tomcat;

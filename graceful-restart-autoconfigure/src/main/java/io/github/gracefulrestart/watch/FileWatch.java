@@ -16,18 +16,20 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * Watches the files a generation started from and asks for a restart once one of them changed and
- * then stayed unchanged for a quiet period, so that a copy in progress is never started.
+ * Watches the files a generation started from and asks for a restart once one of them
+ * changed and then stayed unchanged for a quiet period, so that a copy in progress is
+ * never started.
  * <ul>
- * <li>The <b>jar</b> must be replaced by rename ({@code mv app.jar.new app.jar}: a new file, another
- * inode). A jar written in place (same inode, new size or time) is refused with an ERROR: the
- * running JVM reads its classes from that very file, and a half-written jar would be started. A
- * later replacement by rename restarts as usual.</li>
- * <li>A <b>configuration file</b> may change either way (an editor writes in place; Kubernetes swaps
- * a ConfigMap's symbolic link): any change counts.</li>
- * <li>A change is asked for once: when the restart is refused (one already runs) it is asked again
- * at the next poll; once started it is consumed, so a jar that fails to start is not retried until
- * it is replaced again.</li>
+ * <li>The <b>jar</b> must be replaced by rename ({@code mv app.jar.new app.jar}: a new
+ * file, another inode). A jar written in place (same inode, new size or time) is refused
+ * with an ERROR: the running JVM reads its classes from that very file, and a
+ * half-written jar would be started. A later replacement by rename restarts as
+ * usual.</li>
+ * <li>A <b>configuration file</b> may change either way (an editor writes in place;
+ * Kubernetes swaps a ConfigMap's symbolic link): any change counts.</li>
+ * <li>A change is asked for once: when the restart is refused (one already runs) it is
+ * asked again at the next poll; once started it is consumed, so a jar that fails to start
+ * is not retried until it is replaced again.</li>
  * </ul>
  * {@link #poll()} is one step, called every second by the application; time comes from a
  * {@code nanoTime} source, so the rules are tested without waiting.
@@ -139,8 +141,8 @@ public final class FileWatch {
 		Optional<FileState> read(Path path);
 
 		/**
-		 * The file system's view: the file key (device and inode on Linux), size and modification
-		 * time, through symbolic links (a ConfigMap's files are links).
+		 * The file system's view: the file key (device and inode on Linux), size and
+		 * modification time, through symbolic links (a ConfigMap's files are links).
 		 * @return the reader
 		 */
 		static FileStates fileSystem() {

@@ -15,13 +15,15 @@ import org.apache.commons.logging.LogFactory;
 
 /**
  * The open WebSocket sessions of a Jakarta WebSocket server container, the one a servlet
- * container keeps in its servlet context ({@code jakarta.websocket.server.ServerContainer}), which
- * Spring's WebSocket support and {@code @ServerEndpoint} classes both use. Jakarta WebSocket has no
- * way to list a container's sessions, so each container is asked its own way: one with a public
- * {@code getOpenSessions()} through it, Tomcat's through the sessions its container registers (a
- * field of {@code WsWebSocketContainer}, reached reflectively; Tomcat's classes are in the
- * application's class path, no JVM option needed). Jetty's lists none of the sessions Spring
- * upgrades: its server closes them itself ({@code RestartableServer#closeWebSockets}).
+ * container keeps in its servlet context
+ * ({@code jakarta.websocket.server.ServerContainer}), which Spring's WebSocket support
+ * and {@code @ServerEndpoint} classes both use. Jakarta WebSocket has no way to list a
+ * container's sessions, so each container is asked its own way: one with a public
+ * {@code getOpenSessions()} through it, Tomcat's through the sessions its container
+ * registers (a field of {@code WsWebSocketContainer}, reached reflectively; Tomcat's
+ * classes are in the application's class path, no JVM option needed). Jetty's lists none
+ * of the sessions Spring upgrades: its server closes them itself
+ * ({@code RestartableServer#closeWebSockets}).
  */
 public final class WebSocketSessions {
 
@@ -31,8 +33,8 @@ public final class WebSocketSessions {
 	}
 
 	/**
-	 * Close every open session of a container, with a close frame sent after what is being
-	 * written: the client hears the status and reason, and can reconnect.
+	 * Close every open session of a container, with a close frame sent after what is
+	 * being written: the client hears the status and reason, and can reconnect.
 	 * @param container the server container, or null
 	 * @param status the close status, such as 1012 (Service Restart)
 	 * @param reason the reason, at most 123 bytes in UTF-8

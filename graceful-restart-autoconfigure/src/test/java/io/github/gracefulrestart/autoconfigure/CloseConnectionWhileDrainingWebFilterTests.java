@@ -11,14 +11,15 @@ import org.springframework.mock.web.server.MockServerWebExchange;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The reactive drain filter: a response that starts during the drain closes its connection, one
- * that started before does not change.
+ * The reactive drain filter: a response that starts during the drain closes its
+ * connection, one that started before does not change.
  */
 class CloseConnectionWhileDrainingWebFilterTests {
 
 	private final AtomicReference<RestartState> state = new AtomicReference<>(RestartState.SERVING);
 
-	private final CloseConnectionWhileDrainingWebFilter filter = new CloseConnectionWhileDrainingWebFilter(this.state::get);
+	private final CloseConnectionWhileDrainingWebFilter filter = new CloseConnectionWhileDrainingWebFilter(
+			this.state::get);
 
 	@Test
 	void aResponseWrittenWhileServingKeepsItsConnection() {

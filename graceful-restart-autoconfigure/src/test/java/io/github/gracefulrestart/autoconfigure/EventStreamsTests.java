@@ -10,7 +10,8 @@ import org.springframework.web.context.request.async.DeferredResult;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link EventStreams}: only event streams are ended, and only those still in flight.
+ * Tests for {@link EventStreams}: only event streams are ended, and only those still in
+ * flight.
  */
 class EventStreamsTests {
 

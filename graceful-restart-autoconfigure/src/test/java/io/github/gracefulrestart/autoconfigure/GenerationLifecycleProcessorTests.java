@@ -22,14 +22,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Tests for {@link GenerationLifecycleProcessor} and {@link BackgroundWorkBeans}: a real context
- * with a real task scheduler and {@code @Scheduled} task.
+ * Tests for {@link GenerationLifecycleProcessor} and {@link BackgroundWorkBeans}: a real
+ * context with a real task scheduler and {@code @Scheduled} task.
  */
 class GenerationLifecycleProcessorTests {
 
 	@Test
 	void aGenerationBesideAServingOneRunsNoBackgroundWorkUntilItStartsIt() {
-		try (AnnotationConfigApplicationContext context = context(true, new GracefulRestartProperties.BackgroundWork())) {
+		try (AnnotationConfigApplicationContext context = context(true,
+				new GracefulRestartProperties.BackgroundWork())) {
 			Work work = context.getBean(Work.class);
 			Container container = context.getBean("container", Container.class);
 			Container server = context.getBean("server", Container.class);
@@ -47,7 +48,8 @@ class GenerationLifecycleProcessorTests {
 
 	@Test
 	void stoppingTheWorkWaitsForTheTaskThatRunsAndNoTaskRunsAfterItNotEvenAtTheClose() throws Exception {
-		try (AnnotationConfigApplicationContext context = context(false, new GracefulRestartProperties.BackgroundWork())) {
+		try (AnnotationConfigApplicationContext context = context(false,
+				new GracefulRestartProperties.BackgroundWork())) {
 			Work work = context.getBean(Work.class);
 			Container container = context.getBean("container", Container.class);
 			await().atMost(Duration.ofSeconds(10)).until(() -> work.runs.get() >= 2);
@@ -64,7 +66,8 @@ class GenerationLifecycleProcessorTests {
 				.until(() -> work.runs.get() == runs);
 			assertThat(container.isRunning()).isFalse();
 			assertThat(context.getBean("server", Container.class).isRunning()).isTrue();
-			// Closing releases the scheduler's paused threads: the task each held must not run.
+			// Closing releases the scheduler's paused threads: the task each held must
+			// not run.
 			context.close();
 			assertThat(work.runs.get()).isEqualTo(runs);
 		}
@@ -182,8 +185,7 @@ class GenerationLifecycleProcessorTests {
 	}
 
 	/** A lifecycle bean that would be work by its type, marked as not. */
-	static class ThreadPoolTaskSchedulerLike extends Container
-			implements org.springframework.scheduling.TaskScheduler {
+	static class ThreadPoolTaskSchedulerLike extends Container implements org.springframework.scheduling.TaskScheduler {
 
 		@Override
 		public java.util.concurrent.ScheduledFuture<?> schedule(Runnable task,

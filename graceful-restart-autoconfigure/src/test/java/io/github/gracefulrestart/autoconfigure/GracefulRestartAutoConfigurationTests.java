@@ -40,13 +40,15 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(OutputCaptureExtension.class)
 class GracefulRestartAutoConfigurationTests {
 
-	private final WebApplicationContextRunner runner = new WebApplicationContextRunner().withConfiguration(
-			AutoConfigurations.of(GracefulRestartAutoConfiguration.class, GracefulRestartTomcatAutoConfiguration.class));
+	private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(GracefulRestartAutoConfiguration.class,
+				GracefulRestartTomcatAutoConfiguration.class));
 
 	@Test
 	void webApplicationGetsTheRestartMachineryWithDefaults() {
 		this.runner.run((context) -> {
-			assertThat(context).hasSingleBean(RestartCoordinator.class).hasSingleBean(Handoff.class)
+			assertThat(context).hasSingleBean(RestartCoordinator.class)
+				.hasSingleBean(Handoff.class)
 				.hasBean("gracefulRestartDrainingFilter");
 			assertThat(context.getBean(RestartCoordinator.class).generation()).isEqualTo(1);
 			GracefulRestartProperties properties = context.getBean(GracefulRestartProperties.class);
@@ -117,7 +119,8 @@ class GracefulRestartAutoConfigurationTests {
 	}
 
 	@Test
-	void aPidFileFromSpringBootsPropertyNamesTheServingGeneration(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+	void aPidFileFromSpringBootsPropertyNamesTheServingGeneration(
+			@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
 		java.nio.file.Path file = dir.resolve("app.pid");
 		this.runner.withPropertyValues("spring.pid.file=" + file).run((context) -> {
 			assertThat(context).hasSingleBean(io.github.gracefulrestart.process.PidFile.class);
@@ -128,8 +131,7 @@ class GracefulRestartAutoConfigurationTests {
 
 	@Test
 	void nonWebApplicationGetsNothing() {
-		new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(GracefulRestartAutoConfiguration.class))
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(GracefulRestartAutoConfiguration.class))
 			.run((context) -> assertThat(context).doesNotHaveBean(RestartCoordinator.class));
 	}
 
@@ -219,7 +221,8 @@ class GracefulRestartAutoConfigurationTests {
 
 	@Test
 	void noVariableAGenerationHandsTheNextOneIsTakenForAProperty() {
-		// Spring Boot binds GRACEFUL_RESTART_X_Y to graceful-restart.x-y and graceful-restart.x.y.
+		// Spring Boot binds GRACEFUL_RESTART_X_Y to graceful-restart.x-y and
+		// graceful-restart.x.y.
 		java.util.Map<String, Object> variables = new java.util.HashMap<>();
 		Handoff.variables().forEach((name) -> variables.put(name, "a b,c"));
 		org.springframework.core.env.StandardEnvironment environment = new org.springframework.core.env.StandardEnvironment();
@@ -272,10 +275,12 @@ class GracefulRestartAutoConfigurationTests {
 		void on(GracefulRestartEvent event) {
 			if (event instanceof RestartFailedEvent failed) {
 				this.failed = failed;
-				this.heard.add("event: RestartFailedEvent " + failed.getGeneration() + " " + failed.getAttempt().result());
+				this.heard
+					.add("event: RestartFailedEvent " + failed.getGeneration() + " " + failed.getAttempt().result());
 			}
 			else if (event instanceof RestartStartedEvent started) {
-				this.heard.add("event: RestartStartedEvent " + started.getGeneration() + " " + started.getAttempt().trigger());
+				this.heard.add(
+						"event: RestartStartedEvent " + started.getGeneration() + " " + started.getAttempt().trigger());
 			}
 			else {
 				this.heard.add("event: " + event.getClass().getSimpleName());

@@ -18,8 +18,8 @@ import org.springframework.context.ApplicationEventPublisher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link GracefulRestartTriggers}: the application's code on the way to a takeover
- * neither stalls nor breaks it.
+ * Tests for {@link GracefulRestartTriggers}: the application's code on the way to a
+ * takeover neither stalls nor breaks it.
  */
 class GracefulRestartTriggersTests {
 
@@ -57,7 +57,8 @@ class GracefulRestartTriggersTests {
 		takeOver(server, (event) -> {
 		}, failed);
 		failed.get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
-		assertThat(this.parent.other().hear(WAIT)).startsWith("NOTREADY - its takeover failed:").contains("no selector");
+		assertThat(this.parent.other().hear(WAIT)).startsWith("NOTREADY - its takeover failed:")
+			.contains("no selector");
 	}
 
 	private void takeOver(FakeServer server, ApplicationEventPublisher events, CompletableFuture<Void> failed) {

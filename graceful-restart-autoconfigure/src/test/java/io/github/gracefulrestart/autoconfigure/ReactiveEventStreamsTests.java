@@ -16,8 +16,8 @@ import org.springframework.mock.web.server.MockServerWebExchange;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link ReactiveEventStreams}: what the application writes as an event stream ends when
- * the generation hands over; other responses are left alone.
+ * Tests for {@link ReactiveEventStreams}: what the application writes as an event stream
+ * ends when the generation hands over; other responses are left alone.
  */
 class ReactiveEventStreamsTests {
 
@@ -26,9 +26,8 @@ class ReactiveEventStreamsTests {
 	@Test
 	void anEndlessEventStreamEndsAfterTheEventsWrittenWhenTheGenerationHandsOver() {
 		MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get("/ticks"));
-		Mono<Void> written = this.streams.filter(exchange,
-				(served) -> write(served.getResponse(), MediaType.TEXT_EVENT_STREAM, Flux.just("data:one\n\n")
-					.concatWith(Flux.never())));
+		Mono<Void> written = this.streams.filter(exchange, (served) -> write(served.getResponse(),
+				MediaType.TEXT_EVENT_STREAM, Flux.just("data:one\n\n").concatWith(Flux.never())));
 		written.subscribe();
 		assertThat(this.streams.open()).isEqualTo(1);
 		assertThat(this.streams.endAll()).isEqualTo(1);
@@ -40,7 +39,8 @@ class ReactiveEventStreamsTests {
 	void aStreamStartedOnceTheStreamsEndedEndsAtOnceAndClosesItsConnection() {
 		this.streams.endAll();
 		MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get("/ticks"));
-		this.streams.filter(exchange, (served) -> write(served.getResponse(), MediaType.TEXT_EVENT_STREAM, Flux.never()))
+		this.streams
+			.filter(exchange, (served) -> write(served.getResponse(), MediaType.TEXT_EVENT_STREAM, Flux.never()))
 			.block(Duration.ofSeconds(10));
 		assertThat(exchange.getResponse().getHeaders().getConnection()).containsExactly("close");
 	}
@@ -57,7 +57,8 @@ class ReactiveEventStreamsTests {
 
 	private static Mono<Void> write(ServerHttpResponse response, MediaType type, Flux<String> chunks) {
 		response.getHeaders().setContentType(type);
-		Flux<DataBuffer> buffers = chunks.map((chunk) -> DefaultDataBufferFactory.sharedInstance.wrap(chunk.getBytes()));
+		Flux<DataBuffer> buffers = chunks
+			.map((chunk) -> DefaultDataBufferFactory.sharedInstance.wrap(chunk.getBytes()));
 		return response.writeAndFlushWith(buffers.map(Flux::just));
 	}
 

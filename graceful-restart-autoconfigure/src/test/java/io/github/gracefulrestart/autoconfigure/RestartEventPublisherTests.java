@@ -22,8 +22,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatNoException;
 
 /**
- * Tests for {@link RestartEventPublisher}: an application's {@code @EventListener} that throws on
- * any of the library's events changes nothing of the restart, and the log names it.
+ * Tests for {@link RestartEventPublisher}: an application's {@code @EventListener} that
+ * throws on any of the library's events changes nothing of the restart, and the log names
+ * it.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class RestartEventPublisherTests {
@@ -46,8 +47,8 @@ class RestartEventPublisherTests {
 		context.close();
 		for (String event : new String[] { "RestartStartedEvent", "TakeoverEvent", "DrainStartedEvent", "DrainedEvent",
 				"RestartFailedEvent" }) {
-			assertThat(output).contains("A listener of " + event + " failed (at "
-					+ ThrowingListener.class.getName() + ".on); the restart goes on");
+			assertThat(output).contains("A listener of " + event + " failed (at " + ThrowingListener.class.getName()
+					+ ".on); the restart goes on");
 		}
 	}
 

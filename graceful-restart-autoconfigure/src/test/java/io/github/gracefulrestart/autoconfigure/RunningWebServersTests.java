@@ -15,9 +15,9 @@ import org.springframework.boot.web.server.context.WebServerInitializedEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * How the drained web servers end before the context closes: an idle one is left to Spring Boot's
- * graceful shutdown (stopping it first makes Boot 4.0.x log that requests were still active), one
- * the drain timeout cut is ended by its support.
+ * How the drained web servers end before the context closes: an idle one is left to
+ * Spring Boot's graceful shutdown (stopping it first makes Boot 4.0.x log that requests
+ * were still active), one the drain timeout cut is ended by its support.
  */
 class RunningWebServersTests {
 

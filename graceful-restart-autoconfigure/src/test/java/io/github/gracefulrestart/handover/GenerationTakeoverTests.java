@@ -26,8 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Tests for the new generation's side of the handshake: this JVM plays generation 2, the test
- * plays generation 1 on the other end of a real socket pair.
+ * Tests for the new generation's side of the handshake: this JVM plays generation 2, the
+ * test plays generation 1 on the other end of a real socket pair.
  */
 class GenerationTakeoverTests {
 
@@ -67,10 +67,10 @@ class GenerationTakeoverTests {
 			coordinator.ready();
 			try (HandoverChannel previous = new HandoverChannel(this.os, pair[0])) {
 				assertThat(previous.receive()).isEqualTo(new Message.Ready());
-				RestartAttempt succeeded = new RestartAttempt("r2", "SIGHUP", RestartResult.SUCCEEDED, Instant.now(), 4210L,
-						4100, this.os.pid(), "took over");
-				RestartAttempt failed = new RestartAttempt("r1", "ENDPOINT", RestartResult.FAILED, Instant.now(), 12L, 4100,
-						4000, "exit code 1");
+				RestartAttempt succeeded = new RestartAttempt("r2", "SIGHUP", RestartResult.SUCCEEDED, Instant.now(),
+						4210L, 4100, this.os.pid(), "took over");
+				RestartAttempt failed = new RestartAttempt("r1", "ENDPOINT", RestartResult.FAILED, Instant.now(), 12L,
+						4100, 4000, "exit code 1");
 				previous.send(new Message.Drained(42, List.of(succeeded, failed)));
 				assertThat(drain.get(30, TimeUnit.SECONDS)).isEqualTo(Duration.ofMillis(42));
 				assertThat(coordinator.status().lastRestart()).isEqualTo(succeeded);
@@ -123,8 +123,8 @@ class GenerationTakeoverTests {
 				await().atMost(Duration.ofSeconds(30)).until(() -> coordinator.state() == RestartState.SERVING);
 				assertThat(coordinator.status().history()).containsExactly(failed);
 
-				RestartAttempt succeeded = new RestartAttempt("r2", "SIGHUP", RestartResult.SUCCEEDED, Instant.now(), 9L,
-						this.os.pid(), 4242, "generation 2 took over");
+				RestartAttempt succeeded = new RestartAttempt("r2", "SIGHUP", RestartResult.SUCCEEDED, Instant.now(),
+						9L, this.os.pid(), 4242, "generation 2 took over");
 				supervisor.send(new Message.Drain(succeeded));
 				assertThat(supervisor.receive()).as("for the generation that took over")
 					.isInstanceOf(Message.WorkStopped.class);

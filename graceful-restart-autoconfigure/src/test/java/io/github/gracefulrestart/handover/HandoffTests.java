@@ -25,13 +25,14 @@ class HandoffTests {
 
 	@Test
 	void childEnvironmentDescribesTheSocketsInOrderAndReplacesAnEarlierHandoff() throws Exception {
-		ListeningSocket server = new ListeningSocket(17, new InetSocketAddress(InetAddress.getByName("::"), 8080), true);
+		ListeningSocket server = new ListeningSocket(17, new InetSocketAddress(InetAddress.getByName("::"), 8080),
+				true);
 		ListeningSocket management = new ListeningSocket(21,
 				new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 8081), false);
 		Map<String, String> environment = Map.of("PATH", "/bin", Handoff.LISTENERS, "stale", Handoff.GENERATION, "2",
 				"LISTEN_PID", "1", "LISTEN_FDS", "1");
-		List<String> child = Handoff.childEnvironment(environment, List.of("server", "management"),
-				List.of("server"), List.of(server, management), 3, 4242, null);
+		List<String> child = Handoff.childEnvironment(environment, List.of("server", "management"), List.of("server"),
+				List.of(server, management), 3, 4242, null);
 		assertThat(child).containsExactlyInAnyOrder("PATH=/bin",
 				Handoff.LISTENERS + "=server;3;6;0:0:0:0:0:0:0:0;8080;activated,management;4;4;127.0.0.1;8081",
 				Handoff.CHANNEL + "=5", Handoff.GENERATION + "=3", Handoff.PARENT_PID + "=4242");
@@ -42,9 +43,8 @@ class HandoffTests {
 		ListeningSocket server = new ListeningSocket(9, new InetSocketAddress(InetAddress.getByName("::"), 8080), true);
 		List<String> child = Handoff.childEnvironment(Map.of("PATH", "/bin", Handoff.PARENT_PID, "7"),
 				List.of("server"), List.of(), List.of(server), 1, null, 1);
-		assertThat(child).containsExactlyInAnyOrder("PATH=/bin",
-				Handoff.LISTENERS + "=server;3;6;0:0:0:0:0:0:0:0;8080", Handoff.CHANNEL + "=4",
-				Handoff.GENERATION + "=1", Handoff.SUPERVISOR_PID + "=1");
+		assertThat(child).containsExactlyInAnyOrder("PATH=/bin", Handoff.LISTENERS + "=server;3;6;0:0:0:0:0:0:0:0;8080",
+				Handoff.CHANNEL + "=4", Handoff.GENERATION + "=1", Handoff.SUPERVISOR_PID + "=1");
 	}
 
 	@Test
@@ -52,7 +52,8 @@ class HandoffTests {
 		List<InheritedListener> listeners = Handoff
 			.parseListeners("server;3;6;0:0:0:0:0:0:0:0;8080;activated,management;4;4;127.0.0.1;8081");
 		assertThat(listeners).containsExactly(
-				new InheritedListener("server", 3, true, new InetSocketAddress(InetAddress.getByName("::"), 8080), true),
+				new InheritedListener("server", 3, true, new InetSocketAddress(InetAddress.getByName("::"), 8080),
+						true),
 				new InheritedListener("management", 4, false,
 						new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 8081)));
 		assertThatIllegalArgumentException().isThrownBy(() -> Handoff.parseListeners("server;3;6"))
@@ -65,7 +66,8 @@ class HandoffTests {
 			channel.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
 			ListeningSocket socket = new ProcSocketTable().find((InetSocketAddress) channel.getLocalAddress())
 				.orElseThrow();
-			// A duplicate, as a child inherits it: the adopted channel owns it, not the test's channel.
+			// A duplicate, as a child inherits it: the adopted channel owns it, not the
+			// test's channel.
 			int inherited = jnr.posix.POSIXFactory.getNativePOSIX().dup(socket.fd());
 			Handoff handoff = Handoff.fromEnvironment(environment(inherited, socket), this.os, new ProcSocketTable());
 			assertThat(handoff.generation()).isEqualTo(2);

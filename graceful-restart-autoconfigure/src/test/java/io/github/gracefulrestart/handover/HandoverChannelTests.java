@@ -12,8 +12,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
- * Tests for {@link HandoverChannel} and {@link Message}: the wire format, and a real socket pair
- * with a shell at the other end.
+ * Tests for {@link HandoverChannel} and {@link Message}: the wire format, and a real
+ * socket pair with a shell at the other end.
  */
 class HandoverChannelTests {
 
@@ -22,9 +22,10 @@ class HandoverChannelTests {
 	@Test
 	void handoverChannelCarriesMessagesSkipsWhatIsNoneAndEndsWhenTheChildIsGone() throws Exception {
 		int[] pair = this.os.socketPair();
-		int pid = this.os.spawn("/bin/sh", List.of("sh", "-c",
-				"echo READY >&3; read reply <&3; echo nonsense >&3; echo \"RESTART got $reply\" >&3"), List.of(),
-				new int[] { pair[1] });
+		int pid = this.os.spawn("/bin/sh",
+				List.of("sh", "-c",
+						"echo READY >&3; read reply <&3; echo nonsense >&3; echo \"RESTART got $reply\" >&3"),
+				List.of(), new int[] { pair[1] });
 		this.os.close(pair[1]);
 		try (HandoverChannel channel = new HandoverChannel(this.os, pair[0])) {
 			assertThat(channel.receive()).isEqualTo(new Message.Ready());
@@ -37,8 +38,8 @@ class HandoverChannelTests {
 
 	@Test
 	void everyMessageReadsBackAsItWasWritten() {
-		RestartAttempt attempt = new RestartAttempt("r1", "SIGHUP", RestartResult.FAILED, Instant.parse("2026-12-03T10:00:00Z"),
-				12L, 41, 42, "generation 2 (pid 42) ended; exit code 1, a, b");
+		RestartAttempt attempt = new RestartAttempt("r1", "SIGHUP", RestartResult.FAILED,
+				Instant.parse("2026-12-03T10:00:00Z"), 12L, 41, 42, "generation 2 (pid 42) ended; exit code 1, a, b");
 		List<Message> messages = List.of(new Message.Ready(), new Message.Drained(7, List.of()),
 				new Message.Drained(7, List.of(attempt, attempt)), new Message.Restart("SIGHUP"),
 				new Message.Accepted(attempt), new Message.Refused(attempt, "a restart is already RESTARTING"),

@@ -31,8 +31,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The failure orders of a restart, over a fake OS: the next generation dying, hanging or
- * reporting ready at each phase, the previous generation dying at each phase, a shutdown during
- * a restart. Each ends in seconds in a state from which the next restart works.
+ * reporting ready at each phase, the previous generation dying at each phase, a shutdown
+ * during a restart. Each ends in seconds in a state from which the next restart works.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class RestartCoordinatorFailureTests {
@@ -54,7 +54,8 @@ class RestartCoordinatorFailureTests {
 		FakeChild child = this.os.awaitSpawn();
 		child.exit(1);
 		RestartAttempt failed = awaitLast(coordinator, RestartResult.FAILED);
-		assertThat(failed.message()).isEqualTo("generation 2 (pid " + child.pid() + ") ended before it was ready: exit code 1");
+		assertThat(failed.message())
+			.isEqualTo("generation 2 (pid " + child.pid() + ") ended before it was ready: exit code 1");
 		assertThat(coordinator.state()).isEqualTo(RestartState.SERVING);
 		assertThat(this.server.stoppedAccepting).isFalse();
 		assertThat(coordinator.requestRestart("ENDPOINT").accepted()).isTrue();
@@ -177,7 +178,8 @@ class RestartCoordinatorFailureTests {
 		RestartCoordinator coordinator = serving(settings(WAIT));
 		coordinator.requestRestart("SIGHUP");
 		FakeChild child = this.os.awaitSpawn();
-		assertThat(child.environment()).containsEntry(Handoff.GENERATION, "2").containsEntry(Handoff.PARENT_PID, "4100");
+		assertThat(child.environment()).containsEntry(Handoff.GENERATION, "2")
+			.containsEntry(Handoff.PARENT_PID, "4100");
 		child.ready();
 		RestartAttempt succeeded = this.handedOver.get(WAIT.toSeconds(), TimeUnit.SECONDS);
 		assertThat(succeeded.result()).isEqualTo(RestartResult.SUCCEEDED);
@@ -196,8 +198,8 @@ class RestartCoordinatorFailureTests {
 		assumeThat(priority.canRestore() && Files.isExecutable(Path.of("/usr/bin/nice")))
 			.as("CAP_SYS_NICE or RLIMIT_NICE (root), and nice(1)")
 			.isTrue();
-		// A look after an eighth of the start-up timeout (no generation was ready before), then every
-		// sixteenth; it waits for a CPU ten times as long as it runs.
+		// A look after an eighth of the start-up timeout (no generation was ready
+		// before), then every sixteenth; it waits for a CPU ten times as long as it runs.
 		this.os.schedulingPerLook(Duration.ofMillis(10), Duration.ofMillis(100));
 		RestartCoordinator coordinator = serving(settings(Duration.ofSeconds(8)));
 		coordinator.useBootPriority(priority, 10);
@@ -245,8 +247,9 @@ class RestartCoordinatorFailureTests {
 		this.os.setenv("JAVA_TOOL_OPTIONS", "-XX:+UseSerialGC -Dcom.sun.management.jmxremote.rmi.port=9011");
 		RestartCoordinator coordinator = new RestartCoordinator(settings(WAIT), this.os, Handoff.none(),
 				() -> List.of(this.server),
-				() -> new ChildCommandLine("/jdk/bin/java", List.of("-Dcom.sun.management.jmxremote.port=9010",
-						"-Dcom.sun.management.jmxremote.authenticate=false", "-jar", "app.jar")),
+				() -> new ChildCommandLine("/jdk/bin/java",
+						List.of("-Dcom.sun.management.jmxremote.port=9010",
+								"-Dcom.sun.management.jmxremote.authenticate=false", "-jar", "app.jar")),
 				this.handedOver::complete);
 		coordinator.ready();
 		coordinator.requestRestart("SIGHUP");
@@ -288,7 +291,8 @@ class RestartCoordinatorFailureTests {
 		await().atMost(WAIT).until(() -> child.signals().contains(15));
 		child.ready();
 		closing.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-		// close() stops it, or the restart's own thread when close() came before it was known.
+		// close() stops it, or the restart's own thread when close() came before it was
+		// known.
 		await().atMost(WAIT).until(() -> child.signals().contains(9));
 		assertThat(child.signals()).containsExactly(15, 9);
 		RestartAttempt failed = awaitLast(coordinator, RestartResult.FAILED);
@@ -405,10 +409,11 @@ class RestartCoordinatorFailureTests {
 		coordinator.ready();
 		parent.other().hear(WAIT);
 		parent.other().say("DRAINED 12");
-		await().atMost(WAIT).until(() -> coordinator.requestRestart("SIGHUP").reason(),
-				(reason) -> reason != null && reason.contains("has drained and is still shutting down"));
-		// It exited: its descriptors closed, whether anyone reaped it yet or not (a zombie). The
-		// trigger that came meanwhile runs now.
+		await().atMost(WAIT)
+			.until(() -> coordinator.requestRestart("SIGHUP").reason(),
+					(reason) -> reason != null && reason.contains("has drained and is still shutting down"));
+		// It exited: its descriptors closed, whether anyone reaped it yet or not (a
+		// zombie). The trigger that came meanwhile runs now.
 		parent.other().close();
 		this.os.awaitSpawn();
 		assertThat(coordinator.state()).isEqualTo(RestartState.RESTARTING);
@@ -444,7 +449,8 @@ class RestartCoordinatorFailureTests {
 		assertThat(coordinator.predecessorServing()).isTrue();
 		coordinator.notReady(List.of("db"), "health group 'readiness' is DOWN: db DOWN");
 		assertThat(parent.other().hear(WAIT)).isEqualTo("NOTREADY db health group 'readiness' is DOWN: db DOWN");
-		// The previous generation stops it (SIGTERM at its start-up timeout): its context closes.
+		// The previous generation stops it (SIGTERM at its start-up timeout): its context
+		// closes.
 		coordinator.close();
 		assertThat(coordinator.isShuttingDown()).isTrue();
 		assertThat(heard).as("a generation that never served does not tell systemd the service stops").isEmpty();
@@ -460,8 +466,9 @@ class RestartCoordinatorFailureTests {
 		parent.other().hear(WAIT);
 		parent.other().say("DRAINED soon");
 		parent.other().say("DRAINED 3");
-		await().atMost(WAIT).until(() -> coordinator.requestRestart("SIGHUP").reason(),
-				(reason) -> reason != null && reason.contains("has drained"));
+		await().atMost(WAIT)
+			.until(() -> coordinator.requestRestart("SIGHUP").reason(),
+					(reason) -> reason != null && reason.contains("has drained"));
 	}
 
 	@Test
@@ -471,8 +478,9 @@ class RestartCoordinatorFailureTests {
 		coordinator.ready();
 		assertThat(supervisor.other().hear(WAIT)).isEqualTo("READY");
 		supervisor.other().close();
-		await().atMost(WAIT).until(() -> coordinator.requestRestart("SIGHUP").reason(),
-				(reason) -> "the supervisor is gone".equals(reason));
+		await().atMost(WAIT)
+			.until(() -> coordinator.requestRestart("SIGHUP").reason(),
+					(reason) -> "the supervisor is gone".equals(reason));
 		assertThat(coordinator.state()).isEqualTo(RestartState.SERVING);
 	}
 

@@ -26,8 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Tests for {@link RestartCoordinator}, with shell scripts as real child processes standing in
- * for the next generation, and a real listening socket as the server.
+ * Tests for {@link RestartCoordinator}, with shell scripts as real child processes
+ * standing in for the next generation, and a real listening socket as the server.
  */
 class RestartCoordinatorTests {
 
@@ -52,10 +52,10 @@ class RestartCoordinatorTests {
 	@Test
 	void whenChildReportsReadyThenServersStopAcceptingAndItHearsDrained() throws Exception {
 		Path seen = this.dir.resolve("seen");
-		RestartCoordinator coordinator = coordinator(settings(WAIT),
-				"readlink /proc/$$/fd/3 > " + seen + "; echo \"$GRACEFUL_RESTART_LISTENERS\" >> " + seen
-						+ "; echo READY >&$GRACEFUL_RESTART_CHANNEL; read work <&$GRACEFUL_RESTART_CHANNEL; read reply <&$GRACEFUL_RESTART_CHANNEL; "
-						+ "echo \"$work $reply\" >> " + seen);
+		RestartCoordinator coordinator = coordinator(settings(WAIT), "readlink /proc/$$/fd/3 > " + seen
+				+ "; echo \"$GRACEFUL_RESTART_LISTENERS\" >> " + seen
+				+ "; echo READY >&$GRACEFUL_RESTART_CHANNEL; read work <&$GRACEFUL_RESTART_CHANNEL; read reply <&$GRACEFUL_RESTART_CHANNEL; "
+				+ "echo \"$work $reply\" >> " + seen);
 		RestartRequest request = coordinator.requestRestart("SIGHUP");
 		assertThat(request.accepted()).isTrue();
 		RestartAttempt attempt = this.handedOver.get(WAIT.toSeconds(), TimeUnit.SECONDS);
@@ -69,7 +69,8 @@ class RestartCoordinatorTests {
 		List<String> lines = Files.readAllLines(seen);
 		assertThat(lines.get(0)).isEqualTo(this.server.socketLink());
 		InetSocketAddress address = this.server.address();
-		assertThat(lines.get(1)).isEqualTo("server;3;6;" + address.getAddress().getHostAddress() + ";" + address.getPort());
+		assertThat(lines.get(1))
+			.isEqualTo("server;3;6;" + address.getAddress().getHostAddress() + ";" + address.getPort());
 		assertThat(lines.get(2)).startsWith("WORKSTOPPED DRAINED ");
 		List<RestartAttempt> handedOver = RestartAttempt.decode(lines.get(2).split(" ")[3]);
 		assertThat(handedOver).extracting(RestartAttempt::id).containsExactly(attempt.id());
@@ -156,7 +157,8 @@ class RestartCoordinatorTests {
 
 	private static RestartAttempt awaitFinished(RestartCoordinator coordinator) {
 		return await().atMost(WAIT)
-			.until(() -> coordinator.status().history().stream().findFirst().orElse(null), (attempt) -> attempt != null);
+			.until(() -> coordinator.status().history().stream().findFirst().orElse(null),
+					(attempt) -> attempt != null);
 	}
 
 	/** A real listening socket as the server. */

@@ -25,8 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A generation that handed over: it stops accepting, stops its background work and says so at
- * once, waits for its connections, reports the drain and closes, and halts when closing hangs.
+ * A generation that handed over: it stops accepting, stops its background work and says
+ * so at once, waits for its connections, reports the drain and closes, and halts when
+ * closing hangs.
  */
 class RetirementTests {
 
@@ -102,7 +103,8 @@ class RetirementTests {
 		};
 		new Retirement(SETTINGS, this.os, new GenerationServers(() -> List.of(this.server), Handoff.none()),
 				new RestartListeners(), 1, closed::complete, Duration.ofMinutes(1), failing)
-			.run(this.succeeded, List.of(this.server), () -> this.heard.add("reported work stopped"), (drainMs) -> true);
+			.run(this.succeeded, List.of(this.server), () -> this.heard.add("reported work stopped"),
+					(drainMs) -> true);
 
 		assertThat(this.heard).containsExactly("reported work stopped");
 		assertThat(closed).isCompletedWithValue(this.succeeded);

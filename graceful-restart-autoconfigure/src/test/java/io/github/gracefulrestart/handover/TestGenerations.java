@@ -17,8 +17,8 @@ public final class TestGenerations {
 	}
 
 	/**
-	 * Return the coordinator of generation 2, started by a serving generation (pid 4000) that
-	 * listens on the other end of {@code channel}.
+	 * Return the coordinator of generation 2, started by a serving generation (pid 4000)
+	 * that listens on the other end of {@code channel}.
 	 * @param os the fake OS
 	 * @param channel the channel to the serving generation
 	 * @param server the generation's web server

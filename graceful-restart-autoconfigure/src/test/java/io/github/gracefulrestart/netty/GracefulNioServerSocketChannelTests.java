@@ -23,8 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A Netty server on a socket that is already listening, as a new generation inherits it: real
- * sockets on 127.0.0.1 and a real Netty event loop.
+ * A Netty server on a socket that is already listening, as a new generation inherits it:
+ * real sockets on 127.0.0.1 and a real Netty event loop.
  */
 class GracefulNioServerSocketChannelTests {
 
@@ -47,8 +47,8 @@ class GracefulNioServerSocketChannelTests {
 			assertThat(server.localAddress().getPort()).isEqualTo(port);
 
 			try (Socket early = new Socket(loopback, port)) {
-				// Connected by the kernel into the backlog; Netty must not take it yet. A bounded
-				// wait for something that must not happen.
+				// Connected by the kernel into the backlog; Netty must not take it yet. A
+				// bounded wait for something that must not happen.
 				assertThat(this.accepted.poll(500, TimeUnit.MILLISECONDS)).isNull();
 				server.accepting(true).sync();
 				assertThat(this.accepted.poll(10, TimeUnit.SECONDS)).as("accepted once told").isNotNull();
@@ -60,7 +60,8 @@ class GracefulNioServerSocketChannelTests {
 			server.accepting(false).sync();
 			try (Socket late = new Socket(loopback, port)) {
 				assertThat(this.accepted.poll(500, TimeUnit.MILLISECONDS)).as("no accept after the stop").isNull();
-				// Still listening, the connection waits in the backlog for whoever accepts next.
+				// Still listening, the connection waits in the backlog for whoever
+				// accepts next.
 				SocketChannel waiting = inherited.accept();
 				assertThat(waiting).isNotNull();
 				waiting.close();
@@ -89,14 +90,16 @@ class GracefulNioServerSocketChannelTests {
 	}
 
 	private ServerBootstrap bootstrap(io.netty.channel.ChannelFactory<GracefulNioServerSocketChannel> channels) {
-		return new ServerBootstrap().group(this.group).channelFactory(channels).childHandler(new ChannelInitializer<>() {
+		return new ServerBootstrap().group(this.group)
+			.channelFactory(channels)
+			.childHandler(new ChannelInitializer<>() {
 
-			@Override
-			protected void initChannel(Channel channel) {
-				GracefulNioServerSocketChannelTests.this.accepted.add(channel);
-			}
+				@Override
+				protected void initChannel(Channel channel) {
+					GracefulNioServerSocketChannelTests.this.accepted.add(channel);
+				}
 
-		});
+			});
 	}
 
 }

@@ -10,7 +10,8 @@ import reactor.core.publisher.Mono;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link NettyPrivateChannel} with a real Reactor Netty server on a Unix domain socket.
+ * Tests for {@link NettyPrivateChannel} with a real Reactor Netty server on a Unix domain
+ * socket.
  */
 class NettyPrivateChannelTests {
 

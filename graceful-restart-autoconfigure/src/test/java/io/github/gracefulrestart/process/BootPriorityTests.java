@@ -17,7 +17,8 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Tests for {@link BootPriority}, on this test JVM's real threads (lowered, then restored).
+ * Tests for {@link BootPriority}, on this test JVM's real threads (lowered, then
+ * restored).
  */
 class BootPriorityTests {
 
@@ -72,11 +73,13 @@ class BootPriorityTests {
 			assertThat(priority.lowerWhileBooting(10)).isTrue();
 			priority.restore(Duration.ofSeconds(2));
 			List<Map.Entry<String, Integer>> threads = niceByThread();
-			assertThat(threads).as("this JVM's compiler threads").anyMatch((thread) -> thread.getKey().startsWith("C2 "));
+			assertThat(threads).as("this JVM's compiler threads")
+				.anyMatch((thread) -> thread.getKey().startsWith("C2 "));
 			assertThat(threads).allSatisfy((thread) -> assertThat(thread.getValue()).as(thread.getKey())
 				.isEqualTo(BootPriority.isCompiler(thread.getKey()) ? 10 : 0));
-			await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(niceByThread())
-				.allSatisfy((thread) -> assertThat(thread.getValue()).as(thread.getKey()).isZero()));
+			await().atMost(Duration.ofSeconds(30))
+				.untilAsserted(() -> assertThat(niceByThread())
+					.allSatisfy((thread) -> assertThat(thread.getValue()).as(thread.getKey()).isZero()));
 		}
 		finally {
 			priority.restore(Duration.ZERO);
@@ -114,8 +117,7 @@ class BootPriorityTests {
 
 	@Test
 	void compilerThreadsAreKnownByTheNameTheKernelKeeps() {
-		assertThat(List.of("C1 CompilerThre", "C2 CompilerThre", "JVMCI CompilerT"))
-			.allMatch(BootPriority::isCompiler);
+		assertThat(List.of("C1 CompilerThre", "C2 CompilerThre", "JVMCI CompilerT")).allMatch(BootPriority::isCompiler);
 		assertThat(List.of("main", "http-nio-8080-e", "G1 Conc#0", "my C2 Compiler"))
 			.noneMatch(BootPriority::isCompiler);
 	}
@@ -146,7 +148,10 @@ class BootPriorityTests {
 		return threads;
 	}
 
-	/** The nice value of a thread or process ({@code stat}, the 19th field, counted after the name). */
+	/**
+	 * The nice value of a thread or process ({@code stat}, the 19th field, counted after
+	 * the name).
+	 */
 	private static int niceOf(Path task) throws IOException {
 		String stat = Files.readString(task.resolve("stat"));
 		return Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[16]);

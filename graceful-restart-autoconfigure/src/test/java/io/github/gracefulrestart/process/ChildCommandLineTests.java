@@ -27,8 +27,8 @@ class ChildCommandLineTests {
 	void jvmOptionsGoBeforeTheJarAndItsArguments() {
 		ChildCommandLine line = ChildCommandLine.withJvmOptions("/jdk/bin/java",
 				List.of("-Xmx256m", "-jar", "app.jar", "--server.port=8080"), List.of(ChannelAdopter.ADD_OPENS));
-		assertThat(line.argv()).containsExactly("/jdk/bin/java", ChannelAdopter.ADD_OPENS, "-Xmx256m", "-jar", "app.jar",
-				"--server.port=8080");
+		assertThat(line.argv()).containsExactly("/jdk/bin/java", ChannelAdopter.ADD_OPENS, "-Xmx256m", "-jar",
+				"app.jar", "--server.port=8080");
 	}
 
 	@Test
@@ -42,20 +42,23 @@ class ChildCommandLineTests {
 	void currentProcessIsThisJdksJavaByPathWithThisJvmsArgumentsAndOnlyTheHandoffOptionsItLacks() {
 		ChildCommandLine line = ChildCommandLine.ofCurrentProcess();
 		assertThat(line.executable()).isEqualTo(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-		// This JVM can adopt sockets when its command line or its jar's manifest opens sun.nio.ch:
-		// then the next one can too, without the option.
-		// (Here the test JVM's command line opens it: the option is there once, not added again.)
+		// This JVM can adopt sockets when its command line or its jar's manifest opens
+		// sun.nio.ch: then the next one can too, without the option. (Here the test JVM's
+		// command line opens it: the option is there once, not added again.)
 		if (!ChannelAdopter.canAdopt()) {
 			assertThat(line.arguments()).contains(ChannelAdopter.ADD_OPENS);
 		}
 		assertThat(line.arguments().stream().filter(ChannelAdopter.ADD_OPENS::equals)).hasSizeLessThan(2);
-		ProcessHandle.current().info().arguments()
+		ProcessHandle.current()
+			.info()
+			.arguments()
 			.ifPresent((arguments) -> assertThat(line.arguments()).containsSubsequence(arguments));
 	}
 
 	@Test
 	void aCommandLineOfAnyLengthIsReadWholeAndByteForByte() throws Exception {
-		// A shell that stops itself (no child of its own to leave behind) and ignores its parameters.
+		// A shell that stops itself (no child of its own to leave behind) and ignores its
+		// parameters.
 		List<String> arguments = new ArrayList<>(List.of("-c", "kill -STOP $$", "sh"));
 		for (int i = 0; i < 60; i++) {
 			arguments.add("-Dproperty" + i + "=" + "x".repeat(90) + " spaces, quotes \" and ünïcode");
@@ -66,9 +69,11 @@ class ChildCommandLineTests {
 		int pid = os.spawn("/bin/sh", argv, List.of(), new int[0]);
 		try {
 			Path cmdline = Path.of("/proc/" + pid + "/cmdline");
-			// Read once the child has executed sleep (before, it may show nothing or this JVM's).
+			// Read once the child has executed sleep (before, it may show nothing or this
+			// JVM's).
 			await().atMost(Duration.ofSeconds(30)).until(() -> Files.readAllBytes(cmdline).length > 6 * 1024);
-			ChildCommandLine line = ChildCommandLine.of(cmdline, "/new/jdk/bin/java", List.of(ChannelAdopter.ADD_OPENS));
+			ChildCommandLine line = ChildCommandLine.of(cmdline, "/new/jdk/bin/java",
+					List.of(ChannelAdopter.ADD_OPENS));
 			assertThat(line.executable()).isEqualTo("/new/jdk/bin/java");
 			assertThat(line.arguments()).endsWith(arguments.toArray(String[]::new));
 			assertThat(line.arguments().get(0)).isEqualTo(ChannelAdopter.ADD_OPENS);

@@ -17,10 +17,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A {@link NativeOs} without processes, for the rules of the handover: spawned children are
- * {@link FakeChild fakes} the test drives (report ready, say anything, exit, ignore SIGTERM), the
- * socket pairs are in-memory pipes whose end of stream comes when every holder of the other end
- * closed it or exited, as the kernel's do.
+ * A {@link NativeOs} without processes, for the rules of the handover: spawned children
+ * are {@link FakeChild fakes} the test drives (report ready, say anything, exit, ignore
+ * SIGTERM), the socket pairs are in-memory pipes whose end of stream comes when every
+ * holder of the other end closed it or exited, as the kernel's do.
  */
 public final class FakeOs implements NativeOs {
 
@@ -86,7 +86,8 @@ public final class FakeOs implements NativeOs {
 	 * @return the child
 	 */
 	/**
-	 * A process that is not a child of this one (a parent, a supervisor) lives from now on.
+	 * A process that is not a child of this one (a parent, a supervisor) lives from now
+	 * on.
 	 * @param pid its pid
 	 */
 	public void alive(int pid) {
@@ -137,8 +138,8 @@ public final class FakeOs implements NativeOs {
 	}
 
 	/**
-	 * Create a channel end that this process holds, connected to an end that a test drives as
-	 * the other process (the previous generation, or the supervisor).
+	 * Create a channel end that this process holds, connected to an end that a test
+	 * drives as the other process (the previous generation, or the supervisor).
 	 * @return the pair: this process's descriptor and the other process's side
 	 */
 	public Peer peer() {
@@ -572,7 +573,8 @@ public final class FakeOs implements NativeOs {
 		}
 
 		/**
-		 * End, as killed by {@code signal} from outside (a {@code kill -9} by an operator).
+		 * End, as killed by {@code signal} from outside (a {@code kill -9} by an
+		 * operator).
 		 * @param signal the signal
 		 */
 		public void killedBy(int signal) {

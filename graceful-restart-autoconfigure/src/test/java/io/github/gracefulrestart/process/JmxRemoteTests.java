@@ -29,13 +29,17 @@ class JmxRemoteTests {
 
 	@Test
 	void aDebugListenerOnAFixedAddressIsNamedOneOnAPortTheKernelPicksIsNot() {
-		assertThat(JmxRemote.fixedDebugListener(List.of("-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=*:5005")))
+		assertThat(JmxRemote
+			.fixedDebugListener(List.of("-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=*:5005")))
 			.contains("-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=*:5005");
-		assertThat(JmxRemote.fixedDebugListener(List.of("-Xrunjdwp:transport=dt_socket,server=y,address=5005"))).isPresent();
+		assertThat(JmxRemote.fixedDebugListener(List.of("-Xrunjdwp:transport=dt_socket,server=y,address=5005")))
+			.isPresent();
 		assertThat(JmxRemote.fixedDebugListener(List.of("-agentlib:jdwp=transport=dt_socket,server=y,address=0")))
 			.isEmpty();
-		assertThat(JmxRemote.fixedDebugListener(List.of("-agentlib:jdwp=transport=dt_socket,server=n,address=host:5005")))
-			.as("it connects out").isEmpty();
+		assertThat(
+				JmxRemote.fixedDebugListener(List.of("-agentlib:jdwp=transport=dt_socket,server=n,address=host:5005")))
+			.as("it connects out")
+			.isEmpty();
 	}
 
 }

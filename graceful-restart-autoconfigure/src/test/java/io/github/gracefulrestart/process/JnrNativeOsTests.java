@@ -61,9 +61,11 @@ class JnrNativeOsTests {
 	@Test
 	@SuppressWarnings("restriction")
 	void spawnedChildBlocksNoSignalAndIgnoresNoneThatThisProcessIgnores() throws Exception {
-		// Already so when the tests run under nohup; otherwise made so here, and undone after.
+		// Already so when the tests run under nohup; otherwise made so here, and undone
+		// after.
 		boolean ignoredBefore = (mask("self", "SigIgn") & 1) == 1;
-		// As under nohup: SIGHUP ignored in the parent, which exec would pass on to the child.
+		// As under nohup: SIGHUP ignored in the parent, which exec would pass on to the
+		// child.
 		sun.misc.SignalHandler previous = sun.misc.Signal.handle(new sun.misc.Signal("HUP"),
 				sun.misc.SignalHandler.SIG_IGN);
 		int pid = -1;
@@ -72,7 +74,8 @@ class JnrNativeOsTests {
 			pid = this.os.spawn("/bin/sleep", List.of("sleep", "60"), List.of(), new int[0]);
 			descriptors(pid);
 			assertThat(mask(String.valueOf(pid), "SigBlk")).isZero();
-			// 1 to 31; 32 and 33 are glibc's own real-time signals, which it keeps to itself.
+			// 1 to 31; 32 and 33 are glibc's own real-time signals, which it keeps to
+			// itself.
 			assertThat(mask(String.valueOf(pid), "SigIgn") & 0x7fffffffL).isZero();
 		}
 		finally {
@@ -81,8 +84,9 @@ class JnrNativeOsTests {
 				this.os.waitFor(pid);
 			}
 			if (!ignoredBefore) {
-				// The JVM never re-registers a signal that is ignored (its nohup rule): clear the
-				// ignore through libc first, then give the JVM its own handler back.
+				// The JVM never re-registers a signal that is ignored (its nohup rule):
+				// clear the ignore through libc first, then give the JVM its own handler
+				// back.
 				jnr.ffi.LibraryLoader.create(LibcSignal.class).load("c").signal(1, 0);
 				sun.misc.Signal.handle(new sun.misc.Signal("HUP"), previous);
 			}
@@ -139,8 +143,7 @@ class JnrNativeOsTests {
 
 	@Test
 	void spawnOfAMissingProgramSaysSo() {
-		org.assertj.core.api.Assertions
-			.assertThatIllegalStateException()
+		org.assertj.core.api.Assertions.assertThatIllegalStateException()
 			.isThrownBy(() -> this.os.spawn("/nonexistent/java", List.of("java"), List.of(), new int[0]))
 			.withMessageContaining("/nonexistent/java")
 			.withMessageContaining("No such file");
@@ -156,8 +159,8 @@ class JnrNativeOsTests {
 	}
 
 	private static String runEnv() throws IOException, InterruptedException {
-		// Without environment() the JDK passes the native environment on, as the app's own
-		// subprocesses usually are started.
+		// Without environment() the JDK passes the native environment on, as the app's
+		// own subprocesses usually are started.
 		Process env = new ProcessBuilder("env").start();
 		String output = new String(env.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 		env.waitFor();

@@ -39,8 +39,8 @@ class PidFileTests {
 
 	@Test
 	void namesThisGenerationAgainOnceThePreviousOneIsGoneOrARestartFailed() throws Exception {
-		// Spring Boot's ApplicationPidFileWriter in the previous generation (or in a new one that
-		// failed) deletes the file as its JVM exits, or wrote its own pid.
+		// Spring Boot's ApplicationPidFileWriter in the previous generation (or in a new
+		// one that failed) deletes the file as its JVM exits, or wrote its own pid.
 		Path file = this.dir.resolve("app.pid");
 		PidFile pidFile = new PidFile(file);
 		pidFile.ready(2, false);

@@ -5,9 +5,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * What a descriptor of this test JVM refers to ({@code /proc/self/fd}). A closed descriptor's
- * number may be taken again at once by another thread, for another file: a test that closes one
- * checks that the number no longer refers to what it did, not that the number is gone.
+ * What a descriptor of this test JVM refers to ({@code /proc/self/fd}). A closed
+ * descriptor's number may be taken again at once by another thread, for another file: a
+ * test that closes one checks that the number no longer refers to what it did, not that
+ * the number is gone.
  */
 final class Descriptors {
 

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link InheritedListeners}: real listening sockets, duplicated the way a child
- * inherits them, adopted and accepting real connections. Needs
+ * Tests for {@link InheritedListeners}: real listening sockets, duplicated the way a
+ * child inherits them, adopted and accepting real connections. Needs
  * {@code --add-opens=java.base/sun.nio.ch=ALL-UNNAMED}, as a new generation has.
  */
 class InheritedListenersTests {
@@ -74,7 +74,10 @@ class InheritedListenersTests {
 		assertThat(Descriptors.target(server.fd())).isNotEqualTo(socket);
 	}
 
-	/** A loopback listening socket, and a duplicate of its descriptor as a child would inherit it. */
+	/**
+	 * A loopback listening socket, and a duplicate of its descriptor as a child would
+	 * inherit it.
+	 */
 	private InheritedListener inheritLoopbackSocket(String name) throws Exception {
 		ServerSocketChannel original = ServerSocketChannel.open();
 		this.closeables.add(original);

@@ -66,7 +66,8 @@ class ProcSocketTableTests {
 	private static void assertSameSocket(int fd, ServerSocketChannel channel) throws Exception {
 		String socket = Descriptors.target(fd);
 		assertThat(socket).startsWith("socket:[");
-		// Closing the channel must take that socket away from the descriptor: it was the channel's own.
+		// Closing the channel must take that socket away from the descriptor: it was the
+		// channel's own.
 		channel.close();
 		assertThat(Descriptors.target(fd)).isNotEqualTo(socket);
 	}

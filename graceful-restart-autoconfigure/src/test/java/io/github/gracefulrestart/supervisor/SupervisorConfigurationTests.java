@@ -26,9 +26,9 @@ class SupervisorConfigurationTests {
 		listeners.put("server", new InetSocketAddress(8080));
 		listeners.put("management", new InetSocketAddress(InetAddress.getByName("::1"), 0));
 		SupervisorConfiguration configuration = new SupervisorConfiguration(
-				new ChildCommandLine("/usr/bin/java", List.of("-Dname=a b&c=d", "-jar", "app.jar", "--x=%20")), listeners,
-				new RestartSettings(Duration.ofMinutes(2), Duration.ofSeconds(30), Duration.ofSeconds(10)), "USR1",
-				Path.of("/run/app pid"), 3);
+				new ChildCommandLine("/usr/bin/java", List.of("-Dname=a b&c=d", "-jar", "app.jar", "--x=%20")),
+				listeners, new RestartSettings(Duration.ofMinutes(2), Duration.ofSeconds(30), Duration.ofSeconds(10)),
+				"USR1", Path.of("/run/app pid"), 3);
 		SupervisorConfiguration decoded = SupervisorConfiguration.decode(configuration.encode());
 		assertThat(decoded).isEqualTo(configuration);
 		// From a launcher of an older version, which did not say when to give up.

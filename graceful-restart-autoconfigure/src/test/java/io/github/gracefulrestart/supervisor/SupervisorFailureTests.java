@@ -30,9 +30,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The supervisor losing a generation at each moment of a restart, over a fake OS: whatever
- * ends when, a generation serves again within one start-up, and one that keeps failing is
- * retried with a growing back-off.
+ * The supervisor losing a generation at each moment of a restart, over a fake OS:
+ * whatever ends when, a generation serves again within one start-up, and one that keeps
+ * failing is retried with a growing back-off.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class SupervisorFailureTests {
@@ -74,7 +74,8 @@ class SupervisorFailureTests {
 		await().atMost(WAIT).until(() -> this.succeeded.size() == 1);
 		first.exit(0);
 		assertThat(this.succeeded.get(0).message()).contains("generation 3")
-			.contains("after generation 2").contains("killed by signal 9");
+			.contains("after generation 2")
+			.contains("killed by signal 9");
 		// Once the drained generation is gone, the next restart works.
 		await().atMost(WAIT).until(() -> this.supervisor.requestRestart("SIGHUP").isPresent());
 		FakeChild fourth = this.os.awaitSpawn();
@@ -114,7 +115,9 @@ class SupervisorFailureTests {
 		FakeChild second = this.os.awaitSpawn();
 		await().atMost(WAIT).until(() -> this.failed.size() == 1);
 		assertThat(this.failed.get(0).result()).isEqualTo(RestartResult.TIMED_OUT);
-		assertThat(output.getOut().lines().filter((line) -> line.contains("(pid " + second.pid() + ") is not ready after")))
+		assertThat(output.getOut()
+			.lines()
+			.filter((line) -> line.contains("(pid " + second.pid() + ") is not ready after")))
 			.as("said at each quarter of the startup timeout that it still waits")
 			.hasSize(3);
 		await().atMost(WAIT).until(second::ended);
@@ -130,9 +133,9 @@ class SupervisorFailureTests {
 		second.say("NOTREADY db health group 'readiness' is DOWN: db DOWN {error=Connection refused}");
 		second.exit(1);
 		await().atMost(WAIT).until(() -> this.failed.size() == 1);
-		assertThat(this.failed.get(0).message()).endsWith(
-				"ended before it was ready: exit code 1; it reported: health group 'readiness' is DOWN: db DOWN"
-						+ " {error=Connection refused}");
+		assertThat(this.failed.get(0).message())
+			.endsWith("ended before it was ready: exit code 1; it reported: health group 'readiness' is DOWN: db DOWN"
+					+ " {error=Connection refused}");
 		assertThat(first.signals()).isEmpty();
 	}
 
@@ -241,12 +244,12 @@ class SupervisorFailureTests {
 	}
 
 	private FakeChild startServing(Duration startupTimeout) {
-		RestartSettings settings = new RestartSettings(startupTimeout, Duration.ofSeconds(5),
-				Duration.ofMillis(500));
+		RestartSettings settings = new RestartSettings(startupTimeout, Duration.ofSeconds(5), Duration.ofMillis(500));
 		ListeningSocket socket = new ListeningSocket(3, new InetSocketAddress(InetAddress.getLoopbackAddress(), 8080),
 				false);
-		this.supervisor = new Supervisor(settings, this.os, new ChildCommandLine("/jdk/bin/java", List.of("-jar", "app.jar")),
-				Map.of(), List.of(new SupervisedSocket("server", socket, false, null)));
+		this.supervisor = new Supervisor(settings, this.os,
+				new ChildCommandLine("/jdk/bin/java", List.of("-jar", "app.jar")), Map.of(),
+				List.of(new SupervisedSocket("server", socket, false, null)));
 		CompletableFuture<Integer> serving = new CompletableFuture<>();
 		this.supervisor.addListener(new RestartListener() {
 

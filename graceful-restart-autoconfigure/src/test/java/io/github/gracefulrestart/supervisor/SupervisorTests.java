@@ -25,16 +25,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Tests for {@link Supervisor}, with shell scripts as real generations speaking the channel
- * protocol, and a real listening socket.
+ * Tests for {@link Supervisor}, with shell scripts as real generations speaking the
+ * channel protocol, and a real listening socket.
  */
 class SupervisorTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(60);
 
 	/**
-	 * A generation: writes what it hears to {@code heard-<generation>}, reports ready (unless
-	 * {@code $NOT_READY} names its generation), stops its work and drains on {@code DRAIN}.
+	 * A generation: writes what it hears to {@code heard-<generation>}, reports ready
+	 * (unless {@code $NOT_READY} names its generation), stops its work and drains on
+	 * {@code DRAIN}.
 	 */
 	private static final String GENERATION = """
 			heard="$DIR/heard-$GRACEFUL_RESTART_GENERATION"
@@ -77,7 +78,8 @@ class SupervisorTests {
 		assertThat(attempt.result()).isEqualTo(RestartResult.SUCCEEDED);
 		assertThat(read("socket-2")).isEqualTo(read("socket-1")).startsWith("socket:[");
 		await().atMost(WAIT).until(() -> !Files.exists(Path.of("/proc/" + attempt.oldPid())));
-		assertThat(lines("heard-1")).hasSize(3).allMatch((line) -> line.startsWith("ATTEMPT ") || line.startsWith("DRAIN "));
+		assertThat(lines("heard-1")).hasSize(3)
+			.allMatch((line) -> line.startsWith("ATTEMPT ") || line.startsWith("DRAIN "));
 		await().atMost(WAIT).until(() -> lines("heard-2").size() == 2);
 		assertThat(lines("heard-2").get(0)).as("passed on at once").isEqualTo("WORKSTOPPED");
 		assertThat(lines("heard-2").get(1)).startsWith("DRAINED 5 ").contains(attempt.id());

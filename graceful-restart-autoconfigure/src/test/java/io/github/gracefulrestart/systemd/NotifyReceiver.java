@@ -12,8 +12,9 @@ import jnr.ffi.Runtime;
 import jnr.ffi.annotations.Out;
 
 /**
- * A Unix datagram socket that receives notifications, as systemd's {@code NOTIFY_SOCKET} does.
- * The JDK has no {@code AF_UNIX} datagram sockets, so this binds libc through jnr-ffi.
+ * A Unix datagram socket that receives notifications, as systemd's {@code NOTIFY_SOCKET}
+ * does. The JDK has no {@code AF_UNIX} datagram sockets, so this binds libc through
+ * jnr-ffi.
  */
 public final class NotifyReceiver implements AutoCloseable {
 
@@ -29,7 +30,8 @@ public final class NotifyReceiver implements AutoCloseable {
 	}
 
 	/**
-	 * Bind a receiver at a path, or at an abstract name when {@code name} starts with {@code @}.
+	 * Bind a receiver at a path, or at an abstract name when {@code name} starts with
+	 * {@code @}.
 	 * @param name the socket's name, as {@code NOTIFY_SOCKET} gives it
 	 * @return the receiver
 	 */
@@ -76,7 +78,8 @@ public final class NotifyReceiver implements AutoCloseable {
 	}
 
 	/**
-	 * Receive every notification on a daemon thread from now until this receiver is closed.
+	 * Receive every notification on a daemon thread from now until this receiver is
+	 * closed.
 	 * @return the notifications in the order they came, a list that grows as they come
 	 */
 	public List<String> collect() {

@@ -34,8 +34,9 @@ class TomcatPrivateChannelTests {
 	private final Map<String, String> catalinaProperties = new HashMap<>();
 
 	/**
-	 * Tomcat points {@code catalina.base} and {@code catalina.home} at the first base directory it
-	 * meets; the next test's Tomcat would recreate that directory after it was deleted.
+	 * Tomcat points {@code catalina.base} and {@code catalina.home} at the first base
+	 * directory it meets; the next test's Tomcat would recreate that directory after it
+	 * was deleted.
 	 */
 	@BeforeEach
 	void rememberCatalinaProperties() {

@@ -34,8 +34,8 @@ class FileWatchTests {
 	private FileWatch watch() {
 		this.files.put(JAR, new FileState("inode-1", 100, 1));
 		this.files.put(CONFIG, new FileState("inode-9", 10, 1));
-		return new FileWatch(JAR, List.of(CONFIG), Duration.ofSeconds(5), (path) -> Optional.ofNullable(this.files.get(path)),
-				() -> this.now, (why) -> {
+		return new FileWatch(JAR, List.of(CONFIG), Duration.ofSeconds(5),
+				(path) -> Optional.ofNullable(this.files.get(path)), () -> this.now, (why) -> {
 					this.restarts.add(why);
 					return this.restartStarts;
 				});

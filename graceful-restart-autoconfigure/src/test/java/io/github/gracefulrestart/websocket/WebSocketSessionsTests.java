@@ -14,9 +14,10 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link WebSocketSessions}: the sessions of containers shaped like Jetty's (a public
- * {@code getOpenSessions()}) and Tomcat's (a {@code sessions} map in a superclass), closed with
- * the status and reason asked for. The real containers are closed by the integration tests.
+ * Tests for {@link WebSocketSessions}: the sessions of containers shaped like Jetty's (a
+ * public {@code getOpenSessions()}) and Tomcat's (a {@code sessions} map in a
+ * superclass), closed with the status and reason asked for. The real containers are
+ * closed by the integration tests.
  */
 class WebSocketSessionsTests {
 

@@ -10,12 +10,12 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;
 
 /**
- * The health of a backend this app would depend on (a database, say), part of the readiness
- * health group (see application.yml): a new generation takes over only once it is UP. Here the
- * backend is a file, {@code sample.backend-status-file}, to watch a restart whose new generation
- * is not healthy: {@code echo DOWN > file} and the next generation waits, then is stopped at
- * {@code graceful-restart.startup-timeout}, while the serving one keeps serving. No file, or one
- * that does not say DOWN, is UP.
+ * The health of a backend this app would depend on (a database, say), part of the
+ * readiness health group (see application.yml): a new generation takes over only once it
+ * is UP. Here the backend is a file, {@code sample.backend-status-file}, to watch a
+ * restart whose new generation is not healthy: {@code echo DOWN > file} and the next
+ * generation waits, then is stopped at {@code graceful-restart.startup-timeout}, while
+ * the serving one keeps serving. No file, or one that does not say DOWN, is UP.
  */
 @Component("backend")
 class BackendHealth implements HealthIndicator {

@@ -13,9 +13,10 @@ import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry
 import org.springframework.web.socket.handler.TextWebSocketHandler;
 
 /**
- * {@code ws://host:8080/echo}: greets with the version and pid, then echoes each message. When a
- * generation hands over, graceful-restart closes the session with 1012 (Service Restart), and the
- * client reconnects to the new generation; the application does nothing for that.
+ * {@code ws://host:8080/echo}: greets with the version and pid, then echoes each message.
+ * When a generation hands over, graceful-restart closes the session with 1012 (Service
+ * Restart), and the client reconnects to the new generation; the application does nothing
+ * for that.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSocket

@@ -19,12 +19,13 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
- * Long-lived connections: {@code GET /news} and {@code GET /ticks}, server-sent event streams
- * with a tick every second. The application ends each {@code /news} stream itself when this
- * generation hands over, in its listener of {@link DrainStartedEvent}, before the drain waits for
- * the open connections (graceful-restart would otherwise, as it does {@code /ticks}): an
- * {@code EventSource} reconnects at once (after the {@code retry} it was given), to the new
- * generation, and this one exits without waiting for the drain timeout.
+ * Long-lived connections: {@code GET /news} and {@code GET /ticks}, server-sent event
+ * streams with a tick every second. The application ends each {@code /news} stream itself
+ * when this generation hands over, in its listener of {@link DrainStartedEvent}, before
+ * the drain waits for the open connections (graceful-restart would otherwise, as it does
+ * {@code /ticks}): an {@code EventSource} reconnects at once (after the {@code retry} it
+ * was given), to the new generation, and this one exits without waiting for the drain
+ * timeout.
  */
 @RestController
 class NewsStream implements DisposableBean {
@@ -52,8 +53,8 @@ class NewsStream implements DisposableBean {
 	}
 
 	/**
-	 * The same stream, which the application does not end itself: graceful-restart ends it when
-	 * this generation hands over (graceful-restart.drain.end-event-streams).
+	 * The same stream, which the application does not end itself: graceful-restart ends
+	 * it when this generation hands over (graceful-restart.drain.end-event-streams).
 	 */
 	@GetMapping("/ticks")
 	SseEmitter ticks() throws IOException {

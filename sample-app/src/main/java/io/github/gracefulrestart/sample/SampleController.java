@@ -19,8 +19,8 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
 /**
- * The sample's endpoints. Every answer names the version and the pid that served it, so a client
- * sees which generation answered.
+ * The sample's endpoints. Every answer names the version and the pid that served it, so a
+ * client sees which generation answered.
  */
 @RestController
 class SampleController {
@@ -39,12 +39,13 @@ class SampleController {
 	}
 
 	/**
-	 * Hello, with the status {@code sample.hello-status} (200 by default): a version that answers
-	 * 500 fails its warm-up, and so its restart.
+	 * Hello, with the status {@code sample.hello-status} (200 by default): a version that
+	 * answers 500 fails its warm-up, and so its restart.
 	 */
 	@GetMapping("/hello")
 	ResponseEntity<String> hello() {
-		return ResponseEntity.status(this.helloStatus).body("Hello from version " + this.version + " pid " + this.pid + "\n");
+		return ResponseEntity.status(this.helloStatus)
+			.body("Hello from version " + this.version + " pid " + this.pid + "\n");
 	}
 
 	@GetMapping("/sleep")
@@ -55,8 +56,8 @@ class SampleController {
 	}
 
 	/**
-	 * A slow download: 1 KiB every 100 ms for {@code seconds}, streamed; a restart meanwhile lets it
-	 * finish on the old generation.
+	 * A slow download: 1 KiB every 100 ms for {@code seconds}, streamed; a restart
+	 * meanwhile lets it finish on the old generation.
 	 */
 	@GetMapping("/download")
 	ResponseEntity<StreamingResponseBody> download(@RequestParam(defaultValue = "15") int seconds) {

@@ -12,8 +12,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Start-up as slow or as broken as the configuration says, to watch a restart whose new
- * generation hangs ({@code sample.startup-delay}) or fails ({@code sample.fail-on-start}): the
- * serving generation must not notice. Runners run before the application is ready.
+ * generation hangs ({@code sample.startup-delay}) or fails
+ * ({@code sample.fail-on-start}): the serving generation must not notice. Runners run
+ * before the application is ready.
  */
 @Component
 class StartupBehaviour implements ApplicationRunner {

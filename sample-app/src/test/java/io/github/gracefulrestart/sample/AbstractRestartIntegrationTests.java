@@ -18,8 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The core guarantees, the same on every server: restarts the sample app jar as a real process,
- * with real signals and real clients on 127.0.0.1.
+ * The core guarantees, the same on every server: restarts the sample app jar as a real
+ * process, with real signals and real clients on 127.0.0.1.
  */
 abstract class AbstractRestartIntegrationTests {
 
@@ -38,8 +38,9 @@ abstract class AbstractRestartIntegrationTests {
 		try (SampleApp app = start(); RawHttp upload = app.client()) {
 			long oldPid = app.servingPid();
 			assertThat(app.get("/hello").body()).contains("version 1");
-			// In flight when the restart starts. The upload, held half-sent until the new generation
-			// answers, keeps the old generation draining until then, however long the start takes.
+			// In flight when the restart starts. The upload, held half-sent until the new
+			// generation answers, keeps the old generation draining until then, however
+			// long the start takes.
 			CompletableFuture<RawHttp.Response> slow = CompletableFuture.supplyAsync(() -> get(app, "/sleep?ms=12000"));
 			await().atMost(Duration.ofSeconds(30)).until(() -> app.log().contains("Holding a request for"));
 			byte[] body = new byte[16 * 1024 * 1024];
@@ -47,13 +48,15 @@ abstract class AbstractRestartIntegrationTests {
 			int half = body.length / 2;
 			OutputStream out = upload.open();
 			out.write(("POST /upload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/octet-stream\r\n"
-					+ "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+					+ "Content-Length: " + body.length + "\r\n\r\n")
+				.getBytes(StandardCharsets.US_ASCII));
 			writeSlowly(out, body, 0, half);
 			app.deployVersion("2");
 			SampleApp.signal(oldPid, "HUP");
 			await().atMost(SampleApp.STARTUP).until(() -> app.get("/hello").body().contains("version 2"));
 			assertThat(SampleApp.isAlive(oldPid)).as("old generation drains its requests in flight").isTrue();
-			// The second half goes to a generation that no longer accepts: its connection stays.
+			// The second half goes to a generation that no longer accepts: its connection
+			// stays.
 			writeSlowly(out, body, half, body.length);
 			RawHttp.Response uploaded = upload.readResponse();
 			assertThat(uploaded.status()).isEqualTo(200);
@@ -93,8 +96,9 @@ abstract class AbstractRestartIntegrationTests {
 				assertThat(load.pids()).hasSize(11);
 				assertThat(management.failures()).as("management port: %s", management).isZero();
 				assertThat(management.ok()).isPositive();
-				// Each old generation drained, then Spring Boot's graceful shutdown found nothing to
-				// wait for, and said so: no alarming line, no shutdown phase waited out.
+				// Each old generation drained, then Spring Boot's graceful shutdown found
+				// nothing to wait for, and said so: no alarming line, no shutdown phase
+				// waited out.
 				assertThat(app.log()).doesNotContain("Graceful shutdown aborted")
 					.doesNotContain("still running after timeout")
 					.contains("Graceful shutdown complete");

@@ -19,9 +19,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A restart can never take the service down: new generations that crash or hang, triggers in
- * bursts, an old generation killed mid-restart, SIGTERM during a restart, resources across many
- * restarts. Real processes, real signals, real clients.
+ * A restart can never take the service down: new generations that crash or hang, triggers
+ * in bursts, an old generation killed mid-restart, SIGTERM during a restart, resources
+ * across many restarts. Real processes, real signals, real clients.
  */
 class FailureSafetyIntegrationTests {
 
@@ -40,7 +40,8 @@ class FailureSafetyIntegrationTests {
 			app.writeConfig("sample:\n  fail-on-start: true\n");
 			assertFails(app, pid, "POST", "ended before it was ready: exit code 1");
 			assertThat(app.log()).contains("sample.fail-on-start is set");
-			// A generation that never became ready has no draining predecessor to wait for.
+			// A generation that never became ready has no draining predecessor to wait
+			// for.
 			assertThat(app.log()).doesNotContain("still drains: waiting until it has ended");
 
 			app.deleteConfig();
@@ -52,8 +53,8 @@ class FailureSafetyIntegrationTests {
 			Files.delete(app.jar());
 			assertFails(app, pid, "HUP", "ended before it was ready: exit code 1");
 
-			String failed = app
-				.management("GET", "/actuator/metrics/graceful.restart.attempts?tag=result:failed").body();
+			String failed = app.management("GET", "/actuator/metrics/graceful.restart.attempts?tag=result:failed")
+				.body();
 			assertThat((Double) JsonPath.read(failed, "$.measurements[0].value")).isEqualTo(4.0);
 
 			app.deployVersion("2");
@@ -151,7 +152,8 @@ class FailureSafetyIntegrationTests {
 
 	@Test
 	void theOldGenerationExitsPastTheDrainTimeoutWhateverIsStuck() throws Exception {
-		// A shutdown phase far longer than the test: only the drain timeout may bound the exit.
+		// A shutdown phase far longer than the test: only the drain timeout may bound the
+		// exit.
 		try (SampleApp app = SampleApp.start(this.workDir, "--graceful-restart.drain-timeout=1s",
 				"--spring.lifecycle.timeout-per-shutdown-phase=10m")) {
 			long pid = app.servingPid();
@@ -166,8 +168,7 @@ class FailureSafetyIntegrationTests {
 			await().atMost(Duration.ofSeconds(30)).until(() -> app.log().contains("Initializing Servlet"));
 			SampleApp.signal(pid, "HUP");
 			app.awaitTakeover(pid);
-			assertThat(app.log()).contains("connection(s) still open after PT1S")
-				.doesNotContain("halting it");
+			assertThat(app.log()).contains("connection(s) still open after PT1S").doesNotContain("halting it");
 			assertThat(app.exitCodeOfFirst(Duration.ofSeconds(10))).as("closed normally, not halted").contains(0);
 			assertThat(stuck.get(60, TimeUnit.SECONDS)).as("the stuck request was cut when its generation ended")
 				.isInstanceOf(IOException.class);
@@ -178,7 +179,8 @@ class FailureSafetyIntegrationTests {
 	void jvmWithoutSignalSupportWarnsOnceAndStillRestartsThroughTheEndpoint() throws Exception {
 		try (SampleApp app = SampleApp.start(this.workDir, List.of("-Xrs"))) {
 			long pid = app.servingPid();
-			assertThat(app.log()).containsOnlyOnce("The JVM runs with -Xrs, so SIGHUP cannot trigger a graceful restart");
+			assertThat(app.log())
+				.containsOnlyOnce("The JVM runs with -Xrs, so SIGHUP cannot trigger a graceful restart");
 			assertThat(app.management("POST", "/actuator/gracefulrestart").status()).isEqualTo(202);
 			app.awaitTakeover(pid);
 		}
@@ -187,8 +189,8 @@ class FailureSafetyIntegrationTests {
 	@Test
 	void resourcesStayFlatAcross25Restarts() throws Exception {
 		Path tmp = SampleApp.tmpDir(this.workDir);
-		// A command line over one page (the JDK's ProcessHandle.Info reports no argument then)
-		// travels whole from generation to generation.
+		// A command line over one page (the JDK's ProcessHandle.Info reports no argument
+		// then) travels whole from generation to generation.
 		String longOption = "-Dsample.long-option=" + "x".repeat(6 * 1024);
 		try (SampleApp app = SampleApp.start(this.workDir, List.of(longOption))) {
 			long pid = app.servingPid();
@@ -200,17 +202,19 @@ class FailureSafetyIntegrationTests {
 					app.get("/hello");
 				}
 				Resources now = Resources.of(pid, tmp);
-				// From generation 5 on, after the JIT and the heap of the first ones settled.
+				// From generation 5 on, after the JIT and the heap of the first ones
+				// settled.
 				if (restart == 4) {
 					baseline = now;
 				}
-				// A child that has just exited is a zombie until its parent reaps it (a background
-				// run of the old generation, stopped as the restart began, is reaped while the old
-				// one closes at the lowest priority): only one that stays is a leak.
+				// A child that has just exited is a zombie until its parent reaps it (a
+				// background run of the old generation, stopped as the restart began, is
+				// reaped while the old one closes at the lowest priority): only one that
+				// stays is a leak.
 				int after = restart;
 				await("no zombie after restart " + after).atMost(Duration.ofSeconds(30))
-					.untilAsserted(() -> assertThat(zombiesUnder(app.pids())).as("zombies after restart %d", after)
-						.isEmpty());
+					.untilAsserted(
+							() -> assertThat(zombiesUnder(app.pids())).as("zombies after restart %d", after).isEmpty());
 				if (baseline != null) {
 					assertThat(now.fds()).as("fds after restart %d (baseline %s)", restart, baseline)
 						.isBetween(baseline.fds() - 3, baseline.fds() + 3);
@@ -227,9 +231,9 @@ class FailureSafetyIntegrationTests {
 			// Each generation deletes its Tomcat temp directories as its context closes.
 			assertThat(last.tempFiles()).as("temp files after 25 restarts (baseline %s): %s", baseline, tree(tmp))
 				.isLessThanOrEqualTo(baseline.tempFiles());
-			// Each generation is a new JVM whose heap G1 sizes as it goes (100 MB apart between
-			// generations started alike were seen): this catches growth from generation to
-			// generation, not a few megabytes.
+			// Each generation is a new JVM whose heap G1 sizes as it goes (100 MB apart
+			// between generations started alike were seen): this catches growth from
+			// generation to generation, not a few megabytes.
 			assertThat(last.rssKb()).as("RSS of generation 26 against generation 5 (%s)", baseline)
 				.isLessThan(baseline.rssKb() * 3 / 2);
 			assertThat((Integer) JsonPath.read(app.status(), "$.generation")).isEqualTo(26);
@@ -261,15 +265,18 @@ class FailureSafetyIntegrationTests {
 		}
 	}
 
-	/** Zombies whose parent is one of {@code parents}: children a generation failed to reap. */
+	/**
+	 * Zombies whose parent is one of {@code parents}: children a generation failed to
+	 * reap.
+	 */
 	private static List<String> zombiesUnder(List<Long> parents) throws IOException {
 		try (var processes = Files.list(Path.of("/proc"))) {
 			return processes.filter((dir) -> dir.getFileName().toString().matches("\\d+")).filter((dir) -> {
 				try {
 					List<String> status = Files.readAllLines(dir.resolve("status"));
-					return status.stream().anyMatch((line) -> line.startsWith("State:\tZ"))
-							&& status.stream().filter((line) -> line.startsWith("PPid:"))
-								.anyMatch((line) -> parents.contains(Long.parseLong(line.substring(5).trim())));
+					return status.stream().anyMatch((line) -> line.startsWith("State:\tZ")) && status.stream()
+						.filter((line) -> line.startsWith("PPid:"))
+						.anyMatch((line) -> parents.contains(Long.parseLong(line.substring(5).trim())));
 				}
 				catch (IOException | RuntimeException ex) {
 					return false;
@@ -278,10 +285,10 @@ class FailureSafetyIntegrationTests {
 		}
 	}
 
-
 	/**
-	 * What a process holds. The environment is its variables' names: their values, such as the
-	 * generation number, change by design; a variable added per generation would not.
+	 * What a process holds. The environment is its variables' names: their values, such
+	 * as the generation number, change by design; a variable added per generation would
+	 * not.
 	 */
 	record Resources(int fds, int threads, long rssKb, long tempFiles, List<String> commandLine,
 			List<String> environment) {
@@ -311,8 +318,12 @@ class FailureSafetyIntegrationTests {
 		}
 
 		private static String field(List<String> status, String name) {
-			return status.stream().filter((line) -> line.startsWith(name)).findFirst().orElseThrow()
-				.substring(name.length()).trim();
+			return status.stream()
+				.filter((line) -> line.startsWith(name))
+				.findFirst()
+				.orElseThrow()
+				.substring(name.length())
+				.trim();
 		}
 
 	}

@@ -28,16 +28,17 @@ import org.eclipse.jetty.http2.frames.ResetFrame;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * A paced HTTP/2 load (h2c with prior knowledge) on {@code GET /hello}: a number of connections,
- * each carrying a number of concurrent streams, that behaves as RFC 9113 asks of a client when a
- * server goes away. After a GOAWAY it opens no new stream on that connection but lets the open ones
- * finish, and the next requests go on a new connection; a request the server says it did not process
- * (a stream above the GOAWAY's last-stream-id, or reset with {@code REFUSED_STREAM}, section 8.7) is
- * sent again on a new connection, which the RFC allows because the server never acted on it. Any
- * other failure, a reset, an error status or a stream that does not end within 30 s, is counted as
- * a failure. Jetty's low-level client is used because it shows the stream ids and GOAWAY frames a
- * retry decision needs (its high-level {@code HttpClient} fails such requests, and h2load never
- * reconnects after a GOAWAY).
+ * A paced HTTP/2 load (h2c with prior knowledge) on {@code GET /hello}: a number of
+ * connections, each carrying a number of concurrent streams, that behaves as RFC 9113
+ * asks of a client when a server goes away. After a GOAWAY it opens no new stream on that
+ * connection but lets the open ones finish, and the next requests go on a new connection;
+ * a request the server says it did not process (a stream above the GOAWAY's
+ * last-stream-id, or reset with {@code REFUSED_STREAM}, section 8.7) is sent again on a
+ * new connection, which the RFC allows because the server never acted on it. Any other
+ * failure, a reset, an error status or a stream that does not end within 30 s, is counted
+ * as a failure. Jetty's low-level client is used because it shows the stream ids and
+ * GOAWAY frames a retry decision needs (its high-level {@code HttpClient} fails such
+ * requests, and h2load never reconnects after a GOAWAY).
  */
 final class H2Load implements AutoCloseable {
 

@@ -14,8 +14,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A new generation takes over only once its readiness health group is up and its warm-up saw no
- * server errors; the application takes part through Spring events. Real processes under load.
+ * A new generation takes over only once its readiness health group is up and its warm-up
+ * saw no server errors; the application takes part through Spring events. Real processes
+ * under load.
  */
 class HealthGatedTakeoverIntegrationTests {
 
@@ -29,14 +30,15 @@ class HealthGatedTakeoverIntegrationTests {
 				"--sample.backend-status-file=" + backend);
 				HttpLoad load = HttpLoad.start(app.port(), 4, 20, Duration.ofMinutes(10))) {
 			long pid = app.servingPid();
-			// The backend is down: the next generation boots, is not healthy, and is stopped at
-			// its start-up timeout.
+			// The backend is down: the next generation boots, is not healthy, and is
+			// stopped at its start-up timeout.
 			Files.writeString(backend, "DOWN\n");
 			SampleApp.signal(pid, "HUP");
 			String status = await().atMost(SampleApp.STARTUP.plusSeconds(90))
 				.until(app::status, (json) -> "TIMED_OUT".equals(SampleApp.json(json, "$.lastRestart.result")));
 			int unhealthy = JsonPath.read(status, "$.lastRestart.newPid");
-			// Spring Boot's show-details is 'never' here: the status tells no more than the health endpoint.
+			// Spring Boot's show-details is 'never' here: the status tells no more than
+			// the health endpoint.
 			assertThat((String) JsonPath.read(status, "$.lastRestart.message")).endsWith(
 					"was not ready within PT1M30S, stopped it; it reported: health group 'readiness' is DOWN: backend DOWN")
 				.doesNotContain(backend.toString());
@@ -47,12 +49,14 @@ class HealthGatedTakeoverIntegrationTests {
 				.body();
 			assertThat((Double) JsonPath.read(counted, "$.measurements[0].value")).isEqualTo(1.0);
 
-			// Down again: the next generation waits, and takes over as soon as the backend is up.
+			// Down again: the next generation waits, and takes over as soon as the
+			// backend is up.
 			SampleApp.signal(pid, "HUP");
 			await("the new generation to report its backend down").atMost(SampleApp.STARTUP)
-				.until(() -> app.log().lines()
-					.anyMatch((line) -> line.contains(" is not ready: health group 'readiness' is DOWN") && line.contains(
-							" " + pid + " --- ")));
+				.until(() -> app.log()
+					.lines()
+					.anyMatch((line) -> line.contains(" is not ready: health group 'readiness' is DOWN")
+							&& line.contains(" " + pid + " --- ")));
 			Files.writeString(backend, "UP\n");
 			long next = app.awaitTakeover(pid);
 			assertThat(app.get("/hello").body()).isEqualTo("Hello from version 1 pid " + next + "\n");
@@ -76,9 +80,10 @@ class HealthGatedTakeoverIntegrationTests {
 					"it reported: warm-up failed (", "requests failed, more than 10%)", "GET /hello answered 500");
 			assertThat(app.pids()).containsExactly(pid);
 
-			// A client of the application's own long-lived stream, then a good version: the
-			// application's listener of the drain event ends the stream cleanly before the drain
-			// waits for it, so the old generation leaves without waiting for the drain timeout.
+			// A client of the application's own long-lived stream, then a good version:
+			// the application's listener of the drain event ends the stream cleanly
+			// before the drain waits for it, so the old generation leaves without waiting
+			// for the drain timeout.
 			app.deleteConfig();
 			CompletableFuture<RawHttp.Response> news = CompletableFuture.supplyAsync(() -> {
 				try (RawHttp http = new RawHttp(app.port())) {

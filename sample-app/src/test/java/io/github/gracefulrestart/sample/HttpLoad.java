@@ -13,9 +13,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A paced load on {@code GET /hello} (or other requests): keep-alive connections (reopened only when a response says
- * {@code Connection: close}) and one client that opens a new connection for every request. Every
- * loop is bounded by a request count and a deadline; {@link #stop()} ends it sooner.
+ * A paced load on {@code GET /hello} (or other requests): keep-alive connections
+ * (reopened only when a response says {@code Connection: close}) and one client that
+ * opens a new connection for every request. Every loop is bounded by a request count and
+ * a deadline; {@link #stop()} ends it sooner.
  */
 final class HttpLoad implements AutoCloseable {
 
@@ -74,8 +75,8 @@ final class HttpLoad implements AutoCloseable {
 	}
 
 	/**
-	 * Start a load whose clients each send the requests of {@code step}, the n-th request of a
-	 * client being {@code step.send(http, n)}. A response below 400 is a success.
+	 * Start a load whose clients each send the requests of {@code step}, the n-th request
+	 * of a client being {@code step.send(http, n)}. A response below 400 is a success.
 	 */
 	static HttpLoad start(java.util.function.Supplier<RawHttp> clients, Step step, int keepAliveConnections,
 			int requestsPerSecond, Duration maxDuration) {

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Listeners beyond plain HTTP on all interfaces, on both servers: TLS (a renewed certificate on
- * disk takes effect with the restart) and an IPv6 address.
+ * Listeners beyond plain HTTP on all interfaces, on both servers: TLS (a renewed
+ * certificate on disk takes effect with the restart) and an IPv6 address.
  */
 class ListenerVariantsIntegrationTests {
 
@@ -33,7 +33,8 @@ class ListenerVariantsIntegrationTests {
 		try (SampleApp app = SampleApp.start(server, this.workDir, List.of(), "--server.ssl.enabled=true",
 				"--server.ssl.key-store=" + keystore, "--server.ssl.key-store-password=secret",
 				"--server.ssl.key-store-type=PKCS12",
-				// The management server would inherit server.ssl; it stays plain HTTP on loopback.
+				// The management server would inherit server.ssl; it stays plain HTTP on
+				// loopback.
 				"--management.server.ssl.enabled=false")) {
 			app.clientsOf("127.0.0.1", tls);
 			try (RawHttp client = app.client()) {
@@ -79,8 +80,8 @@ class ListenerVariantsIntegrationTests {
 	private static void keystore(Path path, String subject) throws Exception {
 		Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
 				"-genkeypair", "-alias", "app", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2", "-dname",
-				subject, "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-keystore", path.toString(), "-storetype",
-				"PKCS12", "-storepass", "secret", "-keypass", "secret")
+				subject, "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-keystore", path.toString(), "-storetype", "PKCS12",
+				"-storepass", "secret", "-keypass", "secret")
 			.redirectErrorStream(true)
 			.start();
 		String output = new String(keytool.getInputStream().readAllBytes());

@@ -22,11 +22,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Once the new generation serves, the old one tells its long-lived connections to go the way
- * their protocols define, and leaves long before its drain timeout: WebSocket sessions get a close
- * frame 1012, server-sent event streams their terminating chunk, HTTP/2 connections a GOAWAY.
- * Real clients: the JDK's WebSocket client, a raw HTTP/1.1 stream reader, and an HTTP/2 client that
- * follows RFC 9113 when a server goes away ({@link H2Load}).
+ * Once the new generation serves, the old one tells its long-lived connections to go the
+ * way their protocols define, and leaves long before its drain timeout: WebSocket
+ * sessions get a close frame 1012, server-sent event streams their terminating chunk,
+ * HTTP/2 connections a GOAWAY. Real clients: the JDK's WebSocket client, a raw HTTP/1.1
+ * stream reader, and an HTTP/2 client that follows RFC 9113 when a server goes away
+ * ({@link H2Load}).
  */
 class LongLivedConnectionsIntegrationTests {
 
@@ -43,7 +44,8 @@ class LongLivedConnectionsIntegrationTests {
 			assertThat(echo.next()).isEqualTo("hello from version 1 pid " + old);
 			echo.socket.sendText("before", true).get(30, TimeUnit.SECONDS);
 			assertThat(echo.next()).isEqualTo("echo before");
-			// An EventSource reconnects on its kept-alive connection: to the old generation again.
+			// An EventSource reconnects on its kept-alive connection: to the old
+			// generation again.
 			CompletableFuture<List<RawHttp.Response>> ticks = openTicksTwice(app);
 
 			SampleApp.signal(old, "HUP");
@@ -58,9 +60,9 @@ class LongLivedConnectionsIntegrationTests {
 			assertThat(streams.get(0).status()).isEqualTo(200);
 			assertThat(streams.get(0).body()).as("a whole stream, ended by its terminating chunk")
 				.startsWith("retry:100\ndata:version 1 pid " + old + "\n\n");
-			// The reconnect on the same connection: an event stream ended as soon as it started (an
-			// EventSource reconnects after it), and the connection closed, so the next reconnect
-			// reaches the new generation.
+			// The reconnect on the same connection: an event stream ended as soon as it
+			// started (an EventSource reconnects after it), and the connection closed, so
+			// the next reconnect reaches the new generation.
 			assertThat(streams.get(1).status()).isEqualTo(200);
 			assertThat(streams.get(1).headers().get("Content-Type")).startsWith("text/event-stream");
 			assertThat(streams.get(1).closes()).as("Connection: close").isTrue();
@@ -71,8 +73,9 @@ class LongLivedConnectionsIntegrationTests {
 			again.socket.sendText("after", true).get(30, TimeUnit.SECONDS);
 			assertThat(again.next()).isEqualTo("echo after");
 			again.socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(30, TimeUnit.SECONDS);
-			assertThat(app.log()).containsPattern("closed 1 WebSocket session\\(s\\) \\(1012 Service Restart\\) and ended 1"
-					+ " event stream\\(s\\)");
+			assertThat(app.log())
+				.containsPattern("closed 1 WebSocket session\\(s\\) \\(1012 Service Restart\\) and ended 1"
+						+ " event stream\\(s\\)");
 		}
 	}
 
@@ -82,8 +85,8 @@ class LongLivedConnectionsIntegrationTests {
 			throws Exception {
 		try (SampleApp app = SampleApp.start(server, this.workDir, List.of(), "--graceful-restart.drain-timeout=60s")) {
 			long old = app.servingPid();
-			// The next generation waits 5 s before it is ready: the download starts on this one
-			// meanwhile, and the takeover comes while it streams.
+			// The next generation waits 5 s before it is ready: the download starts on
+			// this one meanwhile, and the takeover comes while it streams.
 			app.writeConfig("sample:\n  startup-delay: 5s\n");
 			SampleApp.signal(old, "HUP");
 			await("the new generation to delay its start-up").atMost(SampleApp.STARTUP)
@@ -122,22 +125,23 @@ class LongLivedConnectionsIntegrationTests {
 				await("the new generation to serve").atMost(SampleApp.STARTUP)
 					.pollInterval(Duration.ofMillis(100))
 					.until(app::servingPid, (pid) -> pid != old);
-				// 60 s of drain timeout: an old generation that leaves within seconds had its HTTP/2
-				// connections closed by their clients after its GOAWAY.
+				// 60 s of drain timeout: an old generation that leaves within seconds had
+				// its HTTP/2 connections closed by their clients after its GOAWAY.
 				await("the old generation to exit").atMost(Duration.ofSeconds(15)).until(() -> !SampleApp.isAlive(old));
 				long answered = load.ok();
 				await("the load to go on").atMost(Duration.ofSeconds(30)).until(() -> load.ok() > answered + 100);
 			}
 			load.stop();
 			assertThat(load.failures()).as("%s", load).isZero();
-			assertThat(load.goAways()).as("one GOAWAY per connection and restart: %s", load).isGreaterThanOrEqualTo(3 * 8);
+			assertThat(load.goAways()).as("one GOAWAY per connection and restart: %s", load)
+				.isGreaterThanOrEqualTo(3 * 8);
 			assertThat(load.pids()).as("%s", load).hasSize(4);
 		}
 	}
 
 	/**
-	 * An EventSource's way: open {@code /ticks}, and once it ended open it again on the same
-	 * kept-alive connection; returns once the first stream is open.
+	 * An EventSource's way: open {@code /ticks}, and once it ended open it again on the
+	 * same kept-alive connection; returns once the first stream is open.
 	 */
 	private static CompletableFuture<List<RawHttp.Response>> openTicksTwice(SampleApp app) {
 		CompletableFuture<List<RawHttp.Response>> ticks = CompletableFuture.supplyAsync(() -> {

@@ -9,9 +9,10 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A memory cgroup of its own, as a container runtime gives a container: a limit on everything its
- * processes use (RSS and page cache), the kernel's OOM killer inside it, and the JVM sizing its
- * heap from it. Made under this process's own cgroup, v1 (memory controller) or v2; root only.
+ * A memory cgroup of its own, as a container runtime gives a container: a limit on
+ * everything its processes use (RSS and page cache), the kernel's OOM killer inside it,
+ * and the JVM sizing its heap from it. Made under this process's own cgroup, v1 (memory
+ * controller) or v2; root only.
  */
 final class MemoryCgroup implements AutoCloseable {
 
@@ -28,19 +29,23 @@ final class MemoryCgroup implements AutoCloseable {
 
 	/**
 	 * Make a cgroup limited to {@code limitMb}.
-	 * @return the cgroup, or empty where this process cannot make one (not root, no memory controller)
+	 * @return the cgroup, or empty where this process cannot make one (not root, no
+	 * memory controller)
 	 */
 	static Optional<MemoryCgroup> create(long limitMb) {
 		try {
 			boolean v2 = Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers"));
 			Path parent = Path.of((v2 ? "/sys/fs/cgroup" : "/sys/fs/cgroup/memory") + ownPath(v2));
-			Path dir = parent.resolve("graceful-restart-" + ProcessHandle.current().pid() + "-" + COUNT.incrementAndGet());
+			Path dir = parent
+				.resolve("graceful-restart-" + ProcessHandle.current().pid() + "-" + COUNT.incrementAndGet());
 			Files.createDirectory(dir);
 			MemoryCgroup cgroup = new MemoryCgroup(dir, v2);
 			try {
-				Files.writeString(dir.resolve(v2 ? "memory.max" : "memory.limit_in_bytes"), String.valueOf(limitMb << 20));
+				Files.writeString(dir.resolve(v2 ? "memory.max" : "memory.limit_in_bytes"),
+						String.valueOf(limitMb << 20));
 				if (v2) {
-					// No swap either: the limit is the whole of it, as with docker run --memory.
+					// No swap either: the limit is the whole of it, as with docker run
+					// --memory.
 					Files.writeString(dir.resolve("memory.swap.max"), "0");
 				}
 				return Optional.of(cgroup);
@@ -55,7 +60,10 @@ final class MemoryCgroup implements AutoCloseable {
 		}
 	}
 
-	/** This process's path in the v2 hierarchy, or in the v1 hierarchy of the memory controller. */
+	/**
+	 * This process's path in the v2 hierarchy, or in the v1 hierarchy of the memory
+	 * controller.
+	 */
 	private static String ownPath(boolean v2) throws IOException {
 		for (String line : Files.readAllLines(Path.of("/proc/self/cgroup"))) {
 			String[] fields = line.split(":", 3);
@@ -69,8 +77,8 @@ final class MemoryCgroup implements AutoCloseable {
 	}
 
 	/**
-	 * The command before another one that puts it in this cgroup: a shell that moves itself in,
-	 * then execs the rest.
+	 * The command before another one that puts it in this cgroup: a shell that moves
+	 * itself in, then execs the rest.
 	 */
 	List<String> launcher() {
 		return List.of("sh", "-c", "echo $$ > " + this.dir.resolve("cgroup.procs") + " && exec \"$@\"", "sh");
@@ -87,7 +95,10 @@ final class MemoryCgroup implements AutoCloseable {
 		return 0;
 	}
 
-	/** The most memory charged to this cgroup at once (v2 needs Linux 5.19 for it, else 0). */
+	/**
+	 * The most memory charged to this cgroup at once (v2 needs Linux 5.19 for it, else
+	 * 0).
+	 */
 	long peakMb() throws IOException {
 		Path peak = this.dir.resolve(this.v2 ? "memory.peak" : "memory.max_usage_in_bytes");
 		return Files.exists(peak) ? Long.parseLong(Files.readString(peak).trim()) >> 20 : 0;

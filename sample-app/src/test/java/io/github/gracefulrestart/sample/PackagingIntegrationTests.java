@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The starter brings no servlet container: a Jetty app that adds it stays a Jetty app, and the
- * reverse.
+ * The starter brings no servlet container: a Jetty app that adds it stays a Jetty app,
+ * and the reverse.
  */
 class PackagingIntegrationTests {
 

@@ -20,8 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * What production services run with: a JMX remote port in the JVM options, which a second JVM
- * could not bind while the first holds it.
+ * What production services run with: a JMX remote port in the JVM options, which a second
+ * JVM could not bind while the first holds it.
  */
 class ProductionSetupsIntegrationTests {
 
@@ -59,8 +59,10 @@ class ProductionSetupsIntegrationTests {
 	private static long jmxPid(int port) throws Exception {
 		JMXServiceURL url = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + port + "/jmxrmi");
 		try (JMXConnector connector = JMXConnectorFactory.connect(url)) {
-			return JMX.newMXBeanProxy(connector.getMBeanServerConnection(), new ObjectName("java.lang:type=Runtime"),
-					RuntimeMXBean.class).getPid();
+			return JMX
+				.newMXBeanProxy(connector.getMBeanServerConnection(), new ObjectName("java.lang:type=Runtime"),
+						RuntimeMXBean.class)
+				.getPid();
 		}
 	}
 

@@ -20,9 +20,9 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * A minimal HTTP/1.1 client over one socket, so that the tests see every connect, read and write
- * error as it happens (a pooling client would retry some of them away). It keeps the connection
- * alive until a response says {@code Connection: close}.
+ * A minimal HTTP/1.1 client over one socket, so that the tests see every connect, read
+ * and write error as it happens (a pooling client would retry some of them away). It
+ * keeps the connection alive until a response says {@code Connection: close}.
  */
 final class RawHttp implements AutoCloseable {
 
@@ -111,7 +111,10 @@ final class RawHttp implements AutoCloseable {
 		return readResponse();
 	}
 
-	/** Opens the connection if needed and returns its output, for a caller that streams a body. */
+	/**
+	 * Opens the connection if needed and returns its output, for a caller that streams a
+	 * body.
+	 */
 	OutputStream open() throws IOException {
 		if (this.socket == null) {
 			Socket socket = new Socket();
@@ -169,8 +172,9 @@ final class RawHttp implements AutoCloseable {
 			return body.toByteArray();
 		}
 		if (closes && status != 204 && status != 304 && status / 100 != 1) {
-			// Neither a length nor chunks: the body ends where the server closes the connection
-			// (RFC 9112, 6.3), as Tomcat sends a response that says Connection: close.
+			// Neither a length nor chunks: the body ends where the server closes the
+			// connection (RFC 9112, 6.3), as Tomcat sends a response that says
+			// Connection: close.
 			return this.in.readAllBytes();
 		}
 		return new byte[0];

@@ -1,7 +1,8 @@
 package io.github.gracefulrestart.sample;
 
 /**
- * The core guarantees for a WebFlux application on Tomcat: the reactive sample on that server.
+ * The core guarantees for a WebFlux application on Tomcat: the reactive sample on that
+ * server.
  */
 class ReactiveTomcatRestartIntegrationTests extends AbstractRestartIntegrationTests {
 

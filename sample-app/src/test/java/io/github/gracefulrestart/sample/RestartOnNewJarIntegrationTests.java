@@ -14,9 +14,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * {@code graceful-restart.watch.enabled}: replacing the jar by rename is the whole deploy, under
- * load, in plain and supervisor mode; a jar written in place is refused and the service keeps
- * serving. Real jars, renamed and rewritten on disk.
+ * {@code graceful-restart.watch.enabled}: replacing the jar by rename is the whole
+ * deploy, under load, in plain and supervisor mode; a jar written in place is refused and
+ * the service keeps serving. Real jars, renamed and rewritten on disk.
  */
 class RestartOnNewJarIntegrationTests {
 
@@ -49,7 +49,8 @@ class RestartOnNewJarIntegrationTests {
 			assertThat(app.get("/hello").body()).contains("version 2 pid " + serving);
 			String after = app.status();
 			assertThat((Integer) JsonPath.read(after, "$.generation")).isEqualTo(JsonPath.read(status, "$.generation"));
-			assertThat((String) JsonPath.read(after, "$.lastRestart.id")).isEqualTo(JsonPath.read(status, "$.lastRestart.id"));
+			assertThat((String) JsonPath.read(after, "$.lastRestart.id"))
+				.isEqualTo(JsonPath.read(status, "$.lastRestart.id"));
 		}
 	}
 

@@ -12,8 +12,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The restart state and history as an operator sees them, through Actuator on the management port,
- * across real generations.
+ * The restart state and history as an operator sees them, through Actuator on the
+ * management port, across real generations.
  */
 class RestartStatusIntegrationTests {
 

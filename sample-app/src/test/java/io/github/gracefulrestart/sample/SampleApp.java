@@ -23,9 +23,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The sample app jar started as a user starts it ({@code java -jar app.jar}) in its own working
- * directory, with port 0. It tracks every generation by the jar path on its command line, so that
- * {@link #close()} kills all of them by pid, also when a test fails.
+ * The sample app jar started as a user starts it ({@code java -jar app.jar}) in its own
+ * working directory, with port 0. It tracks every generation by the jar path on its
+ * command line, so that {@link #close()} kills all of them by pid, also when a test
+ * fails.
  */
 final class SampleApp implements AutoCloseable {
 
@@ -82,8 +83,9 @@ final class SampleApp implements AutoCloseable {
 	 * Start the sample through a launcher ({@code launcher} is the command line before
 	 * {@code java}), with extra environment variables.
 	 */
-	static SampleApp start(Server server, Path workDir, List<String> launcher, java.util.Map<String, String> environment,
-			List<String> jvmOptions, String... arguments) throws IOException {
+	static SampleApp start(Server server, Path workDir, List<String> launcher,
+			java.util.Map<String, String> environment, List<String> jvmOptions, String... arguments)
+			throws IOException {
 		Path jar = workDir.resolve("app.jar");
 		if (!Files.exists(jar)) {
 			Files.copy(server.jar(), jar);
@@ -92,13 +94,13 @@ final class SampleApp implements AutoCloseable {
 		List<String> command = new ArrayList<>(launcher);
 		command.add(javaExecutable());
 		if (Boolean.parseBoolean(System.getProperty("sample.c1-only", "true"))) {
-			// C1 only: the app starts about a fifth faster on these 2 cores, which keeps the suite
-			// short; it changes nothing the tests look at (the option travels to every generation).
-			// Benchmarks turn it off.
+			// C1 only: the app starts about a fifth faster on these 2 cores, which keeps
+			// the suite short; it changes nothing the tests look at (the option travels
+			// to every generation). Benchmarks turn it off.
 			command.add("-XX:TieredStopAtLevel=1");
 		}
-		// Temporary files (Tomcat's and Jetty's directories, which a generation killed at the end of
-		// a test leaves) stay in the test's directory.
+		// Temporary files (Tomcat's and Jetty's directories, which a generation killed at
+		// the end of a test leaves) stay in the test's directory.
 		command.add("-Djava.io.tmpdir=" + Files.createDirectories(tmpDir(workDir)));
 		command.addAll(jvmOptions);
 		command.addAll(List.of("-jar", jar.toString()));
@@ -144,7 +146,8 @@ final class SampleApp implements AutoCloseable {
 		NETTY("Netty", "sample.netty.jar", "netty/target/sample-app-netty.jar"),
 
 		/** The WebFlux variant on Tomcat. */
-		REACTIVE_TOMCAT("Tomcat", "sample.reactive-tomcat.jar", "reactive-tomcat/target/sample-app-reactive-tomcat.jar"),
+		REACTIVE_TOMCAT("Tomcat", "sample.reactive-tomcat.jar",
+				"reactive-tomcat/target/sample-app-reactive-tomcat.jar"),
 
 		/** The WebFlux variant on Jetty. */
 		REACTIVE_JETTY("Jetty", "sample.reactive-jetty.jar", "reactive-jetty/target/sample-app-reactive-jetty.jar"),
@@ -152,7 +155,10 @@ final class SampleApp implements AutoCloseable {
 		/** The servlet sample on Tomcat, built on Spring Boot 4.0.x. */
 		BOOT40_TOMCAT("Tomcat", "sample.boot40.jar", "boot40/target/sample-app-boot40.jar"),
 
-		/** The shop (sample-app/shop) on Tomcat: its pages name their pid; needs {@link ShopBackends}. */
+		/**
+		 * The shop (sample-app/shop) on Tomcat: its pages name their pid; needs
+		 * {@link ShopBackends}.
+		 */
 		SHOP("Tomcat", "sample.shop.jar", "shop/target/sample-app-shop.jar", "/orders/new");
 
 		private final String serverName;
@@ -190,17 +196,24 @@ final class SampleApp implements AutoCloseable {
 		return Path.of(home.isBlank() ? System.getProperty("java.home") : home, "bin", "java").toString();
 	}
 
-	/** The feature version of the JDK the app runs on ({@link #javaExecutable()}), from its release file. */
+	/**
+	 * The feature version of the JDK the app runs on ({@link #javaExecutable()}), from
+	 * its release file.
+	 */
 	static int javaFeatureVersion() throws IOException {
 		Path release = Path.of(javaExecutable()).getParent().getParent().resolve("release");
-		return Files.readAllLines(release).stream()
+		return Files.readAllLines(release)
+			.stream()
 			.filter((line) -> line.startsWith("JAVA_VERSION="))
 			.map((line) -> Runtime.Version.parse(line.substring("JAVA_VERSION=".length()).replace("\"", "")).feature())
 			.findFirst()
 			.orElseThrow(() -> new IllegalStateException("No JAVA_VERSION in " + release));
 	}
 
-	/** The main server starts first; the management server's child context starts after it. */
+	/**
+	 * The main server starts first; the management server's child context starts after
+	 * it.
+	 */
 	private List<Integer> awaitPorts() {
 		return await("the app to report its ports").atMost(STARTUP).pollInterval(Duration.ofMillis(100)).until(() -> {
 			assertThat(this.process.isAlive()).as("app alive; log:\n%s", log()).isTrue();
@@ -284,7 +297,9 @@ final class SampleApp implements AutoCloseable {
 		return this.jar;
 	}
 
-	/** The pid in the answer of {@code GET /hello} (or the page of the app that names it). */
+	/**
+	 * The pid in the answer of {@code GET /hello} (or the page of the app that names it).
+	 */
 	long servingPid() throws IOException {
 		RawHttp.Response response = get(this.server.pidPath);
 		assertThat(response.body()).as("GET %s: %d %s", this.server.pidPath, response.status(), response.headers())
@@ -305,8 +320,8 @@ final class SampleApp implements AutoCloseable {
 	}
 
 	/**
-	 * Wait until the generation after {@code oldPid} serves alone: {@code oldPid} is gone and
-	 * {@code /hello} answers from another pid.
+	 * Wait until the generation after {@code oldPid} serves alone: {@code oldPid} is gone
+	 * and {@code /hello} answers from another pid.
 	 * @return the new pid
 	 */
 	long awaitTakeover(long oldPid) {
@@ -322,8 +337,8 @@ final class SampleApp implements AutoCloseable {
 	}
 
 	/**
-	 * Read a value of a JSON document, null when it is absent: the endpoint leaves absent values
-	 * out, as Actuator's own endpoints do.
+	 * Read a value of a JSON document, null when it is absent: the endpoint leaves absent
+	 * values out, as Actuator's own endpoints do.
 	 */
 	static <T> T json(String json, String path) {
 		return com.jayway.jsonpath.JsonPath
@@ -357,8 +372,8 @@ final class SampleApp implements AutoCloseable {
 	}
 
 	/**
-	 * The command line of a process, whole: {@code ProcessHandle.Info} reports no arguments when
-	 * they take more than a page.
+	 * The command line of a process, whole: {@code ProcessHandle.Info} reports no
+	 * arguments when they take more than a page.
 	 */
 	static List<String> arguments(long pid) {
 		try {
@@ -378,8 +393,8 @@ final class SampleApp implements AutoCloseable {
 	}
 
 	/**
-	 * Copy a Spring Boot jar with its {@code application.yml} answering another version. Nested
-	 * jars stay stored (uncompressed), as the Spring Boot loader requires.
+	 * Copy a Spring Boot jar with its {@code application.yml} answering another version.
+	 * Nested jars stay stored (uncompressed), as the Spring Boot loader requires.
 	 */
 	static void writeVariant(Path source, Path target, String version) throws IOException {
 		try (ZipFile zip = new ZipFile(source.toFile());

@@ -16,9 +16,10 @@ import org.apache.activemq.artemis.api.core.SimpleString;
 import org.h2.tools.Server;
 
 /**
- * The servers the shop (sample-app/shop) talks to, run in this JVM as in Spring's own tests but
- * reached over loopback TCP like production servers, so that they outlive every generation: an H2
- * database server and an ActiveMQ Artemis broker, both on ports the OS gives.
+ * The servers the shop (sample-app/shop) talks to, run in this JVM as in Spring's own
+ * tests but reached over loopback TCP like production servers, so that they outlive every
+ * generation: an H2 database server and an ActiveMQ Artemis broker, both on ports the OS
+ * gives.
  */
 final class ShopBackends implements AutoCloseable {
 
@@ -35,8 +36,8 @@ final class ShopBackends implements AutoCloseable {
 	}
 
 	static ShopBackends start(Path dir) throws Exception {
-		// Only this machine may connect (H2 refuses other hosts unless -tcpAllowOthers), and only
-		// to a database of this name, which the first connection creates.
+		// Only this machine may connect (H2 refuses other hosts unless -tcpAllowOthers),
+		// and only to a database of this name, which the first connection creates.
 		Server database = Server.createTcpServer("-tcpPort", "0", "-ifNotExists").start();
 		int brokerPort = SampleApp.freeLoopbackPort();
 		ConfigurationImpl configuration = new ConfigurationImpl();

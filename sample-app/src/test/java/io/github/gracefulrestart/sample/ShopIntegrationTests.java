@@ -16,12 +16,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A realistic application across restarts: the shop (JPA on a database server, Thymeleaf pages,
- * a form POST, a JMS listener on a broker, a {@code @Scheduled(fixedRate = 200)} job) through ten
- * restarts under a load of its own pages and forms, each restart with a form POST held half-sent
- * so that the old generation still drains while the new one serves. Every request succeeds,
- * every POSTed order lands, every order's message is handled exactly once, and the job runs in
- * one generation at a time, pausing well under a second at each handover.
+ * A realistic application across restarts: the shop (JPA on a database server, Thymeleaf
+ * pages, a form POST, a JMS listener on a broker, a {@code @Scheduled(fixedRate = 200)}
+ * job) through ten restarts under a load of its own pages and forms, each restart with a
+ * form POST held half-sent so that the old generation still drains while the new one
+ * serves. Every request succeeds, every POSTed order lands, every order's message is
+ * handled exactly once, and the job runs in one generation at a time, pausing well under
+ * a second at each handover.
  */
 class ShopIntegrationTests {
 
@@ -39,12 +40,14 @@ class ShopIntegrationTests {
 			for (int restart = 1; restart <= 10; restart++) {
 				long old = pid;
 				try (RawHttp held = app.client()) {
-					// Held half-sent: the old generation drains until it ends, after the takeover.
+					// Held half-sent: the old generation drains until it ends, after the
+					// takeover.
 					byte[] form = ("item=held-" + restart + "&quantity=1").getBytes(StandardCharsets.US_ASCII);
 					OutputStream out = held.open();
 					out.write(("POST /orders HTTP/1.1\r\nHost: 127.0.0.1\r\n"
 							+ "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " + form.length
-							+ "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+							+ "\r\n\r\n")
+						.getBytes(StandardCharsets.US_ASCII));
 					out.write(form, 0, form.length - 1);
 					out.flush();
 					SampleApp.signal(old, "HUP");
@@ -74,7 +77,8 @@ class ShopIntegrationTests {
 				.isEmpty();
 			assertThat(ids(backends, "select order_id from receipt")).as("the orders confirmed")
 				.containsExactlyInAnyOrderElementsOf(ids(backends, "select id from purchase_order"));
-			assertScheduledRunsHandOver(backends.query("select pid, started_at, ended_at from job_run order by started_at"));
+			assertScheduledRunsHandOver(
+					backends.query("select pid, started_at, ended_at from job_run order by started_at"));
 		}
 	}
 
@@ -87,9 +91,9 @@ class ShopIntegrationTests {
 	}
 
 	/**
-	 * The job's runs, by start: a run of one generation never starts before the last run of the
-	 * generation before it ended, and there is one such handover per restart, each well under a
-	 * second.
+	 * The job's runs, by start: a run of one generation never starts before the last run
+	 * of the generation before it ended, and there is one such handover per restart, each
+	 * well under a second.
 	 */
 	private static void assertScheduledRunsHandOver(List<List<Object>> rows) {
 		List<long[]> runs = rows.stream()
@@ -107,7 +111,9 @@ class ShopIntegrationTests {
 			}
 		}
 		System.out.println("Shop: the scheduled job's pauses at the handovers (ms): " + handovers);
-		assertThat(handovers).as("one handover per restart, each one way").hasSize(10).allMatch((pause) -> pause < 1000);
+		assertThat(handovers).as("one handover per restart, each one way")
+			.hasSize(10)
+			.allMatch((pause) -> pause < 1000);
 	}
 
 }

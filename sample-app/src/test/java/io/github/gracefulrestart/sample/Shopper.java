@@ -9,9 +9,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The requests of a shop's client (sample-app/shop): one in ten places an order by the form, the
- * others read its pages (the latest orders, the last order placed, the form). It keeps the ids of
- * the orders placed.
+ * The requests of a shop's client (sample-app/shop): one in ten places an order by the
+ * form, the others read its pages (the latest orders, the last order placed, the form).
+ * It keeps the ids of the orders placed.
  */
 final class Shopper implements HttpLoad.Step {
 

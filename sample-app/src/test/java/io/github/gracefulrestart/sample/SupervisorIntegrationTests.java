@@ -20,16 +20,17 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The supervisor, on real processes: as PID 1 of its own pid namespace (the way a container runs
- * {@code java -jar app.jar}), and as a service manager's main process
+ * The supervisor, on real processes: as PID 1 of its own pid namespace (the way a
+ * container runs {@code java -jar app.jar}), and as a service manager's main process
  * ({@code graceful-restart.supervisor=always}).
  */
 class SupervisorIntegrationTests {
 
 	/**
-	 * A memory limit for a container of the sample app (supervisor and two generations during a
-	 * restart): {@code bench/run.sh --memory-limit} measured 448 MB as the smallest that survives ten
-	 * restarts under load (docs/kubernetes.md); this is that with a margin for a slower machine.
+	 * A memory limit for a container of the sample app (supervisor and two generations
+	 * during a restart): {@code bench/run.sh --memory-limit} measured 448 MB as the
+	 * smallest that survives ten restarts under load (docs/kubernetes.md); this is that
+	 * with a margin for a slower machine.
 	 */
 	static final long CONTAINER_MEMORY_MB = 768;
 
@@ -37,18 +38,20 @@ class SupervisorIntegrationTests {
 	Path workDir;
 
 	/**
-	 * What docs/docker/Dockerfile builds, run as a container runs it: its {@code ENTRYPOINT} as PID 1
-	 * of a pid namespace of its own, in its {@code WORKDIR} with the jar where it puts it and the
-	 * configuration beside it, in a memory cgroup limited as a container of it would be (see
-	 * {@link #CONTAINER_MEMORY_MB}). (These machines have no container engine and no registry to pull
-	 * the base image from: the namespace and the cgroup are what the engine would make.)
+	 * What docs/docker/Dockerfile builds, run as a container runs it: its
+	 * {@code ENTRYPOINT} as PID 1 of a pid namespace of its own, in its {@code WORKDIR}
+	 * with the jar where it puts it and the configuration beside it, in a memory cgroup
+	 * limited as a container of it would be (see {@link #CONTAINER_MEMORY_MB}). (These
+	 * machines have no container engine and no registry to pull the base image from: the
+	 * namespace and the cgroup are what the engine would make.)
 	 */
 	@Test
 	void theDockerImageRunsAsPid1UnderItsMemoryLimitRestartsUnderLoadReapsOrphansAndStopsGracefully() throws Exception {
 		assumeThat(unshareWorks()).as("unshare --pid (root) is available").isTrue();
 		List<String> dockerfile = Files.readAllLines(Path.of("../docs/docker/Dockerfile"));
-		assertThat(dockerfile).as("exec form, so that the JVM is PID 1").contains("WORKDIR /app",
-				"COPY target/app.jar /app/app.jar", "ENTRYPOINT [\"java\", \"-jar\", \"/app/app.jar\"]");
+		assertThat(dockerfile).as("exec form, so that the JVM is PID 1")
+			.contains("WORKDIR /app", "COPY target/app.jar /app/app.jar",
+					"ENTRYPOINT [\"java\", \"-jar\", \"/app/app.jar\"]");
 		Path image = Files.createDirectories(this.workDir.resolve("app"));
 		Files.createDirectories(image.resolve("config"));
 		Files.writeString(image.resolve("config/application.yml"), "sample:\n  version: image-1\n");
@@ -70,8 +73,10 @@ class SupervisorIntegrationTests {
 			assertThat(app.get("/hello").body()).contains("version image-1");
 			try (HttpLoad load = HttpLoad.start(app.port(), 16, 10, Duration.ofMinutes(10))) {
 				for (int generation = 2; generation <= 4; generation++) {
-					// A new configuration beside the jar (a mounted volume): read by the next generation.
-					Files.writeString(image.resolve("config/application.yml"), "sample:\n  version: image-" + generation + "\n");
+					// A new configuration beside the jar (a mounted volume): read by the
+					// next generation.
+					Files.writeString(image.resolve("config/application.yml"),
+							"sample:\n  version: image-" + generation + "\n");
 					SampleApp.signal(supervisor, "HUP");
 					awaitServingAlone(app, generation);
 					assertThat(app.get("/hello").body()).contains("version image-" + generation);
@@ -91,14 +96,17 @@ class SupervisorIntegrationTests {
 
 			// A process whose parent ends is handed to PID 1, which must reap it.
 			Process orphanMaker = new ProcessBuilder("nsenter", "--target", String.valueOf(supervisor), "--pid", "--",
-					"sh", "-c", "sleep 3 & exit 0").inheritIO().start();
+					"sh", "-c", "sleep 3 & exit 0")
+				.inheritIO()
+				.start();
 			assertThat(orphanMaker.waitFor(30, TimeUnit.SECONDS)).isTrue();
 			await("the orphan to be given to PID 1").atMost(Duration.ofSeconds(10))
 				.until(() -> children(supervisor, "sleep").size() == 1);
 			await("the orphan to be reaped").atMost(Duration.ofSeconds(30))
 				.until(() -> children(supervisor, "sleep").isEmpty() && zombiesUnder(supervisor).isEmpty());
 
-			// docker stop: SIGTERM to PID 1 drains the request in flight, then everything exits.
+			// docker stop: SIGTERM to PID 1 drains the request in flight, then everything
+			// exits.
 			CompletableFuture<RawHttp.Response> slow = CompletableFuture.supplyAsync(() -> get(app, "/sleep?ms=3000"));
 			await().atMost(Duration.ofSeconds(30)).until(() -> app.log().contains("Holding a request for 3000 ms"));
 			SampleApp.signal(supervisor, "TERM");
@@ -110,8 +118,10 @@ class SupervisorIntegrationTests {
 	}
 
 	@Test
-	void asAServicesMainProcessItTakesEndpointRestartsRecoversFromCrashesAtAnyMomentAndSurvivesABadDeploy() throws Exception {
-		try (SampleApp app = SampleApp.start(Server.TOMCAT, this.workDir, List.of(), "--graceful-restart.supervisor=always")) {
+	void asAServicesMainProcessItTakesEndpointRestartsRecoversFromCrashesAtAnyMomentAndSurvivesABadDeploy()
+			throws Exception {
+		try (SampleApp app = SampleApp.start(Server.TOMCAT, this.workDir, List.of(),
+				"--graceful-restart.supervisor=always")) {
 			long supervisor = app.firstPid();
 			long first = app.servingPid();
 			assertThat(first).isNotEqualTo(supervisor);
@@ -124,16 +134,19 @@ class SupervisorIntegrationTests {
 			assertThat((String) JsonPath.read(status, "$.lastRestart.result")).isEqualTo("SUCCEEDED");
 			assertThat(SampleApp.isAlive(first)).isFalse();
 
-			// A generation that dies while serving is replaced; connections wait in the backlog.
+			// A generation that dies while serving is replaced; connections wait in the
+			// backlog.
 			long second = app.servingPid();
 			SampleApp.signal(second, "KILL");
 			status = awaitServingAlone(app, 3);
 			assertThat((String) JsonPath.read(status, "$.lastRestart.trigger")).isEqualTo("CRASH");
 			assertThat((String) JsonPath.read(status, "$.lastRestart.message")).contains("killed by signal 9");
-			assertThat(app.log()).contains("ended while serving (killed by signal 9); starting a new generation in 1 s");
+			assertThat(app.log())
+				.contains("ended while serving (killed by signal 9); starting a new generation in 1 s");
 
-			// The new generation killed while the old one drains a long request: another starts and
-			// serves, the old one finishes that request, and no connection is refused meanwhile.
+			// The new generation killed while the old one drains a long request: another
+			// starts and serves, the old one finishes that request, and no connection is
+			// refused meanwhile.
 			long third = app.servingPid();
 			CompletableFuture<RawHttp.Response> slow = CompletableFuture.supplyAsync(() -> get(app, "/sleep?ms=20000"));
 			await("the slow request to start").atMost(Duration.ofSeconds(30))
@@ -172,7 +185,8 @@ class SupervisorIntegrationTests {
 
 	@Test
 	void aWebFluxAppOnNettyRestartsUnderItsSupervisorWithoutAFailedRequest() throws Exception {
-		try (SampleApp app = SampleApp.start(Server.NETTY, this.workDir, List.of(), "--graceful-restart.supervisor=always")) {
+		try (SampleApp app = SampleApp.start(Server.NETTY, this.workDir, List.of(),
+				"--graceful-restart.supervisor=always")) {
 			long supervisor = app.firstPid();
 			assertThat(app.servingPid()).isNotEqualTo(supervisor);
 			try (HttpLoad load = HttpLoad.start(app.port(), 8, 10, Duration.ofMinutes(5))) {
@@ -245,7 +259,8 @@ class SupervisorIntegrationTests {
 	}
 
 	private static String field(long pid, String name) throws IOException {
-		return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
+		return Files.readAllLines(Path.of("/proc/" + pid + "/status"))
+			.stream()
 			.filter((line) -> line.startsWith(name))
 			.findFirst()
 			.orElseThrow(() -> new IOException("no " + name + " for pid " + pid))

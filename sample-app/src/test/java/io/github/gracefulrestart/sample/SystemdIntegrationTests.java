@@ -15,8 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Under systemd: socket activation (with the real {@code systemd-socket-activate}), sd_notify to a
- * socket the test owns, and the PID file.
+ * Under systemd: socket activation (with the real {@code systemd-socket-activate}),
+ * sd_notify to a socket the test owns, and the PID file.
  */
 class SystemdIntegrationTests {
 
@@ -26,14 +26,17 @@ class SystemdIntegrationTests {
 	@Test
 	void socketActivatedAppServesTheActivatedSocketAndRestartsOnItUnderLoad() throws Exception {
 		int port = SampleApp.freeLoopbackPort();
-		// As with a socket unit, the first connection starts the service; it waits in the backlog.
+		// As with a socket unit, the first connection starts the service; it waits in the
+		// backlog.
 		CompletableFuture<RawHttp.Response> first = CompletableFuture.supplyAsync(() -> firstRequest(port));
-		// The first generation is started as systemd starts it: the socket at fd 3, no JVM flags.
+		// The first generation is started as systemd starts it: the socket at fd 3, no
+		// JVM flags.
 		try (SampleApp app = SampleApp.start(SampleApp.Server.TOMCAT, this.workDir,
 				List.of("systemd-socket-activate", "-l", "127.0.0.1:" + port), Map.of(), List.of())) {
 			assertThat(app.port()).isEqualTo(port);
 			assertThat(first.get(60, TimeUnit.SECONDS).status()).isEqualTo(200);
-			assertThat(app.log()).contains("Socket activation passed /127.0.0.1:" + port + " (fd 3) for listener 'server'");
+			assertThat(app.log())
+				.contains("Socket activation passed /127.0.0.1:" + port + " (fd 3) for listener 'server'");
 			long pid = app.servingPid();
 			try (HttpLoad load = HttpLoad.start(port, 8, 10, Duration.ofMinutes(5))) {
 				for (int restart = 0; restart < 2; restart++) {
@@ -57,7 +60,8 @@ class SystemdIntegrationTests {
 			try (SampleApp app = SampleApp.start(SampleApp.Server.TOMCAT, this.workDir, List.of(),
 					Map.of("NOTIFY_SOCKET", receiver.name()), List.of(), "--graceful-restart.pid-file=" + pidFile)) {
 				long first = app.servingPid();
-				await().atMost(Duration.ofSeconds(30)).until(() -> notifications.stream().anyMatch((n) -> n.contains("READY=1")));
+				await().atMost(Duration.ofSeconds(30))
+					.until(() -> notifications.stream().anyMatch((n) -> n.contains("READY=1")));
 				assertThat(pidFile).hasContent(String.valueOf(first));
 				SampleApp.signal(first, "HUP");
 				long second = app.awaitTakeover(first);
@@ -72,7 +76,8 @@ class SystemdIntegrationTests {
 				assertThat(seen).noneMatch((n) -> n.contains("STOPPING=1"));
 				SampleApp.signal(second, "TERM");
 				await().atMost(Duration.ofSeconds(60)).until(() -> app.pids().isEmpty());
-				await().atMost(Duration.ofSeconds(10)).until(() -> notifications.stream().anyMatch((n) -> n.contains("STOPPING=1")));
+				await().atMost(Duration.ofSeconds(10))
+					.until(() -> notifications.stream().anyMatch((n) -> n.contains("STOPPING=1")));
 				assertThat(pidFile).doesNotExist();
 			}
 		}
@@ -88,12 +93,15 @@ class SystemdIntegrationTests {
 					"--graceful-restart.pid-file=" + pidFile)) {
 				long supervisor = app.firstPid();
 				long first = app.servingPid();
-				await().atMost(Duration.ofSeconds(30)).until(() -> notifications.stream().anyMatch((n) -> n.contains("READY=1")));
+				await().atMost(Duration.ofSeconds(30))
+					.until(() -> notifications.stream().anyMatch((n) -> n.contains("READY=1")));
 				assertThat(pidFile).hasContent(String.valueOf(supervisor));
 				SampleApp.signal(supervisor, "HUP");
 				await().atMost(SampleApp.STARTUP).until(() -> !SampleApp.isAlive(first) && app.servingPid() != first);
-				await().atMost(Duration.ofSeconds(10)).until(() -> indexOf(notifications, "RELOADING=1") >= 0
-						&& notifications.stream().skip(indexOf(notifications, "RELOADING=1")).anyMatch((n) -> n.contains("READY=1")));
+				await().atMost(Duration.ofSeconds(10))
+					.until(() -> indexOf(notifications, "RELOADING=1") >= 0 && notifications.stream()
+						.skip(indexOf(notifications, "RELOADING=1"))
+						.anyMatch((n) -> n.contains("READY=1")));
 				assertThat(notifications.stream().flatMap((n) -> List.of(n.split("\n")).stream()))
 					.as("the main pid never moves")
 					.filteredOn((assignment) -> assignment.startsWith("MAINPID="))
@@ -101,7 +109,8 @@ class SystemdIntegrationTests {
 				assertThat(pidFile).hasContent(String.valueOf(supervisor));
 				SampleApp.signal(supervisor, "TERM");
 				await().atMost(Duration.ofSeconds(60)).until(() -> app.pids().isEmpty());
-				await().atMost(Duration.ofSeconds(10)).until(() -> notifications.stream().anyMatch((n) -> n.contains("STOPPING=1")));
+				await().atMost(Duration.ofSeconds(10))
+					.until(() -> notifications.stream().anyMatch((n) -> n.contains("STOPPING=1")));
 				assertThat(pidFile).doesNotExist();
 			}
 		}

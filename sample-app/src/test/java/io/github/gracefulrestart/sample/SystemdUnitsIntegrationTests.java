@@ -30,10 +30,11 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The unit files of {@code docs/systemd}, unchanged, run by a real systemd that is PID 1: a
- * container booted with {@code systemd-nspawn} over this machine's {@code /usr} and a copy of its
- * {@code /etc}, sharing its network, so that the load runs from here on 127.0.0.1. Each unit only
- * gets a drop-in with the ports (from the OS), as a user would set them.
+ * The unit files of {@code docs/systemd}, unchanged, run by a real systemd that is PID 1:
+ * a container booted with {@code systemd-nspawn} over this machine's {@code /usr} and a
+ * copy of its {@code /etc}, sharing its network, so that the load runs from here on
+ * 127.0.0.1. Each unit only gets a drop-in with the ports (from the OS), as a user would
+ * set them.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SystemdUnitsIntegrationTests {
@@ -64,11 +65,13 @@ class SystemdUnitsIntegrationTests {
 			Files.createSymbolicLink(this.root.resolve(link), Path.of("usr", link));
 		}
 		assertThat(run(List.of("cp", "-a", "/etc", this.root.toString())).exitCode()).isZero();
-		// nspawn looks for os-release before /usr is mounted; /etc/os-release links into /usr.
+		// nspawn looks for os-release before /usr is mounted; /etc/os-release links into
+		// /usr.
 		Path osRelease = this.root.resolve("etc/os-release");
 		Files.deleteIfExists(osRelease);
 		Files.copy(Path.of("/usr/lib/os-release"), osRelease);
-		// An initialized machine id: no "first boot", which would enable every unit by preset.
+		// An initialized machine id: no "first boot", which would enable every unit by
+		// preset.
 		Files.writeString(this.root.resolve("etc/machine-id"), UUID.randomUUID().toString().replace("-", "") + "\n");
 		Files.writeString(this.root.resolve("etc/passwd"), "app:x:900:900::/opt/app:/usr/sbin/nologin\n",
 				StandardOpenOption.APPEND);
@@ -76,9 +79,9 @@ class SystemdUnitsIntegrationTests {
 		for (String unit : UNIT_NAMES) {
 			Files.copy(UNITS.resolve(unit), this.root.resolve("etc/systemd/system").resolve(unit));
 		}
-		// A unit with systemd's defaults (KillMode=control-group) and only the ExecStop= line that
-		// docs/systemd.md asks for: without it, systemd 252 SIGKILLs a main pid that is not its
-		// child and is the unit's only process at once on stop.
+		// A unit with systemd's defaults (KillMode=control-group) and only the ExecStop=
+		// line that docs/systemd.md asks for: without it, systemd 252 SIGKILLs a main pid
+		// that is not its child and is the unit's only process at once on stop.
 		Files.writeString(this.root.resolve("etc/systemd/system/app-plain.service"), """
 				[Service]
 				Type=notify
@@ -92,9 +95,10 @@ class SystemdUnitsIntegrationTests {
 				""");
 		Files.copy(SampleApp.Server.TOMCAT.jar(), this.root.resolve("opt/app/app.jar"));
 		assertThat(run(List.of("chown", "-R", "900:900", this.root.resolve("opt/app").toString())).exitCode()).isZero();
-		// basic.target: none of the machine's own services (its /etc enables some) start in there.
-		this.container = new ProcessBuilder("systemd-nspawn", "--quiet", "--directory=" + this.root,
-				"--bind-ro=/usr", "--register=no", "--keep-unit", "--console=pipe",
+		// basic.target: none of the machine's own services (its /etc enables some) start
+		// in there.
+		this.container = new ProcessBuilder("systemd-nspawn", "--quiet", "--directory=" + this.root, "--bind-ro=/usr",
+				"--register=no", "--keep-unit", "--console=pipe",
 				"--machine=graceful-restart-" + UUID.randomUUID().toString().substring(0, 8), "--boot", "--",
 				"systemd.unit=basic.target", "systemd.firstboot=off")
 			.redirectInput(new File("/dev/null"))
@@ -117,7 +121,8 @@ class SystemdUnitsIntegrationTests {
 		if (this.container == null) {
 			return;
 		}
-		// SIGTERM to nspawn powers the container off; every process of it dies with its PID 1.
+		// SIGTERM to nspawn powers the container off; every process of it dies with its
+		// PID 1.
 		this.container.destroy();
 		if (!this.container.waitFor(60, TimeUnit.SECONDS)) {
 			ProcessHandle.of(this.init).ifPresent(ProcessHandle::destroyForcibly);
@@ -164,7 +169,8 @@ class SystemdUnitsIntegrationTests {
 		byte[] body = new byte[1024 * 1024];
 		new Random(7).nextBytes(body);
 		try (RawHttp upload = new RawHttp(ports.server())) {
-			// Half sent: generation 1 drains it until the rest comes, however long that takes.
+			// Half sent: generation 1 drains it until the rest comes, however long that
+			// takes.
 			OutputStream out = upload.open();
 			out.write(("POST /upload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: " + body.length + "\r\n\r\n")
 				.getBytes(StandardCharsets.US_ASCII));
@@ -175,9 +181,10 @@ class SystemdUnitsIntegrationTests {
 				.pollInterval(Duration.ofSeconds(1))
 				.until(() -> mainPid(unit), (pid) -> pid != first && pid > 0);
 			assertThat(alive(first)).as("generation 1 drains the upload").isTrue();
-			// app.service stops its main pid, generation 2, in ExecStop= and kills what is left once
-			// that has ended; the plain unit's KillMode=control-group sends SIGTERM to both
-			// generations at once. Either way generation 1 must be let finish the upload.
+			// app.service stops its main pid, generation 2, in ExecStop= and kills what
+			// is left once that has ended; the plain unit's KillMode=control-group sends
+			// SIGTERM to both generations at once. Either way generation 1 must be let
+			// finish the upload.
 			String cursor = cursor(unit);
 			CompletableFuture<Void> stop = CompletableFuture.runAsync(() -> {
 				try {
@@ -189,8 +196,8 @@ class SystemdUnitsIntegrationTests {
 			});
 			await("generation 2 to end, or to wait for generation 1").atMost(Duration.ofSeconds(60))
 				.pollInterval(Duration.ofSeconds(1))
-				.until(() -> !alive(second) || journal(unit).contains(
-						"Shutting down while generation 1 (pid " + first + ") still drains: waiting until it has ended"));
+				.until(() -> !alive(second) || journal(unit).contains("Shutting down while generation 1 (pid " + first
+						+ ") still drains: waiting until it has ended"));
 			assertThat(stop).as("the stop waits for the request generation 1 holds").isNotDone();
 			assertThat(alive(first)).as("generation 1, holding the upload, is not killed").isTrue();
 			out.write(body, body.length / 2, body.length - body.length / 2);
@@ -209,7 +216,8 @@ class SystemdUnitsIntegrationTests {
 		Ports ports = setPorts("app.service");
 		systemctl("start", "app.service");
 		long mainPid = mainPid("app.service");
-		// The configuration on disk that the next generation reads makes it fail at start-up.
+		// The configuration on disk that the next generation reads makes it fail at
+		// start-up.
 		Path config = Files.createDirectories(this.root.resolve("opt/app/config")).resolve("application.yml");
 		Files.writeString(config, "sample:\n  fail-on-start: true\n");
 		try (HttpLoad load = HttpLoad.start(ports.server(), 8, 10, Duration.ofMinutes(4))) {
@@ -239,7 +247,8 @@ class SystemdUnitsIntegrationTests {
 		systemctl("daemon-reload");
 		systemctl("start", "app-activated.socket");
 		assertThat(show("app-activated.service", "ActiveState")).isEqualTo("inactive");
-		// The first connection starts the service and waits in the socket's backlog meanwhile.
+		// The first connection starts the service and waits in the socket's backlog
+		// meanwhile.
 		long mainPid = servingPid(ports.server());
 		assertThat(mainPid).isEqualTo(mainPid("app-activated.service"));
 		try (HttpLoad load = HttpLoad.start(ports.server(), 8, 10, Duration.ofMinutes(4))) {
@@ -254,14 +263,16 @@ class SystemdUnitsIntegrationTests {
 		// systemd still holds the socket: the next connection starts the service again.
 		assertThat(show("app-activated.socket", "ActiveState")).isEqualTo("active");
 		assertThat(servingPid(ports.server())).isEqualTo(mainPid("app-activated.service"));
-		// This time the main pid is systemd's own child, whose exit status (143 on SIGTERM) it sees.
+		// This time the main pid is systemd's own child, whose exit status (143 on
+		// SIGTERM) it sees.
 		stopCleanly("app-activated.service");
 	}
 
 	@Test
 	void pidFileServiceFollowsThePidFileAcrossAReloadUnderLoad() throws Exception {
 		Ports ports = setPorts("app-pidfile.service");
-		systemctl("start", "app-pidfile.service"); // returns once the first generation wrote the pid file
+		systemctl("start", "app-pidfile.service"); // returns once the first generation
+													// wrote the pid file
 		long mainPid = mainPid("app-pidfile.service");
 		assertThat(pidFile()).isEqualTo(String.valueOf(mainPid));
 		try (HttpLoad load = HttpLoad.start(ports.server(), 8, 10, Duration.ofMinutes(4))) {
@@ -290,7 +301,8 @@ class SystemdUnitsIntegrationTests {
 			systemctl("reload", "app-supervised.service");
 			await("the supervised generation to be replaced").atMost(SampleApp.STARTUP)
 				.pollInterval(Duration.ofSeconds(1))
-				.until(() -> !alive(first) && show("app-supervised.service", "StatusText").equals("Generation 2 serving"));
+				.until(() -> !alive(first)
+						&& show("app-supervised.service", "StatusText").equals("Generation 2 serving"));
 			load.stop();
 			assertThat(load.failures()).as("%s", load).isZero();
 		}
@@ -300,9 +312,10 @@ class SystemdUnitsIntegrationTests {
 	}
 
 	/**
-	 * A unit with systemd's default {@code KillMode=control-group} and the {@code ExecStop=} line
-	 * of the example units stops cleanly after a reload, when the serving generation, a main pid
-	 * that is not systemd's child, is the unit's only process.
+	 * A unit with systemd's default {@code KillMode=control-group} and the
+	 * {@code ExecStop=} line of the example units stops cleanly after a reload, when the
+	 * serving generation, a main pid that is not systemd's child, is the unit's only
+	 * process.
 	 */
 	@Test
 	void aUnitWithSystemdsDefaultsAndTheExecStopLineStopsCleanlyAfterAReload() throws Exception {
@@ -318,8 +331,8 @@ class SystemdUnitsIntegrationTests {
 	}
 
 	/**
-	 * {@code systemctl reload}, then wait until systemd names the new generation as the main pid,
-	 * the old one is gone and the new one reports that it serves alone.
+	 * {@code systemctl reload}, then wait until systemd names the new generation as the
+	 * main pid, the old one is gone and the new one reports that it serves alone.
 	 */
 	private long reloadAndAwaitNewMainPid(String unit, long old, int generation) throws Exception {
 		systemctl("reload", unit);
@@ -335,10 +348,11 @@ class SystemdUnitsIntegrationTests {
 	}
 
 	/**
-	 * {@code systemctl stop}: the serving generation shuts down gracefully on SIGTERM, nothing is
-	 * SIGKILLed, and systemd counts it a success (the JVM's 143 is one for these units). A unit
-	 * whose main pid is not systemd's child (every generation after the first) once passed the
-	 * last two checks with its JVM SIGKILLed at once: systemd did not wait for it, nor notice.
+	 * {@code systemctl stop}: the serving generation shuts down gracefully on SIGTERM,
+	 * nothing is SIGKILLed, and systemd counts it a success (the JVM's 143 is one for
+	 * these units). A unit whose main pid is not systemd's child (every generation after
+	 * the first) once passed the last two checks with its JVM SIGKILLed at once: systemd
+	 * did not wait for it, nor notice.
 	 */
 	private void stopCleanly(String unit) throws Exception {
 		String cursor = cursor(unit);
@@ -354,8 +368,9 @@ class SystemdUnitsIntegrationTests {
 
 	private void assertStoppedCleanly(String unit, String cursor) throws Exception {
 		String stop = inContainer("journalctl", "--no-pager", "-o", "cat", "-u", unit, "--after-cursor", cursor);
-		// The result first: on failure its message holds how the main process ended and what the
-		// journal says of the stop (the whole journal is too long to survive in a CI log).
+		// The result first: on failure its message holds how the main process ended and
+		// what the journal says of the stop (the whole journal is too long to survive in
+		// a CI log).
 		String ended = inContainer("systemctl", "show", "-p", "ExecMainPID,ExecMainCode,ExecMainStatus", unit);
 		assertThat(show(unit, "Result")).as("%s%s", ended, stop).isEqualTo("success");
 		assertThat(show(unit, "ActiveState")).isEqualTo("inactive");
@@ -376,9 +391,9 @@ class SystemdUnitsIntegrationTests {
 	}
 
 	/**
-	 * The pid in the answer of {@code GET /hello}: a pid of the container's namespace. Without an
-	 * answer, the failure holds the end of the container's journal: what systemd and the
-	 * generations said meanwhile.
+	 * The pid in the answer of {@code GET /hello}: a pid of the container's namespace.
+	 * Without an answer, the failure holds the end of the container's journal: what
+	 * systemd and the generations said meanwhile.
 	 */
 	private long servingPid(int port) throws Exception {
 		try {

@@ -19,9 +19,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A new generation boots at a lower CPU priority, warms itself up through a private connector
- * before it takes over, and gets its priority back: on both servers, real processes. Outside a
- * restart the app is one JVM that runs the user's command line.
+ * A new generation boots at a lower CPU priority, warms itself up through a private
+ * connector before it takes over, and gets its priority back: on both servers, real
+ * processes. Outside a restart the app is one JVM that runs the user's command line.
  */
 class WarmGenerationIntegrationTests {
 
@@ -32,11 +32,13 @@ class WarmGenerationIntegrationTests {
 	@EnumSource(value = Server.class, names = { "TOMCAT", "JETTY" })
 	void newGenerationBootsNicedWarmsUpPrivatelyTheRoutesClientsUsedThenTakesOverAtNormalPriority(Server server)
 			throws Exception {
-		// No path configured: /hello is warmed up because a client asked for it (servingPid).
+		// No path configured: /hello is warmed up because a client asked for it
+		// (servingPid).
 		try (SampleApp app = SampleApp.start(server, this.workDir, List.of(), "--graceful-restart.warmup.paths=")) {
 			long oldPid = app.servingPid();
 			assertThat(niceValues(oldPid)).containsOnly(0);
-			// Generation 2 waits in a runner before it is ready: long enough to look at it.
+			// Generation 2 waits in a runner before it is ready: long enough to look at
+			// it.
 			app.writeConfig("sample:\n  startup-delay: 4s\n");
 			SampleApp.signal(oldPid, "HUP");
 			long child = await("generation 2 to be spawned").atMost(Duration.ofSeconds(30))
@@ -45,13 +47,17 @@ class WarmGenerationIntegrationTests {
 						Optional::isPresent)
 				.get()
 				.pid();
-			// Started lowered, from its first instruction (through nice(1)); nothing of the serving one changes.
-			assertThat(niceValues(child)).as("every thread of the new generation as it starts: %s",
-					ProcessHandle.of(child).map(ProcessHandle::info)).containsOnly(10);
+			// Started lowered, from its first instruction (through nice(1)); nothing of
+			// the serving one changes.
+			assertThat(niceValues(child))
+				.as("every thread of the new generation as it starts: %s",
+						ProcessHandle.of(child).map(ProcessHandle::info))
+				.containsOnly(10);
 			assertThat(niceValues(oldPid)).as("every thread of the serving generation").containsOnly(0);
 			await("generation 2 to boot niced").atMost(SampleApp.STARTUP)
 				.until(() -> app.log().contains("Delaying start-up"));
-			// Unless it was starved (a machine busy with something else): then it stepped up, and said so.
+			// Unless it was starved (a machine busy with something else): then it stepped
+			// up, and said so.
 			String stepped = "waited for a CPU longer than it ran: it boots at nice ";
 			List<Integer> booting = niceValues(child);
 			if (!app.log().contains(stepped)) {
@@ -63,8 +69,9 @@ class WarmGenerationIntegrationTests {
 			assertThat(niceValues(newPid, true)).as("but for the JIT compilers', for 20 s (unless it stepped up)")
 				.containsOnly(app.log().contains(stepped) ? 0 : 10);
 			String status = app.status();
-			// 200 to each of two paths at most, fewer once response times settled (rounds of 20,
-			// three at least; a request in flight on the second thread may complete after).
+			// 200 to each of two paths at most, fewer once response times settled (rounds
+			// of 20, three at least; a request in flight on the second thread may
+			// complete after).
 			int requests = JsonPath.read(status, "$.warmup.requests");
 			if (JsonPath.<Boolean>read(status, "$.warmup.settled")) {
 				assertThat(requests).isBetween(60, 401);
@@ -73,8 +80,8 @@ class WarmGenerationIntegrationTests {
 				assertThat(requests).isEqualTo(400);
 			}
 			assertThat((Integer) JsonPath.read(status, "$.warmup.errors")).isZero();
-			assertThat(app.log()).contains("Warm-up: " + requests
-					+ " request(s) to [server /hello, management /actuator/health], 0 error(s)");
+			assertThat(app.log()).contains(
+					"Warm-up: " + requests + " request(s) to [server /hello, management /actuator/health], 0 error(s)");
 		}
 	}
 
@@ -84,42 +91,44 @@ class WarmGenerationIntegrationTests {
 			long first = app.servingPid();
 			List<String> users = SampleApp.arguments(first);
 			assertThat(app.pids()).as("processes of the app's jar").containsExactly(first);
-			assertThat(ProcessHandle.of(first).orElseThrow().children()).as("processes the generation started").isEmpty();
+			assertThat(ProcessHandle.of(first).orElseThrow().children()).as("processes the generation started")
+				.isEmpty();
 			SampleApp.signal(first, "HUP");
 			long second = app.awaitTakeover(first);
 			await("generation 1 to exit").atMost(Duration.ofSeconds(60)).until(() -> !SampleApp.isAlive(first));
 			assertThat(app.pids()).containsExactly(second);
 			assertThat(ProcessHandle.of(second).orElseThrow().children()).isEmpty();
 			List<String> next = SampleApp.arguments(second);
-			// The user's arguments exactly: the jar's manifest opens sun.nio.ch and enables native
-			// access, so the handover adds nothing (the Jetty sample's, which does not open it,
-			// gets the option added: see the restart tests).
+			// The user's arguments exactly: the jar's manifest opens sun.nio.ch and
+			// enables native access, so the handover adds nothing (the Jetty sample's,
+			// which does not open it, gets the option added: see the restart tests).
 			assertThat(next.subList(1, next.size())).isEqualTo(users.subList(1, users.size()));
 		}
 	}
 
 	/**
-	 * Also run on JDK 25 (see the jdk25 profile of the pom), where the archive is an AOT cache: the
-	 * JVM refuses one recorded with other module options than it runs with, so this also shows that
-	 * a generation's command line is the user's.
+	 * Also run on JDK 25 (see the jdk25 profile of the pom), where the archive is an AOT
+	 * cache: the JVM refuses one recorded with other module options than it runs with, so
+	 * this also shows that a generation's command line is the user's.
 	 */
 	@Test
 	void aCdsArchiveOrAotCacheFromSpringBootsEfficientDeploymentIsUsedByEveryGeneration() throws Exception {
 		boolean aotCache = SampleApp.javaFeatureVersion() >= 24;
-		// At build time, as Spring Boot documents it: the jar extracted, a training run records the
-		// archive. The extracted jar goes where SampleApp runs its jar from.
+		// At build time, as Spring Boot documents it: the jar extracted, a training run
+		// records the archive. The extracted jar goes where SampleApp runs its jar from.
 		Path extracted = this.workDir.resolve("extracted");
-		run(List.of(SampleApp.javaExecutable(), "-Djarmode=tools", "-jar", Server.TOMCAT.jar().toAbsolutePath().toString(), "extract",
-				"--destination", extracted.toString()));
+		run(List.of(SampleApp.javaExecutable(), "-Djarmode=tools", "-jar",
+				Server.TOMCAT.jar().toAbsolutePath().toString(), "extract", "--destination", extracted.toString()));
 		Files.move(extracted.resolve("lib"), this.workDir.resolve("lib"));
 		Files.move(extracted.resolve("sample-app.jar"), this.workDir.resolve("app.jar"));
 		Path archive = this.workDir.resolve(aotCache ? "app.aot" : "app.jsa");
-		run(List.of(SampleApp.javaExecutable(), (aotCache ? "-XX:AOTCacheOutput=" : "-XX:ArchiveClassesAtExit=") + archive,
-				"-Dspring.context.exit=onRefresh",
-				"-jar", this.workDir.resolve("app.jar").toString(), "--server.port=0", "--management.server.port=0"));
+		run(List.of(SampleApp.javaExecutable(),
+				(aotCache ? "-XX:AOTCacheOutput=" : "-XX:ArchiveClassesAtExit=") + archive,
+				"-Dspring.context.exit=onRefresh", "-jar", this.workDir.resolve("app.jar").toString(),
+				"--server.port=0", "--management.server.port=0"));
 		assertThat(archive).isRegularFile();
-		// -Xshare:on, -XX:AOTMode=on: a JVM that cannot use the archive does not start, so a
-		// generation that serves has used it.
+		// -Xshare:on, -XX:AOTMode=on: a JVM that cannot use the archive does not start,
+		// so a generation that serves has used it.
 		List<String> options = aotCache ? List.of("-XX:AOTCache=" + archive, "-XX:AOTMode=on")
 				: List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:on");
 		try (SampleApp app = SampleApp.start(this.workDir, options)) {
@@ -147,9 +156,9 @@ class WarmGenerationIntegrationTests {
 	}
 
 	/**
-	 * The next generation, once it runs its JVM: not {@code nice} before it executes the JVM, and not the
-	 * moment between the spawn and that, when the child still shares its parent's memory (and so
-	 * its command line and environment).
+	 * The next generation, once it runs its JVM: not {@code nice} before it executes the
+	 * JVM, and not the moment between the spawn and that, when the child still shares its
+	 * parent's memory (and so its command line and environment).
 	 */
 	private static boolean isGeneration(ProcessHandle child) {
 		try {
@@ -161,7 +170,10 @@ class WarmGenerationIntegrationTests {
 		}
 	}
 
-	/** A process's environment as it started ({@code /proc/PID/environ}), {@code NAME=value} entries. */
+	/**
+	 * A process's environment as it started ({@code /proc/PID/environ}),
+	 * {@code NAME=value} entries.
+	 */
 	private static List<String> environmentOf(long pid) throws IOException {
 		byte[] environment = Files.readAllBytes(Path.of("/proc/" + pid + "/environ"));
 		return List.of(new String(environment, StandardCharsets.UTF_8).split("\0"));

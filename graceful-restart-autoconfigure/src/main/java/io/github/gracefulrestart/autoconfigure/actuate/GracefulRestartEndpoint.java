@@ -20,11 +20,12 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
 /**
- * {@link Endpoint @Endpoint} to see the restart state and to start a restart. Read-only unless
- * access is raised: restarting needs {@code management.endpoint.gracefulrestart.access=unrestricted}.
- * Over HTTP, {@link GracefulRestartEndpointWebExtension} answers a restart with its status code.
- * The responses are written by Actuator's own JSON mapper: absent values are left out, times and
- * durations are ISO-8601 strings.
+ * {@link Endpoint @Endpoint} to see the restart state and to start a restart. Read-only
+ * unless access is raised: restarting needs
+ * {@code management.endpoint.gracefulrestart.access=unrestricted}. Over HTTP,
+ * {@link GracefulRestartEndpointWebExtension} answers a restart with its status code. The
+ * responses are written by Actuator's own JSON mapper: absent values are left out, times
+ * and durations are ISO-8601 strings.
  */
 @Endpoint(id = "gracefulrestart", defaultAccess = Access.READ_ONLY)
 public class GracefulRestartEndpoint {
@@ -65,15 +66,15 @@ public class GracefulRestartEndpoint {
 	 * The answer to a restart request: the started attempt, or the one that runs.
 	 *
 	 * @param accepted whether a restart was started
-	 * @param queued whether it was not started now but runs once the one that runs is over
+	 * @param queued whether it was not started now but runs once the one that runs is
+	 * over
 	 * @param id the attempt's id, absent when none runs
 	 * @param state what this generation is doing now
 	 * @param attempt the attempt
 	 * @param message why no restart was started, or that one was
 	 */
 	public record RestartDescriptor(boolean accepted, boolean queued, String id, RestartState state,
-			AttemptDescriptor attempt,
-			String message) implements OperationResponseBody {
+			AttemptDescriptor attempt, String message) implements OperationResponseBody {
 
 	}
 
@@ -103,8 +104,9 @@ public class GracefulRestartEndpoint {
 		static StatusDescriptor of(RestartStatus status) {
 			return new StatusDescriptor(status.state(), status.generation(), status.pid(), status.parentPid(),
 					status.mode(), status.supervisorPid(), status.server(), status.startedAt(), status.listeners(),
-					status.connections(), WarmupDescriptor.of(status.warmup()), AttemptDescriptor.of(status.lastRestart()),
-					status.queued(), status.history().stream().map(AttemptDescriptor::of).toList());
+					status.connections(), WarmupDescriptor.of(status.warmup()),
+					AttemptDescriptor.of(status.lastRestart()), status.queued(),
+					status.history().stream().map(AttemptDescriptor::of).toList());
 		}
 
 	}
@@ -116,7 +118,8 @@ public class GracefulRestartEndpoint {
 	 * @param trigger what started it
 	 * @param result how it ended, or {@code IN_PROGRESS}
 	 * @param startedAt when it was triggered
-	 * @param duration trigger to the old generation no longer accepting, or to the failure
+	 * @param duration trigger to the old generation no longer accepting, or to the
+	 * failure
 	 * @param oldPid the generation that triggered it
 	 * @param newPid the new generation, once started
 	 * @param message what happened, in words

@@ -48,8 +48,8 @@ public final class GracefulRestartEndpointAutoConfiguration {
 	}
 
 	/**
-	 * Restarting over HTTP on the application's own port lets anyone who reaches the application
-	 * restart it: worth one line at start-up.
+	 * Restarting over HTTP on the application's own port lets anyone who reaches the
+	 * application restart it: worth one line at start-up.
 	 */
 	private static void warnIfAnyClientCanRestart(EndpointAccessResolver access, Environment environment) {
 		if (access == null || ManagementPort.isSeparate(environment)) {

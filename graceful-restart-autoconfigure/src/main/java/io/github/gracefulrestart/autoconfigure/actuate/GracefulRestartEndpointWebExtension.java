@@ -7,9 +7,9 @@ import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.boot.actuate.endpoint.web.annotation.EndpointWebExtension;
 
 /**
- * {@link EndpointWebExtension @EndpointWebExtension} of the {@link GracefulRestartEndpoint}: a
- * restart request answers 202 Accepted with the new attempt, or 409 Conflict with the one that
- * runs (or why none can start).
+ * {@link EndpointWebExtension @EndpointWebExtension} of the
+ * {@link GracefulRestartEndpoint}: a restart request answers 202 Accepted with the new
+ * attempt, or 409 Conflict with the one that runs (or why none can start).
  */
 @EndpointWebExtension(endpoint = GracefulRestartEndpoint.class)
 public class GracefulRestartEndpointWebExtension {

@@ -17,9 +17,10 @@ import org.springframework.boot.health.actuate.endpoint.HealthEndpointGroups;
 import org.springframework.context.annotation.Bean;
 
 /**
- * {@link AutoConfiguration Auto-configuration} of the health a new generation must have before
- * it takes over: its readiness health group (or the one {@code graceful-restart.health-gate.group}
- * names), read through Actuator's health endpoint.
+ * {@link AutoConfiguration Auto-configuration} of the health a new generation must have
+ * before it takes over: its readiness health group (or the one
+ * {@code graceful-restart.health-gate.group} names), read through Actuator's health
+ * endpoint.
  */
 @AutoConfiguration(after = GracefulRestartAutoConfiguration.class,
 		afterName = "org.springframework.boot.health.autoconfigure.actuate.endpoint.HealthEndpointAutoConfiguration")

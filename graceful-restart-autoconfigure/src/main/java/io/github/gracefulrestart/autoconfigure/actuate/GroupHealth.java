@@ -17,11 +17,12 @@ import org.springframework.boot.health.actuate.endpoint.IndicatedHealthDescripto
 import org.springframework.boot.health.contributor.Status;
 
 /**
- * A health group read in-process through Spring Boot's health endpoint: the readiness group by
- * default, the one Kubernetes probes; without such a group, the application's whole health. The
- * indicators that are not UP are named with their status; their details only where the group
- * shows details to a caller who is not signed in ({@code show-details: always}), since what this
- * reports ends up in the restart status and the log.
+ * A health group read in-process through Spring Boot's health endpoint: the readiness
+ * group by default, the one Kubernetes probes; without such a group, the application's
+ * whole health. The indicators that are not UP are named with their status; their details
+ * only where the group shows details to a caller who is not signed in
+ * ({@code show-details: always}), since what this reports ends up in the restart status
+ * and the log.
  */
 class GroupHealth implements Supplier<HealthGate.Health> {
 

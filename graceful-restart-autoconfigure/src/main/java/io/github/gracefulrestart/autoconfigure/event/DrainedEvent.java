@@ -6,7 +6,8 @@ import java.util.Map;
 import io.github.gracefulrestart.RestartAttempt;
 
 /**
- * Published in the old generation once its drain ended, before its context closes and it exits.
+ * Published in the old generation once its drain ended, before its context closes and it
+ * exits.
  */
 public class DrainedEvent extends RestartAttemptEvent {
 
@@ -20,8 +21,8 @@ public class DrainedEvent extends RestartAttemptEvent {
 	 * @param generation this generation's number
 	 * @param attempt the restart
 	 * @param drain how long the drain took
-	 * @param cut the connections still open at the drain timeout, by kind; empty when every
-	 * connection ended
+	 * @param cut the connections still open at the drain timeout, by kind; empty when
+	 * every connection ended
 	 */
 	public DrainedEvent(Object source, int generation, RestartAttempt attempt, Duration drain,
 			Map<String, Integer> cut) {
@@ -39,8 +40,8 @@ public class DrainedEvent extends RestartAttemptEvent {
 	}
 
 	/**
-	 * Return whether every connection ended; {@code false} when the drain timed out and the
-	 * connections left are closed with the generation.
+	 * Return whether every connection ended; {@code false} when the drain timed out and
+	 * the connections left are closed with the generation.
 	 * @return whether the drain ended idle
 	 */
 	public boolean isIdle() {

@@ -3,9 +3,9 @@ package io.github.gracefulrestart.autoconfigure.event;
 import io.github.gracefulrestart.Warmup;
 
 /**
- * Published in a new generation once it is ready to take over (started, healthy, warmed up), just
- * before it does: it accepts on the shared sockets once the listeners returned, and the serving
- * generation starts to drain.
+ * Published in a new generation once it is ready to take over (started, healthy, warmed
+ * up), just before it does: it accepts on the shared sockets once the listeners returned,
+ * and the serving generation starts to drain.
  */
 public class GenerationReadyEvent extends GracefulRestartEvent {
 

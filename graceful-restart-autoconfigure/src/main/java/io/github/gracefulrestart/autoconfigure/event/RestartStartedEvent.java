@@ -3,8 +3,8 @@ package io.github.gracefulrestart.autoconfigure.event;
 import io.github.gracefulrestart.RestartAttempt;
 
 /**
- * Published in the serving generation when it starts a restart: a new generation is starting.
- * Nothing has changed for clients yet.
+ * Published in the serving generation when it starts a restart: a new generation is
+ * starting. Nothing has changed for clients yet.
  */
 public class RestartStartedEvent extends RestartAttemptEvent {
 

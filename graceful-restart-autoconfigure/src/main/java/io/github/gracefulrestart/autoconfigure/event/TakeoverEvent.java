@@ -1,8 +1,8 @@
 package io.github.gracefulrestart.autoconfigure.event;
 
 /**
- * Published in a new generation once it took over: it accepts on the shared sockets, and the
- * previous generation was told to stop accepting and drain.
+ * Published in a new generation once it took over: it accepts on the shared sockets, and
+ * the previous generation was told to stop accepting and drain.
  */
 public class TakeoverEvent extends GracefulRestartEvent {
 

@@ -8,8 +8,8 @@ import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.core.Ordered;
 
 /**
- * Adds a server customizer, run after the user's, that names the connectors and adopts inherited
- * sockets.
+ * Adds a server customizer, run after the user's, that names the connectors and adopts
+ * inherited sockets.
  */
 class GracefulRestartJettyCustomizer implements WebServerFactoryCustomizer<JettyWebServerFactory>, Ordered {
 

@@ -18,26 +18,28 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 /**
  * Restart metrics for Micrometer:
  * <ul>
- * <li>{@code graceful.restart.generation} (gauge): the serving generation, 1 for the first
- * process.</li>
- * <li>{@code graceful.restart.state} (gauge, tag {@code state}): 1 for the state this generation is
- * in ({@code serving}, {@code restarting}, {@code draining}), 0 for the others.</li>
- * <li>{@code graceful.restart.attempts} (counter, tags {@code result} and {@code trigger}):
- * restarts that failed or timed out, counted by the generation that keeps serving, and the
- * restart that started this generation ({@code result=succeeded}), counted once it took over.</li>
- * <li>{@code graceful.restart.unhealthy} (counter, tag {@code indicator}): restarts that failed
- * because the new generation's health was not up, by each indicator that was not, counted by the
- * generation that keeps serving (without a supervisor).</li>
- * <li>{@code graceful.restart.drain.cut} (counter, tag {@code kind}): connections still open at
- * the drain timeout, closed with the generation ({@code http}, {@code websocket},
+ * <li>{@code graceful.restart.generation} (gauge): the serving generation, 1 for the
+ * first process.</li>
+ * <li>{@code graceful.restart.state} (gauge, tag {@code state}): 1 for the state this
+ * generation is in ({@code serving}, {@code restarting}, {@code draining}), 0 for the
+ * others.</li>
+ * <li>{@code graceful.restart.attempts} (counter, tags {@code result} and
+ * {@code trigger}): restarts that failed or timed out, counted by the generation that
+ * keeps serving, and the restart that started this generation ({@code result=succeeded}),
+ * counted once it took over.</li>
+ * <li>{@code graceful.restart.unhealthy} (counter, tag {@code indicator}): restarts that
+ * failed because the new generation's health was not up, by each indicator that was not,
+ * counted by the generation that keeps serving (without a supervisor).</li>
+ * <li>{@code graceful.restart.drain.cut} (counter, tag {@code kind}): connections still
+ * open at the drain timeout, closed with the generation ({@code http}, {@code websocket},
  * {@code event-stream}), counted by the generation that drains, which exits next.</li>
- * <li>{@code graceful.restart.duration} (timer): trigger to the previous generation no longer
- * accepting, for the restart that started this generation.</li>
- * <li>{@code graceful.restart.drain.duration} (timer): the previous generation's drain, as it
- * reported it before exiting.</li>
+ * <li>{@code graceful.restart.duration} (timer): trigger to the previous generation no
+ * longer accepting, for the restart that started this generation.</li>
+ * <li>{@code graceful.restart.drain.duration} (timer): the previous generation's drain,
+ * as it reported it before exiting.</li>
  * </ul>
- * Counters and timers live in one process: a generation starts them afresh, with the restart
- * that started it.
+ * Counters and timers live in one process: a generation starts them afresh, with the
+ * restart that started it.
  */
 public class GracefulRestartMetrics implements MeterBinder, RestartListener {
 
@@ -60,8 +62,9 @@ public class GracefulRestartMetrics implements MeterBinder, RestartListener {
 			.description("The serving generation, 1 for the first process")
 			.register(registry);
 		for (RestartState state : RestartState.values()) {
-			Gauge.builder("graceful.restart.state", this.coordinator,
-					(coordinator) -> (coordinator.state() == state) ? 1 : 0)
+			Gauge
+				.builder("graceful.restart.state", this.coordinator,
+						(coordinator) -> (coordinator.state() == state) ? 1 : 0)
 				.description("1 for the state this generation is in")
 				.tag("state", lower(state))
 				.register(registry);

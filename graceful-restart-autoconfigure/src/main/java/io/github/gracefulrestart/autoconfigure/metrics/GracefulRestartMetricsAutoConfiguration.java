@@ -11,8 +11,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 
 /**
- * {@link AutoConfiguration Auto-configuration} for {@link GracefulRestartMetrics}, only where
- * Micrometer is.
+ * {@link AutoConfiguration Auto-configuration} for {@link GracefulRestartMetrics}, only
+ * where Micrometer is.
  */
 @AutoConfiguration(after = GracefulRestartAutoConfiguration.class,
 		afterName = "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration")

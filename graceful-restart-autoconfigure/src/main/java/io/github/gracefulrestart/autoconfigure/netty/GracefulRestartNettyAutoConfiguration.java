@@ -36,8 +36,7 @@ public final class GracefulRestartNettyAutoConfiguration {
 	@Bean
 	GracefulRestartNettyCustomizer gracefulRestartNettyCustomizer(NettyListeners listeners,
 			ObjectProvider<ReactorResourceFactory> resourceFactory, ObjectProvider<HttpHandler> httpHandler) {
-		return new GracefulRestartNettyCustomizer(listeners, resourceFactory.getIfAvailable(), "server",
-				httpHandler);
+		return new GracefulRestartNettyCustomizer(listeners, resourceFactory.getIfAvailable(), "server", httpHandler);
 	}
 
 	@Bean
@@ -46,13 +45,15 @@ public final class GracefulRestartNettyAutoConfiguration {
 
 			@Override
 			public Optional<RestartableServer> adapt(WebServer webServer) {
-				return (webServer instanceof NettyWebServer netty) ? listeners.server(netty.getPort()) : Optional.empty();
+				return (webServer instanceof NettyWebServer netty) ? listeners.server(netty.getPort())
+						: Optional.empty();
 			}
 
 			/**
-			 * Not stopped: a stopped Netty server's graceful shutdown never reports back, and the
-			 * context would wait a whole shutdown phase for it (30 s by default). What the drain
-			 * left open is closed instead; the graceful shutdown then ends at once.
+			 * Not stopped: a stopped Netty server's graceful shutdown never reports back,
+			 * and the context would wait a whole shutdown phase for it (30 s by default).
+			 * What the drain left open is closed instead; the graceful shutdown then ends
+			 * at once.
 			 */
 			@Override
 			public void endDrained(WebServer webServer) {

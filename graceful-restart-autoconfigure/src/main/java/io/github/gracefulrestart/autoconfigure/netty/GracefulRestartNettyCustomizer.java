@@ -13,12 +13,12 @@ import org.springframework.http.server.reactive.HttpHandler;
 import org.springframework.http.server.reactive.ReactorHttpHandlerAdapter;
 
 /**
- * Runs the factory's server on loop resources that give it a graceful server channel, named for
- * the next generation to find it by. Spring Boot runs a server on the resource factory's loop
- * resources when it starts it, after every customizer; so the factory is given none, and the same
- * loop resources, wrapped, are set here. The server runs on NIO event loops: only an NIO channel
- * can wrap the JDK channel of an inherited socket. The context's web handler is what the
- * warm-up's private server serves.
+ * Runs the factory's server on loop resources that give it a graceful server channel,
+ * named for the next generation to find it by. Spring Boot runs a server on the resource
+ * factory's loop resources when it starts it, after every customizer; so the factory is
+ * given none, and the same loop resources, wrapped, are set here. The server runs on NIO
+ * event loops: only an NIO channel can wrap the JDK channel of an inherited socket. The
+ * context's web handler is what the warm-up's private server serves.
  */
 class GracefulRestartNettyCustomizer implements WebServerFactoryCustomizer<NettyReactiveWebServerFactory>, Ordered {
 
@@ -40,7 +40,8 @@ class GracefulRestartNettyCustomizer implements WebServerFactoryCustomizer<Netty
 
 	@Override
 	public void customize(NettyReactiveWebServerFactory factory) {
-		// The warm-up's private server serves what this server serves: the context's web handler.
+		// The warm-up's private server serves what this server serves: the context's web
+		// handler.
 		this.listeners.handler(this.listenerName, () -> {
 			HttpHandler handler = this.httpHandler.getIfAvailable();
 			return (handler != null) ? new ReactorHttpHandlerAdapter(handler)::apply : null;
@@ -49,8 +50,9 @@ class GracefulRestartNettyCustomizer implements WebServerFactoryCustomizer<Netty
 		factory.addServerCustomizers((server) -> {
 			LoopResources loops = (this.resourceFactory != null) ? this.resourceFactory.getLoopResources()
 					: HttpResources.get();
-			return server.runOn(this.listeners.loopResources(loops, this.listenerName,
-					server.configuration().bindAddress()), false);
+			return server.runOn(
+					this.listeners.loopResources(loops, this.listenerName, server.configuration().bindAddress()),
+					false);
 		});
 	}
 

@@ -14,9 +14,9 @@ import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.http.server.reactive.HttpHandler;
 
 /**
- * Graceful restarts for a separate management server ({@code management.server.port}): Spring Boot
- * runs it in a child context with its own Netty server, whose channel is the {@code management}
- * listener.
+ * Graceful restarts for a separate management server ({@code management.server.port}):
+ * Spring Boot runs it in a child context with its own Netty server, whose channel is the
+ * {@code management} listener.
  */
 @ManagementContextConfiguration(value = ManagementContextType.CHILD, proxyBeanMethods = false)
 @ConditionalOnClass({ HttpServer.class, NettyReactiveWebServerFactory.class })

@@ -10,8 +10,8 @@ import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.core.Ordered;
 
 /**
- * Puts the factory's connector on {@link GracefulNioProtocol}, named for the next generation to
- * find it by, and hands it the inherited sockets.
+ * Puts the factory's connector on {@link GracefulNioProtocol}, named for the next
+ * generation to find it by, and hands it the inherited sockets.
  */
 class GracefulRestartTomcatCustomizer implements WebServerFactoryCustomizer<TomcatWebServerFactory>, Ordered {
 
@@ -29,8 +29,9 @@ class GracefulRestartTomcatCustomizer implements WebServerFactoryCustomizer<Tomc
 	@Override
 	public void customize(TomcatWebServerFactory factory) {
 		if (!TomcatWebServerFactory.DEFAULT_PROTOCOL.equals(factory.getProtocol())) {
-			logger.warn("Tomcat protocol " + factory.getProtocol() + " is not " + TomcatWebServerFactory.DEFAULT_PROTOCOL
-					+ ": listener '" + this.listenerName + "' cannot be handed to a new generation");
+			logger
+				.warn("Tomcat protocol " + factory.getProtocol() + " is not " + TomcatWebServerFactory.DEFAULT_PROTOCOL
+						+ ": listener '" + this.listenerName + "' cannot be handed to a new generation");
 			return;
 		}
 		factory.setProtocol(GracefulNioProtocol.class.getName());
@@ -43,7 +44,8 @@ class GracefulRestartTomcatCustomizer implements WebServerFactoryCustomizer<Tomc
 
 	@Override
 	public int getOrder() {
-		// After Spring Boot's own customizers, which may set the protocol from properties.
+		// After Spring Boot's own customizers, which may set the protocol from
+		// properties.
 		return Ordered.LOWEST_PRECEDENCE;
 	}
 

@@ -11,9 +11,9 @@ import org.springframework.boot.tomcat.TomcatWebServerFactory;
 import org.springframework.context.annotation.Bean;
 
 /**
- * Graceful restarts for a separate management server ({@code management.server.port}): Spring Boot
- * runs it in a child context with its own Tomcat, whose connector is the {@code management}
- * listener.
+ * Graceful restarts for a separate management server ({@code management.server.port}):
+ * Spring Boot runs it in a child context with its own Tomcat, whose connector is the
+ * {@code management} listener.
  */
 @ManagementContextConfiguration(value = ManagementContextType.CHILD, proxyBeanMethods = false)
 @ConditionalOnClass({ Tomcat.class, TomcatWebServerFactory.class })

@@ -20,15 +20,17 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The endpoint follows Spring Boot's access model on a real server: restarting over HTTP needs the
- * endpoint exposed and access raised to unrestricted. Neither refusal restarts anything.
+ * The endpoint follows Spring Boot's access model on a real server: restarting over HTTP
+ * needs the endpoint exposed and access raised to unrestricted. Neither refusal restarts
+ * anything.
  */
 class GracefulRestartEndpointAccessTests {
 
 	private static final HttpClient client = HttpClient.newHttpClient();
 
 	static HttpResponse<String> send(int port, String method) throws Exception {
-		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/gracefulrestart"))
+		HttpRequest request = HttpRequest
+			.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/gracefulrestart"))
 			.method(method, HttpRequest.BodyPublishers.noBody())
 			.build();
 		return client.send(request, HttpResponse.BodyHandlers.ofString());
@@ -79,7 +81,8 @@ class GracefulRestartEndpointAccessTests {
 					"\"inherited\":false");
 			// Both servers are on this module's test classpath: Spring Boot picks one.
 			assertThat(status.body()).containsPattern("\"server\":\"(tomcat|jetty)\"");
-			assertThat(status.body()).as("absent values left out, as Actuator's own endpoints do").doesNotContain("null");
+			assertThat(status.body()).as("absent values left out, as Actuator's own endpoints do")
+				.doesNotContain("null");
 			assertThat(send(this.port, "POST").statusCode()).isIn(404, 405);
 			assertNothingRestarted(this.coordinator);
 		}

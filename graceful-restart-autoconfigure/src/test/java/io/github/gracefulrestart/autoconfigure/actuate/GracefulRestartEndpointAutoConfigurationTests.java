@@ -14,8 +14,8 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link GracefulRestartEndpointAutoConfiguration}: the web extension, and the warning
- * when anyone who reaches the application could restart it.
+ * Tests for {@link GracefulRestartEndpointAutoConfiguration}: the web extension, and the
+ * warning when anyone who reaches the application could restart it.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class GracefulRestartEndpointAutoConfigurationTests {
@@ -39,7 +39,8 @@ class GracefulRestartEndpointAutoConfigurationTests {
 	@Test
 	void restartingOverAManagementPortOfItsOwnOrNotAtAllIsNot(CapturedOutput output) {
 		this.runner
-			.withPropertyValues("management.endpoint.gracefulrestart.access=UNRESTRICTED", "management.server.port=9999")
+			.withPropertyValues("management.endpoint.gracefulrestart.access=UNRESTRICTED",
+					"management.server.port=9999")
 			.run((context) -> assertThat(context).hasSingleBean(GracefulRestartEndpointWebExtension.class));
 		this.runner.run((context) -> assertThat(context).hasSingleBean(GracefulRestartEndpoint.class));
 		assertThat(output).doesNotContain(WARNING);
@@ -51,8 +52,7 @@ class GracefulRestartEndpointAutoConfigurationTests {
 			.withConfiguration(AutoConfigurations.of(GracefulRestartAutoConfiguration.class,
 					GracefulRestartTomcatAutoConfiguration.class, EndpointAutoConfiguration.class,
 					GracefulRestartEndpointAutoConfiguration.class))
-			.withPropertyValues("management.endpoints.jmx.exposure.include=gracefulrestart",
-					"spring.jmx.enabled=true")
+			.withPropertyValues("management.endpoints.jmx.exposure.include=gracefulrestart", "spring.jmx.enabled=true")
 			.run((context) -> assertThat(context).hasSingleBean(GracefulRestartEndpoint.class)
 				.doesNotHaveBean(GracefulRestartEndpointWebExtension.class));
 	}

@@ -96,7 +96,8 @@ class GracefulRestartHealthGateAutoConfigurationTests {
 	}
 
 	private static GroupHealth groupHealth(AssertableWebApplicationContext context, String group) {
-		return new GroupHealth(context.getBean(HealthEndpoint.class), context.getBean(HealthEndpointGroups.class), group);
+		return new GroupHealth(context.getBean(HealthEndpoint.class), context.getBean(HealthEndpointGroups.class),
+				group);
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -17,7 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Tests for {@link GracefulRestartMetrics}: a real coordinator, a restart that really fails.
+ * Tests for {@link GracefulRestartMetrics}: a real coordinator, a restart that really
+ * fails.
  */
 class GracefulRestartMetricsTests {
 
@@ -36,7 +37,10 @@ class GracefulRestartMetricsTests {
 		coordinator.requestRestart("SIGHUP");
 		await().atMost(Duration.ofSeconds(30))
 			.until(() -> registry.find("graceful.restart.attempts").tag("result", "failed").counter() != null);
-		assertThat(registry.get("graceful.restart.attempts").tag("result", "failed").tag("trigger", "sighup").counter()
+		assertThat(registry.get("graceful.restart.attempts")
+			.tag("result", "failed")
+			.tag("trigger", "sighup")
+			.counter()
 			.count()).isEqualTo(1);
 	}
 
@@ -51,12 +55,17 @@ class GracefulRestartMetricsTests {
 		metrics.bindTo(registry);
 		metrics.restartSucceeded(new RestartAttempt("r", "ENDPOINT", RestartResult.SUCCEEDED, java.time.Instant.now(),
 				4210L, 1, 2, "took over"), Duration.ofMillis(35));
-		assertThat(registry.get("graceful.restart.attempts").tag("result", "succeeded").tag("trigger", "endpoint")
-			.counter().count()).isEqualTo(1);
-		assertThat(registry.get("graceful.restart.duration").timer().totalTime(java.util.concurrent.TimeUnit.MILLISECONDS))
+		assertThat(registry.get("graceful.restart.attempts")
+			.tag("result", "succeeded")
+			.tag("trigger", "endpoint")
+			.counter()
+			.count()).isEqualTo(1);
+		assertThat(
+				registry.get("graceful.restart.duration").timer().totalTime(java.util.concurrent.TimeUnit.MILLISECONDS))
 			.isEqualTo(4210);
-		assertThat(registry.get("graceful.restart.drain.duration").timer().totalTime(
-				java.util.concurrent.TimeUnit.MILLISECONDS)).isEqualTo(35);
+		assertThat(registry.get("graceful.restart.drain.duration")
+			.timer()
+			.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS)).isEqualTo(35);
 	}
 
 }

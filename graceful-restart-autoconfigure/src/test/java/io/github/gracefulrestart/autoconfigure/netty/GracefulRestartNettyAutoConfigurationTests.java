@@ -23,8 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class GracefulRestartNettyAutoConfigurationTests {
 
 	private final ReactiveWebApplicationContextRunner runner = new ReactiveWebApplicationContextRunner()
-		.withConfiguration(
-				AutoConfigurations.of(GracefulRestartAutoConfiguration.class, GracefulRestartNettyAutoConfiguration.class));
+		.withConfiguration(AutoConfigurations.of(GracefulRestartAutoConfiguration.class,
+				GracefulRestartNettyAutoConfiguration.class));
 
 	@Test
 	void nettyAppGetsTheListenersTheCustomizerAndTheServerSupport() {

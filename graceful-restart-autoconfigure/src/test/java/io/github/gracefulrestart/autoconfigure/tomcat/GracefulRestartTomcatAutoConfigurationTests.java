@@ -20,8 +20,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class GracefulRestartTomcatAutoConfigurationTests {
 
-	private final WebApplicationContextRunner runner = new WebApplicationContextRunner().withConfiguration(
-			AutoConfigurations.of(GracefulRestartAutoConfiguration.class, GracefulRestartTomcatAutoConfiguration.class));
+	private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(GracefulRestartAutoConfiguration.class,
+				GracefulRestartTomcatAutoConfiguration.class));
 
 	@Test
 	void tomcatAppGetsTheCustomizerAndTheServerSupport() {

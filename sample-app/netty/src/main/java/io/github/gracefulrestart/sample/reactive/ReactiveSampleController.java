@@ -21,7 +21,8 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The sample's endpoints, reactive: the same answers as the servlet sample's, and an event stream.
+ * The sample's endpoints, reactive: the same answers as the servlet sample's, and an
+ * event stream.
  */
 @RestController
 class ReactiveSampleController {
@@ -42,8 +43,8 @@ class ReactiveSampleController {
 	}
 
 	/**
-	 * A server-sent event stream that never ends by itself: the version and pid, then a comment
-	 * every second. The library ends it when this generation hands over.
+	 * A server-sent event stream that never ends by itself: the version and pid, then a
+	 * comment every second. The library ends it when this generation hands over.
 	 */
 	@GetMapping(path = "/ticks", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
 	Flux<ServerSentEvent<String>> ticks() {
@@ -52,7 +53,8 @@ class ReactiveSampleController {
 				Mono.just(ServerSentEvent.builder("version " + this.version + " pid " + this.pid)
 					.retry(Duration.ofMillis(100))
 					.build()),
-				Flux.interval(Duration.ofSeconds(1)).map((tick) -> ServerSentEvent.<String>builder().comment("tick").build()));
+				Flux.interval(Duration.ofSeconds(1))
+					.map((tick) -> ServerSentEvent.<String>builder().comment("tick").build()));
 	}
 
 	@GetMapping("/sleep")
@@ -68,14 +70,15 @@ class ReactiveSampleController {
 		AtomicLong bytes = new AtomicLong();
 		return request.getBody().doOnNext((buffer) -> {
 			byte[] chunk = new byte[buffer.readableByteCount()];
-			// Read, not released: Reactor Netty releases what it received once this returns.
+			// Read, not released: Reactor Netty releases what it received once this
+			// returns.
 			buffer.read(chunk);
 			bytes.addAndGet(chunk.length);
 			digest.update(chunk);
 		})
-			.then(Mono.fromSupplier(() -> "Received " + bytes.get() + " bytes sha256 "
-					+ HexFormat.of().formatHex(digest.digest()) + " in version " + this.version + " pid " + this.pid
-					+ "\n"));
+			.then(Mono.fromSupplier(
+					() -> "Received " + bytes.get() + " bytes sha256 " + HexFormat.of().formatHex(digest.digest())
+							+ " in version " + this.version + " pid " + this.pid + "\n"));
 	}
 
 }

@@ -5,7 +5,8 @@ import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.Id;
 
 /**
- * One run of the shop's scheduled job, from start to end (epoch milliseconds), by process.
+ * One run of the shop's scheduled job, from start to end (epoch milliseconds), by
+ * process.
  */
 @Entity
 public class JobRun {

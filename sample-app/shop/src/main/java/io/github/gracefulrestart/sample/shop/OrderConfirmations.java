@@ -8,8 +8,9 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Confirms each order whose id arrives on the queue, and leaves a receipt of it. The listener's
- * session is transacted (Spring Boot's default): a message is acknowledged once it is handled.
+ * Confirms each order whose id arrives on the queue, and leaves a receipt of it. The
+ * listener's session is transacted (Spring Boot's default): a message is acknowledged
+ * once it is handled.
  */
 @Component
 class OrderConfirmations {
@@ -27,7 +28,8 @@ class OrderConfirmations {
 	@Transactional
 	void confirm(String orderId) {
 		long id = Long.parseLong(orderId);
-		// The handling's own work (a payment, a mail), long enough to be in flight at a handover.
+		// The handling's own work (a payment, a mail), long enough to be in flight at a
+		// handover.
 		LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(30));
 		this.orders.findById(id).ifPresent(PurchaseOrder::confirm);
 		this.receipts.save(new Receipt(id));

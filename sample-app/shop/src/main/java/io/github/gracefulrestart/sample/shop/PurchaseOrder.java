@@ -7,7 +7,8 @@ import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.Id;
 
 /**
- * An order: placed by a form POST, confirmed by the listener of the message the POST sent.
+ * An order: placed by a form POST, confirmed by the listener of the message the POST
+ * sent.
  */
 @Entity
 public class PurchaseOrder {

@@ -5,9 +5,10 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
 /**
- * A small shop, shaped like the applications users restart: orders in a database (JPA), pages
- * rendered by Thymeleaf, a form that POSTs an order, a JMS listener that confirms it, and a job
- * every 200 ms. Its database and broker are servers of their own, as in production.
+ * A small shop, shaped like the applications users restart: orders in a database (JPA),
+ * pages rendered by Thymeleaf, a form that POSTs an order, a JMS listener that confirms
+ * it, and a job every 200 ms. Its database and broker are servers of their own, as in
+ * production.
  */
 @SpringBootApplication
 @EnableScheduling

@@ -13,8 +13,8 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.server.ResponseStatusException;
 
 /**
- * The shop's pages: the latest orders, one order, the order form and its POST, which stores the
- * order and sends its id to the {@value #QUEUE} queue.
+ * The shop's pages: the latest orders, one order, the order form and its POST, which
+ * stores the order and sends its id to the {@value #QUEUE} queue.
  */
 @Controller
 class ShopController {

@@ -7,8 +7,8 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * The shop's background job, every 200 ms: it counts the orders not yet confirmed (as a report or
- * a reminder would) and records its run, start and end, in the database.
+ * The shop's background job, every 200 ms: it counts the orders not yet confirmed (as a
+ * report or a reminder would) and records its run, start and end, in the database.
  */
 @Component
 class ShopReport {
