@@ -17,7 +17,7 @@ import org.apache.commons.logging.LogFactory;
  * {@link Handoff#JMX_AGENT}, and starts the agent once its predecessor is gone); a JDWP
  * debug port cannot be, and fails the restart at once, naming it.
  */
-final class PortOptions {
+public final class PortOptions {
 
 	private static final Log logger = LogFactory.getLog(RestartCoordinator.class);
 
@@ -38,7 +38,7 @@ final class PortOptions {
 	 * @return the command line
 	 * @throws IllegalStateException when a debug port cannot be carried
 	 */
-	static ChildCommandLine forNextGeneration(ChildCommandLine line, Map<String, String> variables,
+	public static ChildCommandLine forNextGeneration(ChildCommandLine line, Map<String, String> variables,
 			List<String> environment) {
 		List<String> options = new ArrayList<>(line.arguments());
 		JmxRemote.OPTION_VARIABLES.forEach((name) -> options.addAll(JmxRemote.options(variables.get(name))));

@@ -382,7 +382,9 @@ public final class RestartCoordinator {
 			this.listeners.fire((listener) -> listener.restartSucceeded(inherited.get(0), drain));
 		}
 		if (isSupervised() && wasBusy) {
+			// The supervisor says DRAINED once the previous generation exited.
 			previousGenerationGone();
+			startJmxAgent();
 			runQueued();
 		}
 	}
@@ -647,7 +649,7 @@ public final class RestartCoordinator {
 	 */
 	private void startJmxAgent() {
 		String arguments = this.os.environment().get(Handoff.JMX_AGENT);
-		if (arguments != null && !isSupervised()) {
+		if (arguments != null) {
 			daemon("graceful-restart-jmx", () -> PortOptions.startJmxAgent(generation(), arguments));
 		}
 	}

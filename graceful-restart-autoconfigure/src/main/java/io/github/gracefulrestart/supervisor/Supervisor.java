@@ -27,6 +27,7 @@ import io.github.gracefulrestart.handover.Handoff;
 import io.github.gracefulrestart.handover.History;
 import io.github.gracefulrestart.handover.Launcher;
 import io.github.gracefulrestart.handover.Message;
+import io.github.gracefulrestart.handover.PortOptions;
 import io.github.gracefulrestart.handover.QueuedTrigger;
 import io.github.gracefulrestart.process.ChildCommandLine;
 import io.github.gracefulrestart.process.ExitStatus;
@@ -319,7 +320,11 @@ public final class Supervisor {
 		ChildProcess child;
 		try {
 			int[] fds = this.sockets.stream().mapToInt((socket) -> socket.socket().fd()).toArray();
-			child = new Launcher(this.os, null, 0).launch(number, this.commandLine, environment, fds);
+			// Beside a serving generation, the options that open a port it holds are
+			// carried or refused, as a generation does for its own successor.
+			ChildCommandLine line = (previous != null)
+					? PortOptions.forNextGeneration(this.commandLine, this.environment, environment) : this.commandLine;
+			child = new Launcher(this.os, null, 0).launch(number, line, environment, fds);
 		}
 		catch (RuntimeException ex) {
 			String message = "could not start generation " + number + ": " + ex.getMessage();

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
+import io.github.gracefulrestart.process.JmxRemote;
 import io.github.gracefulrestart.process.NativeOs;
 import io.github.gracefulrestart.systemd.SocketActivation;
 import org.apache.commons.logging.Log;
@@ -22,6 +23,9 @@ import org.apache.commons.logging.LogFactory;
 public final class SupervisorJvm {
 
 	private static final Log logger = LogFactory.getLog(SupervisorJvm.class);
+
+	/** The prefix of the option variables kept aside for the generations. */
+	static final String KEPT_FOR_GENERATIONS = "GRACEFUL_RESTART_GENERATIONS_";
 
 	private static final String PROPERTIES_LAUNCHER = "org.springframework.boot.loader.launch.PropertiesLauncher";
 
@@ -44,18 +48,15 @@ public final class SupervisorJvm {
 		// By path, as the generations are started: a JDK upgraded in place starts anew.
 		command.add(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString());
 		command.add("-XX:+IgnoreUnrecognizedVMOptions");
-		String optionsFromEnvironment = System.getenv().getOrDefault("JAVA_TOOL_OPTIONS", "")
-				+ System.getenv().getOrDefault("JDK_JAVA_OPTIONS", "");
-		if (!optionsFromEnvironment.contains("-XX:+Use")) {
-			// Two collectors selected is an error: only choose one when the environment
-			// does not.
-			command.add("-XX:+UseSerialGC");
-		}
+		// Its environment has no option variable of the application's (see
+		// forSupervisor): its collector is its own.
+		command.add("-XX:+UseSerialGC");
 		// A small heap, C1 only, no perf-data sampling (the JVM's one periodic wake-up
 		// when idle), and malloc's free memory handed back once a minute.
+		// (TrimNativeHeapInterval is experimental on some JDK 17 and 21 updates.)
 		command.addAll(List.of("-Xms8m", "-Xmx64m", "-Xss512k", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1",
-				"-XX:ReservedCodeCacheSize=16m", "-XX:-UsePerfData", "-XX:TrimNativeHeapInterval=60000",
-				"-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir")));
+				"-XX:ReservedCodeCacheSize=16m", "-XX:-UsePerfData", "-XX:+UnlockExperimentalVMOptions",
+				"-XX:TrimNativeHeapInterval=60000", "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir")));
 		if (Runtime.version().feature() >= 24) {
 			command.add("--enable-native-access=ALL-UNNAMED");
 		}
@@ -83,7 +84,7 @@ public final class SupervisorJvm {
 	 * @param configuration what the supervisor is to do
 	 */
 	public static void exec(NativeOs os, List<String> command, SupervisorConfiguration configuration) {
-		Map<String, String> environment = new TreeMap<>(System.getenv());
+		Map<String, String> environment = forSupervisor(System.getenv());
 		environment.put(SupervisorConfiguration.VARIABLE, configuration.encode());
 		List<String> entries = new ArrayList<>();
 		environment.forEach((name, value) -> entries.add(name + "=" + value));
@@ -95,6 +96,43 @@ public final class SupervisorJvm {
 		catch (IllegalStateException ex) {
 			logger.warn("Cannot start the supervisor's own JVM (" + ex.getMessage() + "); supervising from this one");
 		}
+	}
+
+	/**
+	 * The environment of the supervisor's JVM: the application's, but for the variables
+	 * whose JVM options every JVM started with them takes (an agent, a JMX or debug port
+	 * it would open, a collector, {@code _JAVA_OPTIONS} over the command line), which the
+	 * supervisor's JVM, started by an exec nothing can undo, must not take. They are kept
+	 * aside under other names, for the generations ({@link #forGenerations}).
+	 * @param environment the application's environment
+	 * @return the supervisor's
+	 */
+	static Map<String, String> forSupervisor(Map<String, String> environment) {
+		Map<String, String> supervisor = new TreeMap<>(environment);
+		for (String name : JmxRemote.OPTION_VARIABLES) {
+			String value = supervisor.remove(name);
+			if (value != null) {
+				supervisor.put(KEPT_FOR_GENERATIONS + name, value);
+			}
+		}
+		return supervisor;
+	}
+
+	/**
+	 * The environment the generations start from: the supervisor's, with the option
+	 * variables {@link #forSupervisor} kept aside back under their names.
+	 * @param environment the supervisor's environment
+	 * @return the generations'
+	 */
+	static Map<String, String> forGenerations(Map<String, String> environment) {
+		Map<String, String> generations = new TreeMap<>(environment);
+		for (String name : JmxRemote.OPTION_VARIABLES) {
+			String value = generations.remove(KEPT_FOR_GENERATIONS + name);
+			if (value != null) {
+				generations.put(name, value);
+			}
+		}
+		return generations;
 	}
 
 	/**

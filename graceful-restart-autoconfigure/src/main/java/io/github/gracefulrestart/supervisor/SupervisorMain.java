@@ -34,7 +34,8 @@ public final class SupervisorMain {
 		if (System.getProperty("logback.configurationFile") == null) {
 			System.setProperty("logback.configurationFile", LOGBACK_CONFIGURATION);
 		}
-		System.exit(SupervisorConfiguration.decode(configuration).supervise(JnrNativeOs.load(), System.getenv()));
+		System.exit(SupervisorConfiguration.decode(configuration)
+			.supervise(JnrNativeOs.load(), SupervisorJvm.forGenerations(System.getenv())));
 	}
 
 }

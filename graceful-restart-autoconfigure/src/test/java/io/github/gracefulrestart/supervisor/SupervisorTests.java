@@ -89,6 +89,20 @@ class SupervisorTests {
 	}
 
 	@Test
+	void aJmxPortInTheOptionVariablesIsCarriedToTheNextGenerationAsTheSupervisorStartsIt() throws Exception {
+		String options = "-Dcom.sun.management.jmxremote.port=4321 -Dcom.sun.management.jmxremote.ssl=false -Dx=y";
+		run(start(Map.of("JAVA_TOOL_OPTIONS", options, "BEFORE_READY",
+				"echo \"$JAVA_TOOL_OPTIONS|$GRACEFUL_RESTART_JMX_AGENT\" > \"$DIR/options-$GRACEFUL_RESTART_GENERATION\"")));
+		Supervisor supervisor = this.running.get(0);
+		await().atMost(WAIT).until(() -> this.events.ready.size() == 1);
+		assertThat(read("options-1")).as("generation 1 opens the port").isEqualTo(options + "|");
+		supervisor.requestRestart("SIGHUP");
+		await().atMost(WAIT).until(() -> this.events.succeeded.size() == 1);
+		assertThat(read("options-2")).as("generation 2 starts without the port, told the agent's arguments")
+			.isEqualTo("-Dcom.sun.management.jmxremote.ssl=false -Dx=y|jmxremote.port=4321 jmxremote.ssl=false");
+	}
+
+	@Test
 	void aGenerationThatEndsBeforeItIsReadyFailsTheRestartAndTheServingOneStays() throws Exception {
 		run(start(Map.of("BEFORE_READY", "[ $GRACEFUL_RESTART_GENERATION = 2 ] && exit 3")));
 		Supervisor supervisor = this.running.get(0);

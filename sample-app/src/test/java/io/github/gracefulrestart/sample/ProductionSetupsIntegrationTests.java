@@ -5,14 +5,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-import javax.management.JMX;
-import javax.management.ObjectName;
-import javax.management.remote.JMXConnector;
-import javax.management.remote.JMXConnectorFactory;
-import javax.management.remote.JMXServiceURL;
-
-import java.lang.management.RuntimeMXBean;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,28 +33,18 @@ class ProductionSetupsIntegrationTests {
 		try (SampleApp app = SampleApp.start(SampleApp.Server.TOMCAT, this.workDir, jmx);
 				HttpLoad load = HttpLoad.start(app.port(), 4, 10, Duration.ofMinutes(10))) {
 			long pid = app.servingPid();
-			assertThat(jmxPid(port)).isEqualTo(pid);
+			assertThat(SampleApp.jmxPid(port)).isEqualTo(pid);
 			for (int restart = 1; restart <= 3; restart++) {
 				SampleApp.signal(pid, "HUP");
 				long next = app.awaitTakeover(pid);
 				await("the JMX port to answer on generation " + (restart + 1)).atMost(Duration.ofSeconds(30))
 					.ignoreExceptions()
-					.until(() -> jmxPid(port) == next);
+					.until(() -> SampleApp.jmxPid(port) == next);
 				pid = next;
 			}
 			load.stop();
 			assertThat(load.failures()).as("%s", load).isZero();
 			assertThat(app.log()).contains("started its JMX remote agent (jmxremote.port=" + port);
-		}
-	}
-
-	private static long jmxPid(int port) throws Exception {
-		JMXServiceURL url = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + port + "/jmxrmi");
-		try (JMXConnector connector = JMXConnectorFactory.connect(url)) {
-			return JMX
-				.newMXBeanProxy(connector.getMBeanServerConnection(), new ObjectName("java.lang:type=Runtime"),
-						RuntimeMXBean.class)
-				.getPid();
 		}
 	}
 

@@ -348,6 +348,18 @@ final class SampleApp implements AutoCloseable {
 			.read(path);
 	}
 
+	/** The pid of the JVM whose JMX remote agent answers on {@code port} of 127.0.0.1. */
+	static long jmxPid(int port) throws Exception {
+		javax.management.remote.JMXServiceURL url = new javax.management.remote.JMXServiceURL(
+				"service:jmx:rmi:///jndi/rmi://127.0.0.1:" + port + "/jmxrmi");
+		try (javax.management.remote.JMXConnector connector = javax.management.remote.JMXConnectorFactory
+			.connect(url)) {
+			return javax.management.JMX.newMXBeanProxy(connector.getMBeanServerConnection(),
+					new javax.management.ObjectName("java.lang:type=Runtime"), java.lang.management.RuntimeMXBean.class)
+				.getPid();
+		}
+	}
+
 	/** A port on 127.0.0.1 that the OS gave and that is free again. */
 	static int freeLoopbackPort() throws IOException {
 		try (java.net.ServerSocket socket = new java.net.ServerSocket()) {

@@ -43,7 +43,8 @@ class SupervisorIntegrationTests {
 	 * with the jar where it puts it and the configuration beside it, in a memory cgroup
 	 * limited as a container of it would be (see {@link #CONTAINER_MEMORY_MB}). (These
 	 * machines have no container engine and no registry to pull the base image from: the
-	 * namespace and the cgroup are what the engine would make.)
+	 * namespace and the cgroup are what the engine would make.) The image opens a JMX
+	 * port through {@code JAVA_TOOL_OPTIONS}, which PID 1's own JVM must not take.
 	 */
 	@Test
 	void theDockerImageRunsAsPid1UnderItsMemoryLimitRestartsUnderLoadReapsOrphansAndStopsGracefully() throws Exception {
@@ -59,8 +60,15 @@ class SupervisorIntegrationTests {
 		assumeThat(limited).as("a memory cgroup (root, memory controller)").isPresent();
 		List<String> launcher = new java.util.ArrayList<>(limited.get().launcher());
 		launcher.addAll(List.of("unshare", "--pid", "--fork", "--mount-proc"));
+		// A JMX port opened through the environment, as images often do: not by the
+		// supervisor's JVM, by the serving generation, carried across restarts.
+		int jmx = SampleApp.freeLoopbackPort();
+		Map<String, String> environment = Map.of("JAVA_TOOL_OPTIONS", "-Dcom.sun.management.jmxremote.port=" + jmx
+				+ " -Dcom.sun.management.jmxremote.rmi.port=" + jmx
+				+ " -Dcom.sun.management.jmxremote.host=127.0.0.1 -Djava.rmi.server.hostname=127.0.0.1"
+				+ " -Dcom.sun.management.jmxremote.authenticate=false -Dcom.sun.management.jmxremote.ssl=false");
 		try (MemoryCgroup cgroup = limited.get();
-				SampleApp app = SampleApp.start(Server.TOMCAT, image, launcher, Map.of(), List.of())) {
+				SampleApp app = SampleApp.start(Server.TOMCAT, image, launcher, environment, List.of())) {
 			long supervisor = await("PID 1 of the namespace").atMost(Duration.ofSeconds(30))
 				.until(() -> ProcessHandle.of(app.firstPid()).flatMap((unshare) -> unshare.children().findFirst()),
 						Optional::isPresent)
@@ -80,6 +88,10 @@ class SupervisorIntegrationTests {
 					SampleApp.signal(supervisor, "HUP");
 					awaitServingAlone(app, generation);
 					assertThat(app.get("/hello").body()).contains("version image-" + generation);
+					long serving = SampleApp.pidIn(app.get("/hello").body());
+					await("the JMX port to answer on generation " + generation).atMost(Duration.ofSeconds(30))
+						.ignoreExceptions()
+						.until(() -> SampleApp.jmxPid(jmx) == serving);
 					await("one generation under the supervisor").atMost(Duration.ofSeconds(60))
 						.until(() -> children(supervisor, "java").size() == 1);
 					assertThat(SampleApp.isAlive(supervisor)).isTrue();
