@@ -136,6 +136,13 @@ public final class RestartBenchmark {
 				// benchmarks.md.
 				shopSection(work, out);
 			}
+			else if (List.of(args).contains("--petclinic")) {
+				// Spring PetClinic with the starter added (-Dsample.petclinic.jar), under
+				// a moderate load of its own pages and forms, printed.
+				RestartBenchmark benchmark = new RestartBenchmark(work);
+				benchmark.petClinic();
+				benchmark.notes.forEach(System.out::println);
+			}
 			else if (List.of(args).contains("--http2")) {
 				// Only the HTTP/2 rows, printed.
 				RestartBenchmark benchmark = new RestartBenchmark(work);
@@ -290,6 +297,32 @@ public final class RestartBenchmark {
 						loadWithRestarts(SampleApp.Server.SHOP, RESTARTS, name, shop, arguments));
 			}
 		}
+	}
+
+	/**
+	 * Spring PetClinic (H2, its own data), built with the starter, with Actuator on a
+	 * loopback port of its own and {@code db} in its readiness group, at a moderate rate.
+	 */
+	private void petClinic() throws Exception {
+		String[] arguments = { "--management.server.address=127.0.0.1",
+				"--management.endpoint.health.group.readiness.include=readinessState,db" };
+		Load load = new Load() {
+
+			@Override
+			public Running start(SampleApp app, Recording run) {
+				return OpenLoad.start(app::client, new PetClinicLoad(), KEEP_ALIVE, 60, RUN, run)::await;
+			}
+
+			@Override
+			public void warmUp(SampleApp app) throws IOException {
+				RestartBenchmark.warmUp(app, new PetClinicLoad(), 2000);
+			}
+
+		};
+		row("PETCLINIC, 60 requests/s, no restart",
+				loadWithRestarts(SampleApp.Server.PETCLINIC, 0, "petclinic-steady", load, arguments));
+		row("PETCLINIC, 60 requests/s, " + RESTARTS + " graceful restarts (defaults)",
+				loadWithRestarts(SampleApp.Server.PETCLINIC, RESTARTS, "petclinic", load, arguments));
 	}
 
 	/**

@@ -17,9 +17,10 @@ import org.apache.commons.logging.LogFactory;
  * up to the start-up timeout. Once it has taken as long as a generation of this service
  * took to be ready (at least a second, at most an eighth of {@code startupTimeout}), and
  * every half of that from then on, the serving generation looks: if the new one waited
- * for a CPU longer than it ran since the last look, it steps up, to its normal priority,
- * then 5 and 10 above it as far as this process may ({@link BootPriority#stepsUpFrom}).
- * One that is slow for another reason (a runner that waits on a database) keeps yielding.
+ * for a CPU longer than it ran since the last look and got less than a quarter of the
+ * machine's CPUs the while, it steps up, to its normal priority, then 5 and 10 above it
+ * as far as this process may ({@link BootPriority#stepsUpFrom}). One that is slow for
+ * another reason (a runner that waits on a database) keeps yielding.
  */
 final class StarvedBoot {
 
@@ -66,13 +67,15 @@ final class StarvedBoot {
 		Duration booted = (this.bootTime != null) ? this.bootTime : most;
 		Duration every = (booted.compareTo(LEAST_STEP) < 0) ? LEAST_STEP : (booted.compareTo(most) > 0) ? most : booted;
 		NativeOs.Scheduling[] before = { this.os.scheduling(started.pid()) };
+		Duration[] lastLook = { Duration.ZERO };
 		int[] taken = { 0 };
 		for (Duration when = every; when.compareTo(timeout) < 0; when = when.plus(every.dividedBy(2))) {
 			Duration look = when;
 			at.accept(look, () -> {
 				NativeOs.Scheduling now = this.os.scheduling(started.pid());
-				boolean starved = now.starvedSince(before[0]);
+				boolean starved = now.starvedSince(before[0], look.minus(lastLook[0]), this.os.cpus());
 				before[0] = now;
+				lastLook[0] = look;
 				if (!starved || taken[0] == steps.size()) {
 					return;
 				}

@@ -173,6 +173,11 @@ public final class JnrNativeOs implements NativeOs {
 	}
 
 	@Override
+	public int cpus() {
+		return java.lang.Runtime.getRuntime().availableProcessors();
+	}
+
+	@Override
 	public Scheduling scheduling(int pid) {
 		long running = 0;
 		long waiting = 0;

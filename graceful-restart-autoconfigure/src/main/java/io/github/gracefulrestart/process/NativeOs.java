@@ -72,6 +72,12 @@ public interface NativeOs {
 	Scheduling scheduling(int pid);
 
 	/**
+	 * Return how many CPUs this process may run on (its affinity, its cgroup's quota).
+	 * @return the number of CPUs
+	 */
+	int cpus();
+
+	/**
 	 * How long the threads of a process ran and waited, runnable, for a CPU.
 	 *
 	 * @param running the time on a CPU
@@ -83,13 +89,21 @@ public interface NativeOs {
 		public static final Scheduling NONE = new Scheduling(Duration.ZERO, Duration.ZERO);
 
 		/**
-		 * Whether, since {@code before}, the process waited for a CPU longer than it ran:
-		 * it wanted more than twice what it got.
+		 * Whether, since {@code before}, {@code elapsed} ago, the process was starved: it
+		 * waited for a CPU longer than it ran (it wanted more than twice what it got),
+		 * and it ran less than a quarter of the machine's {@code cpus} the while. A JVM
+		 * that boots alone has more runnable threads (compilers, collectors) than the
+		 * machine has CPUs, and waits longer than it runs, while it gets the whole
+		 * machine.
 		 * @param before the times then
+		 * @param elapsed the time since then
+		 * @param cpus the CPUs this process and the other may run on
 		 * @return whether it was starved
 		 */
-		public boolean starvedSince(Scheduling before) {
-			return this.waiting.minus(before.waiting).compareTo(this.running.minus(before.running)) > 0;
+		public boolean starvedSince(Scheduling before, Duration elapsed, int cpus) {
+			Duration ran = this.running.minus(before.running);
+			return this.waiting.minus(before.waiting).compareTo(ran) > 0
+					&& ran.multipliedBy(4).compareTo(elapsed.multipliedBy(cpus)) < 0;
 		}
 
 	}

@@ -231,6 +231,24 @@ class RestartCoordinatorFailureTests {
 	}
 
 	@Test
+	void aLoweredNextGenerationThatWaitsButGetsMuchOfTheMachineKeepsYielding() throws Exception {
+		BootPriority priority = new BootPriority(this.os);
+		assumeThat(priority.canRestore() && Files.isExecutable(Path.of("/usr/bin/nice"))).isTrue();
+		// A JVM booting beside a moderately busy one: more runnable threads than CPUs,
+		// so it waits longer than it runs, but it runs on more than half of the two CPUs
+		// (looks a second, then half a second, apart).
+		this.os.schedulingPerLook(Duration.ofMillis(600), Duration.ofMillis(900));
+		RestartCoordinator coordinator = serving(settings(Duration.ofSeconds(8)));
+		coordinator.useBootPriority(priority, 10);
+		coordinator.requestRestart("SIGHUP");
+		FakeChild child = this.os.awaitSpawn();
+		await().during(Duration.ofMillis(2600)).atMost(WAIT).until(() -> this.os.niceValues().isEmpty());
+		child.ready();
+		assertThat(this.handedOver.get(WAIT.toSeconds(), TimeUnit.SECONDS).result()).isEqualTo(RestartResult.SUCCEEDED);
+		assertThat(this.os.niceValues()).isEmpty();
+	}
+
+	@Test
 	void aNextGenerationReadyBeforeItsTimeNeverStepsUp() throws Exception {
 		BootPriority priority = new BootPriority(this.os);
 		assumeThat(priority.canRestore() && Files.isExecutable(Path.of("/usr/bin/nice"))).isTrue();

@@ -188,6 +188,12 @@ public final class FakeOs implements NativeOs {
 		return List.of(pid);
 	}
 
+	/** Two, as on the project's machines. */
+	@Override
+	public int cpus() {
+		return 2;
+	}
+
 	@Override
 	public Scheduling scheduling(int pid) {
 		Scheduling per = this.perLook;

@@ -159,7 +159,14 @@ final class SampleApp implements AutoCloseable {
 		 * The shop (sample-app/shop) on Tomcat: its pages name their pid; needs
 		 * {@link ShopBackends}.
 		 */
-		SHOP("Tomcat", "sample.shop.jar", "shop/target/sample-app-shop.jar", "/orders/new");
+		SHOP("Tomcat", "sample.shop.jar", "shop/target/sample-app-shop.jar", "/orders/new"),
+
+		/**
+		 * Spring PetClinic with the starter added, built apart (the bench's
+		 * {@code --petclinic}, {@code -Dsample.petclinic.jar}): its pages name no pid,
+		 * the status endpoint does.
+		 */
+		PETCLINIC("Tomcat", "sample.petclinic.jar", "petclinic.jar", null);
 
 		private final String serverName;
 
@@ -298,9 +305,15 @@ final class SampleApp implements AutoCloseable {
 	}
 
 	/**
-	 * The pid in the answer of {@code GET /hello} (or the page of the app that names it).
+	 * The pid in the answer of {@code GET /hello} (or the page of the app that names it,
+	 * or the restart status).
 	 */
 	long servingPid() throws IOException {
+		if (this.server.pidPath == null) {
+			Number pid = json(status(), "$.pid");
+			assertThat(pid).as("the pid in the restart status").isNotNull();
+			return pid.longValue();
+		}
 		RawHttp.Response response = get(this.server.pidPath);
 		assertThat(response.body()).as("GET %s: %d %s", this.server.pidPath, response.status(), response.headers())
 			.contains("pid ");
