@@ -21,6 +21,8 @@ import io.github.gracefulrestart.process.FakeOs;
 import io.github.gracefulrestart.process.FakeOs.FakeChild;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -214,30 +216,18 @@ class RestartCoordinatorFailureTests {
 		assertThat(this.os.niceValues()).as("its normal priority once ready").endsWith(pid + "=0");
 	}
 
-	@Test
-	void aLoweredNextGenerationThatIsSlowButNotStarvedKeepsYielding() throws Exception {
+	/**
+	 * Slow but not starved: a runner that waits (it runs as long as it asks to), or a JVM
+	 * booting beside a moderately busy one (more runnable threads than CPUs, so it waits
+	 * longer than it runs, but on more than half of the two CPUs; looks a second, then
+	 * half a second, apart).
+	 */
+	@ParameterizedTest
+	@CsvSource({ "100, 1", "600, 900" })
+	void aLoweredNextGenerationThatIsSlowButNotStarvedKeepsYielding(long runningMs, long waitingMs) throws Exception {
 		BootPriority priority = new BootPriority(this.os);
 		assumeThat(priority.canRestore() && Files.isExecutable(Path.of("/usr/bin/nice"))).isTrue();
-		// It runs as long as it asks to: a runner that waits, not a CPU that is busy.
-		this.os.schedulingPerLook(Duration.ofMillis(100), Duration.ofMillis(1));
-		RestartCoordinator coordinator = serving(settings(Duration.ofSeconds(8)));
-		coordinator.useBootPriority(priority, 10);
-		coordinator.requestRestart("SIGHUP");
-		FakeChild child = this.os.awaitSpawn();
-		await().during(Duration.ofMillis(2600)).atMost(WAIT).until(() -> this.os.niceValues().isEmpty());
-		child.ready();
-		assertThat(this.handedOver.get(WAIT.toSeconds(), TimeUnit.SECONDS).result()).isEqualTo(RestartResult.SUCCEEDED);
-		assertThat(this.os.niceValues()).isEmpty();
-	}
-
-	@Test
-	void aLoweredNextGenerationThatWaitsButGetsMuchOfTheMachineKeepsYielding() throws Exception {
-		BootPriority priority = new BootPriority(this.os);
-		assumeThat(priority.canRestore() && Files.isExecutable(Path.of("/usr/bin/nice"))).isTrue();
-		// A JVM booting beside a moderately busy one: more runnable threads than CPUs,
-		// so it waits longer than it runs, but it runs on more than half of the two CPUs
-		// (looks a second, then half a second, apart).
-		this.os.schedulingPerLook(Duration.ofMillis(600), Duration.ofMillis(900));
+		this.os.schedulingPerLook(Duration.ofMillis(runningMs), Duration.ofMillis(waitingMs));
 		RestartCoordinator coordinator = serving(settings(Duration.ofSeconds(8)));
 		coordinator.useBootPriority(priority, 10);
 		coordinator.requestRestart("SIGHUP");
