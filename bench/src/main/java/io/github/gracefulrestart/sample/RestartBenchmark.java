@@ -32,7 +32,7 @@ public final class RestartBenchmark {
 
 	static final Duration RUN = Duration.ofSeconds(60);
 
-	private static final int RESTARTS = 3;
+	static final int RESTARTS = 3;
 
 	/** HTTP/2: 8 connections of 4 concurrent streams, about the same rate in all. */
 	private static final int H2_CONNECTIONS = 8;
@@ -43,7 +43,7 @@ public final class RestartBenchmark {
 	 * How a run loads the app: HTTP/1.1 ({@link OpenLoad}) or HTTP/2 ({@link H2Load}).
 	 */
 	@FunctionalInterface
-	private interface Load {
+	interface Load {
 
 		/**
 		 * Start loading the app for {@link #RUN}, recording into {@code run}; return what
@@ -58,25 +58,8 @@ public final class RestartBenchmark {
 
 	}
 
-	/**
-	 * The shop's load: its pages and forms ({@link Shopper}) at {@code rate} requests/s.
-	 */
-	private record ShopLoad(int rate) implements Load {
-
-		@Override
-		public Running start(SampleApp app, Recording run) {
-			return OpenLoad.start(app::client, new Shopper(), KEEP_ALIVE, this.rate, RUN, run)::await;
-		}
-
-		@Override
-		public void warmUp(SampleApp app) throws IOException {
-			RestartBenchmark.warmUp(app, new Shopper(), 2000);
-		}
-
-	}
-
 	@FunctionalInterface
-	private interface Running {
+	interface Running {
 
 		void await() throws Exception;
 
@@ -91,18 +74,6 @@ public final class RestartBenchmark {
 
 	private static final String[] H2C = { "--server.http2.enabled=true" };
 
-	static final String SHOP_HEADING = "## A realistic application: the shop";
-
-	/**
-	 * The section copied by hand from {@code --petclinic}'s output, kept by a full run.
-	 */
-	static final String PETCLINIC_HEADING = "## Spring PetClinic";
-
-	/**
-	 * The shop's rates: one that leaves the machine headroom, one beyond what it serves.
-	 */
-	private static final String SHOP_RATES = "60,1000";
-
 	private static final String JDK25 = "/usr/lib/jvm/temurin-25-jdk-amd64";
 
 	/** A new generation that takes over cold, booting at the serving one's priority. */
@@ -111,11 +82,11 @@ public final class RestartBenchmark {
 
 	private final Path work;
 
-	private final List<String> rows = new ArrayList<>();
+	final List<String> rows = new ArrayList<>();
 
-	private final List<String> notes = new ArrayList<>();
+	final List<String> notes = new ArrayList<>();
 
-	private RestartBenchmark(Path work) {
+	RestartBenchmark(Path work) {
 		this.work = work;
 	}
 
@@ -139,13 +110,13 @@ public final class RestartBenchmark {
 			else if (List.of(args).contains("--shop")) {
 				// Only the shop (a realistic application): its own section of
 				// benchmarks.md.
-				shopSection(work, out);
+				RealApplications.shopSection(work, out);
 			}
 			else if (List.of(args).contains("--petclinic")) {
 				// Spring PetClinic with the starter added (-Dsample.petclinic.jar), under
 				// a moderate load of its own pages and forms, printed.
 				RestartBenchmark benchmark = new RestartBenchmark(work);
-				benchmark.petClinic();
+				new RealApplications(benchmark, work).petClinic();
 				benchmark.notes.forEach(System.out::println);
 			}
 			else if (List.of(args).contains("--http2")) {
@@ -223,35 +194,7 @@ public final class RestartBenchmark {
 		Files.createDirectories(out);
 		writeMarkdown(out.resolve("benchmarks.md"));
 		Alternatives.figure(plotted, out);
-		shopSection(this.work, out);
-	}
-
-	/** Run {@link #shop()} and write its section of benchmarks.md in {@code out}. */
-	private static void shopSection(Path work, Path out) throws Exception {
-		RestartBenchmark shop = new RestartBenchmark(work);
-		shop.shop();
-		shop.notes.forEach(System.out::println);
-		StringBuilder section = new StringBuilder(SHOP_HEADING + "\n\n");
-		section.append("Written by `bench/run.sh --shop` on ")
-			.append(LocalDate.now())
-			.append(": the shop ")
-			.append("(`sample-app/shop`: JPA on an H2 server, Thymeleaf pages, a form POST, a JMS listener on an ")
-			.append("Artemis broker, a job every 200 ms; the database and broker in the benchmark's JVM), with the ")
-			.append("defaults (no warm-up path configured). Load: open model, ")
-			.append(KEEP_ALIVE)
-			.append(" keep-alive connections and one opening a connection per request; of each client's requests one")
-			.append(" in ten POSTs the order form, the others GET the latest orders, the last order placed and the form.")
-			.append(" Each app is warmed up by 2,000 such requests first. The first rate leaves the machine headroom,")
-			.append(" the second is more than it serves (latency there is queueing; what counts is that nothing fails")
-			.append(" and that the new generations get ready).\n\n");
-		section.append(
-				"| scenario | requests | ok | refused / reset / timeout / non-2xx | latency ms p50 / p99 / p99.9 / max")
-			.append(" | in restart windows |\n| --- | --- | --- | --- | --- | --- |\n");
-		shop.rows.forEach((row) -> section.append(row).append('\n'));
-		section.append('\n');
-		shop.notes.forEach((note) -> section.append("- ").append(note).append('\n'));
-		Files.createDirectories(out);
-		Markdown.replaceSection(out.resolve("benchmarks.md"), SHOP_HEADING, section.toString());
+		RealApplications.shopSection(this.work, out);
 	}
 
 	/**
@@ -277,82 +220,6 @@ public final class RestartBenchmark {
 			row(server + ", HTTP/2, no restart", loadWithRestarts(server, 0, "h2-steady", HTTP2, H2C));
 			row(server + ", HTTP/2, " + RESTARTS + " graceful restarts (defaults)",
 					loadWithRestarts(server, RESTARTS, "h2", HTTP2, H2C));
-		}
-	}
-
-	/**
-	 * The shop (sample-app/shop: JPA on a database server, Thymeleaf pages, a form POST,
-	 * a JMS listener, a scheduled job) under a load of its own pages and forms
-	 * ({@link Shopper}), at a rate that leaves the machine headroom and at one it cannot
-	 * serve, with its database and broker ({@link ShopBackends}) in this JVM.
-	 * -Dbench.shop.rates changes the rates.
-	 */
-	private void shop() throws Exception {
-		quietShop();
-		for (String rate : System.getProperty("bench.shop.rates", SHOP_RATES).split(",")) {
-			int perSecond = Integer.parseInt(rate.trim());
-			Path dir = Files.createDirectories(this.work.resolve("shop-backends-" + perSecond));
-			try (ShopBackends backends = ShopBackends.start(dir)) {
-				String[] arguments = backends.arguments().toArray(String[]::new);
-				Load shop = new ShopLoad(perSecond);
-				String name = "shop-" + perSecond;
-				row("SHOP, " + perSecond + " requests/s, no restart",
-						loadWithRestarts(SampleApp.Server.SHOP, 0, name + "-steady", shop, arguments));
-				row("SHOP, " + perSecond + " requests/s, " + RESTARTS + " graceful restarts (defaults)",
-						loadWithRestarts(SampleApp.Server.SHOP, RESTARTS, name, shop, arguments));
-			}
-		}
-	}
-
-	/**
-	 * Spring PetClinic (H2, its own data), built with the starter, with Actuator on a
-	 * loopback port of its own and {@code db} in its readiness group, at a moderate rate.
-	 */
-	private void petClinic() throws Exception {
-		String[] arguments = { "--management.server.address=127.0.0.1",
-				"--management.endpoint.health.group.readiness.include=readinessState,db" };
-		Load load = new Load() {
-
-			@Override
-			public Running start(SampleApp app, Recording run) {
-				return OpenLoad.start(app::client, new PetClinicLoad(), KEEP_ALIVE, 60, RUN, run)::await;
-			}
-
-			@Override
-			public void warmUp(SampleApp app) throws IOException {
-				RestartBenchmark.warmUp(app, new PetClinicLoad(), 2000);
-			}
-
-		};
-		row("PETCLINIC, 60 requests/s, no restart",
-				loadWithRestarts(SampleApp.Server.PETCLINIC, 0, "petclinic-steady", load, arguments));
-		row("PETCLINIC, 60 requests/s, " + RESTARTS + " graceful restarts (defaults)",
-				loadWithRestarts(SampleApp.Server.PETCLINIC, RESTARTS, "petclinic", load, arguments));
-	}
-
-	/**
-	 * The shop with no load: a cold start, and a restart from the trigger to the new
-	 * generation serving.
-	 */
-	private void quietShop() throws Exception {
-		Path dir = Files.createDirectories(this.work.resolve("shop-quiet"));
-		try (ShopBackends backends = ShopBackends.start(dir)) {
-			long start = System.nanoTime();
-			try (SampleApp app = SampleApp.start(SampleApp.Server.SHOP, dir, List.of(),
-					backends.arguments().toArray(String[]::new))) {
-				long old = app.servingPid();
-				long cold = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-				long trigger = System.nanoTime();
-				SampleApp.signal(old, "HUP");
-				await().atMost(SampleApp.STARTUP)
-					.pollInterval(Duration.ofMillis(20))
-					.until(app::servingPid, (serving) -> serving != old);
-				long takeover = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - trigger);
-				app.awaitTakeover(old);
-				this.notes
-					.add(String.format("SHOP, no load: a cold start to serving %d ms; trigger to the new generation"
-							+ " serving %d ms (%.2fx)", cold, takeover, takeover / (double) cold));
-			}
 		}
 	}
 
@@ -384,8 +251,8 @@ public final class RestartBenchmark {
 	}
 
 	/** A load on a fresh app, with {@code restarts} restarts evenly spread. */
-	private Recording loadWithRestarts(SampleApp.Server server, int restarts, String name, Load kind,
-			String... arguments) throws Exception {
+	Recording loadWithRestarts(SampleApp.Server server, int restarts, String name, Load kind, String... arguments)
+			throws Exception {
 		Path dir = Files.createDirectories(this.work.resolve(server + "-" + name));
 		Recording recording = new Recording();
 		try (SampleApp app = SampleApp.start(server, dir, List.of(), arguments)) {
@@ -487,7 +354,7 @@ public final class RestartBenchmark {
 		}
 	}
 
-	private void row(String scenario, Recording run) {
+	void row(String scenario, Recording run) {
 		Map<OpenLoad.Outcome, Long> outcomes = run.outcomes();
 		Histogram all = run.all();
 		Histogram windows = run.inWindows();
@@ -508,7 +375,8 @@ public final class RestartBenchmark {
 	private void writeMarkdown(Path file) throws IOException {
 		// The sections of the runs that take long, written by their own: kept as they
 		// are.
-		String kept = Markdown.section(file, SHOP_HEADING) + Markdown.section(file, PETCLINIC_HEADING)
+		String kept = Markdown.section(file, RealApplications.SHOP_HEADING)
+				+ Markdown.section(file, RealApplications.PETCLINIC_HEADING)
 				+ Markdown.section(file, MemoryLimit.HEADING) + Markdown.section(file, Soak.HEADING);
 		try (PrintStream out = new PrintStream(Files.newOutputStream(file))) {
 			out.println("# Benchmarks");
@@ -547,15 +415,6 @@ public final class RestartBenchmark {
 	static void warmUp(SampleApp app) throws IOException {
 		for (int i = 0; i < 200; i++) {
 			app.servingPid();
-		}
-	}
-
-	/** A shop's pages and form, {@code requests} times, on one connection. */
-	static void warmUp(SampleApp app, HttpLoad.Step step, int requests) throws IOException {
-		try (RawHttp http = app.client()) {
-			for (int n = 0; n < requests; n++) {
-				step.send(http, n);
-			}
 		}
 	}
 
